@@ -1,0 +1,1 @@
+//! Directory API client core: auth, retries, paging — behind a transport trait.

@@ -1,0 +1,82 @@
+use std::fmt;
+
+use crate::error::ErrorCode;
+
+/// What went wrong while normalizing or patching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NormalizationErrorKind {
+    /// The input is not JSON, or not the JSON type expected (e.g. not an object).
+    InvalidJson,
+    /// The input is JSON but not a resource scimkit understands.
+    UnsupportedResource,
+    /// A SCIM PATCH request is malformed.
+    InvalidPatch,
+    /// A PATCH path does not parse.
+    InvalidPath,
+    /// A filter does not parse.
+    InvalidFilter,
+    /// A value has the wrong type for its attribute.
+    InvalidValue,
+    /// The input exceeds a bound (nesting depth, filter size, number of operations).
+    TooComplex,
+}
+
+impl NormalizationErrorKind {
+    /// The stable code for this kind.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::UnsupportedResource => "unsupported_resource",
+            Self::InvalidPatch => "invalid_patch",
+            Self::InvalidPath => "invalid_path",
+            Self::InvalidFilter => "invalid_filter",
+            Self::InvalidValue => "invalid_value",
+            Self::TooComplex => "too_complex",
+        }
+    }
+}
+
+/// A normalization failure: its kind, a JSON pointer (RFC 6901) to the offending place in the
+/// input (`""` for the whole document) and a message saying what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizationError {
+    /// What went wrong.
+    pub kind: NormalizationErrorKind,
+    /// JSON pointer to the offending place in the input.
+    pub pointer: String,
+    /// Human-readable description.
+    pub message: String,
+}
+
+impl NormalizationError {
+    /// Builds an error of `kind` at `pointer`.
+    pub fn new(
+        kind: NormalizationErrorKind,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for NormalizationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{} (at {})", self.message, self.pointer)
+        }
+    }
+}
+
+impl std::error::Error for NormalizationError {}
+
+impl ErrorCode for NormalizationError {
+    fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}

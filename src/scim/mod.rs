@@ -1,0 +1,1 @@
+//! SCIM 2.0 machinery: PATCH paths, filters and application.

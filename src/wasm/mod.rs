@@ -1,1 +1,6 @@
-//! wasm-bindgen layer.
+//! The wasm-bindgen layer: translates JS values to core types and core errors to JS errors.
+//! No logic of its own lives here.
+
+mod errors;
+mod normalize;
+mod webhook;

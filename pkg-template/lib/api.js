@@ -1,0 +1,4 @@
+// Everything the package exports, whatever the runtime. Entries load the wasm and re-export this.
+export { DirectoryApiError, NormalizationError, ScimkitError, WebhookVerificationError } from "./errors.js";
+export { signWebhook, verifySignature, verifyWebhook } from "./webhook.js";
+export { ScalekitClient } from "./scalekit.js";

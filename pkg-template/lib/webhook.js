@@ -1,0 +1,132 @@
+// Webhook verification and signing: adapts headers and bodies, the core does the rest.
+import * as wasm from "./glue.js";
+import { WebhookVerificationError } from "./errors.js";
+import { ensureReady } from "./state.js";
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const ID = "webhook-id";
+const TIMESTAMP = "webhook-timestamp";
+const SIGNATURE = "webhook-signature";
+
+function flatten(value) {
+  if (value === undefined || value === null) return undefined;
+  // Repeated headers are joined as Fetch does; the core skips the trailing commas.
+  if (Array.isArray(value)) return value.length ? value.map(String).join(", ") : undefined;
+  return String(value);
+}
+
+function lookupObject(headers, name) {
+  const direct = headers[name];
+  if (direct !== undefined) return flatten(direct);
+  let found;
+  for (const key of Object.keys(headers)) {
+    if (key.length === name.length && key.toLowerCase() === name) {
+      const v = flatten(headers[key]);
+      if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
+    }
+  }
+  return found;
+}
+
+function lookupMap(headers, name) {
+  const direct = headers.get(name);
+  if (direct !== undefined) return flatten(direct);
+  for (const [key, value] of headers) {
+    if (typeof key === "string" && key.toLowerCase() === name) return flatten(value);
+  }
+  return undefined;
+}
+
+/** Picks the three Standard Webhooks headers out of a Headers, Map or plain object. */
+function readHeaders(headers) {
+  if (headers === null || typeof headers !== "object") {
+    throw new WebhookVerificationError(
+      "invalid_header",
+      "headers must be a Fetch Headers, a Map or a plain object (e.g. Node's req.headers)",
+    );
+  }
+  if (headers instanceof Map) {
+    return [lookupMap(headers, ID), lookupMap(headers, TIMESTAMP), lookupMap(headers, SIGNATURE)];
+  }
+  if (typeof headers.get === "function") {
+    // Fetch Headers: already case-insensitive; a missing header is null.
+    return [
+      headers.get(ID) ?? undefined,
+      headers.get(TIMESTAMP) ?? undefined,
+      headers.get(SIGNATURE) ?? undefined,
+    ];
+  }
+  return [lookupObject(headers, ID), lookupObject(headers, TIMESTAMP), lookupObject(headers, SIGNATURE)];
+}
+
+/** Returns the body as a string or a Uint8Array, refusing anything that is not raw bytes. */
+function rawBody(body) {
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (body === undefined || body === null) {
+    throw new WebhookVerificationError(
+      "parsed_body",
+      "no body was given: pass the raw request body (string, Uint8Array/Buffer or ArrayBuffer)",
+    );
+  }
+  throw new WebhookVerificationError(
+    "parsed_body",
+    `the body is a parsed ${typeof body === "object" ? "object" : typeof body}, but the signature covers the raw bytes ` +
+      "as sent: pass the raw request body (string, Uint8Array/Buffer or ArrayBuffer), e.g. with express.raw({ type: 'application/json' }) " +
+      "or await request.text() — re-serializing with JSON.stringify does not reproduce the signed bytes",
+  );
+}
+
+function nowMs(now) {
+  if (now === undefined || now === null) return undefined;
+  if (now instanceof Date) return now.getTime();
+  return now;
+}
+
+function call(strFn, bytesFn, secret, headers, body, options) {
+  ensureReady();
+  const [id, timestamp, signature] = readHeaders(headers);
+  const raw = rawBody(body);
+  const o = options ?? {};
+  const limit = o.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
+  // copying it into wasm memory (which never shrinks). The core checks the exact size.
+  if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
+  const fn = typeof raw === "string" ? strFn : bytesFn;
+  return fn(secret, id, timestamp, signature, raw, nowMs(o.now), o.toleranceSeconds, o.maxBodyBytes);
+}
+
+/** Verifies a delivery and returns its event. */
+export function verifyWebhook(secret, headers, body, options) {
+  return JSON.parse(call(wasm.verifyWebhookStr, wasm.verifyWebhookBytes, secret, headers, body, options));
+}
+
+/** Verifies a delivery's signature without parsing its body; returns `{ id, timestamp }`. */
+export function verifySignature(secret, headers, body, options) {
+  return call(wasm.verifySignatureStr, wasm.verifySignatureBytes, secret, headers, body, options);
+}
+
+function randomId() {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return `msg_${hex}`;
+}
+
+/** Signs a body; returns the three headers to send with it. */
+export function signWebhook(secret, message) {
+  ensureReady();
+  const m = message ?? {};
+  const id = m.id ?? randomId();
+  let ts = m.timestamp ?? Math.floor(Date.now() / 1000);
+  if (ts instanceof Date) ts = Math.floor(ts.getTime() / 1000);
+  const raw = rawBody(m.body ?? "");
+  if (typeof id !== "string") throw new WebhookVerificationError("invalid_header", "message.id must be a string");
+  if (typeof ts !== "number") {
+    throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");
+  }
+  const signature = typeof raw === "string" ? wasm.signStr(secret, id, ts, raw) : wasm.signBytes(secret, id, ts, raw);
+  return { [ID]: id, [TIMESTAMP]: String(ts), [SIGNATURE]: signature };
+}

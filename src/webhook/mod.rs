@@ -1,1 +1,79 @@
 //! Webhook signatures (Standard Webhooks): verification and signing.
+//!
+//! Scheme (Standard Webhooks v1): the secret is `whsec_` + base64 of the key; the signature is
+//! `v1,` + base64(HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{raw body}`)); several
+//! space-separated signatures may be sent (secret rotation). The core reads no clock: `now` is
+//! an argument.
+//!
+//! ```
+//! use scimkit::webhook::{VerifyOptions, Webhook, WebhookHeaders};
+//!
+//! let wh = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+//! let body = br#"{"test": 2432232314}"#;
+//! let sig = wh.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body).unwrap();
+//! assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+//!
+//! let headers = WebhookHeaders {
+//!     id: Some("msg_p5jXN8AQM9LWM0D4loKWxJek"),
+//!     timestamp: Some("1614265330"),
+//!     signature: Some(&sig),
+//! };
+//! let verified = wh.verify(&headers, body, 1614265330, &VerifyOptions::default()).unwrap();
+//! assert_eq!(verified.timestamp, 1614265330);
+//! ```
+
+mod error;
+mod secret;
+mod signature;
+mod timestamp;
+mod verifier;
+
+pub use error::WebhookError;
+pub use secret::WebhookKey;
+pub use verifier::Webhook;
+
+/// The three Standard Webhooks headers, as received (looked up case-insensitively by the caller).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WebhookHeaders<'a> {
+    /// `webhook-id`: the message id.
+    pub id: Option<&'a str>,
+    /// `webhook-timestamp`: Unix seconds, decimal.
+    pub timestamp: Option<&'a str>,
+    /// `webhook-signature`: one or more `v1,<base64>` entries separated by spaces.
+    pub signature: Option<&'a str>,
+}
+
+/// Limits applied by [`Webhook::verify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Allowed distance between the timestamp and `now`, in seconds, inclusive, both directions.
+    /// Default 300.
+    pub tolerance_secs: u64,
+    /// Largest accepted body in bytes (checked before hashing). Default 1 MiB (1_048_576).
+    pub max_body_bytes: usize,
+}
+
+impl VerifyOptions {
+    /// The default tolerance: 5 minutes.
+    pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+    /// The default body limit: 1 MiB.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            tolerance_secs: Self::DEFAULT_TOLERANCE_SECS,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// A verified delivery: its id and timestamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The `webhook-id` (use it to deduplicate deliveries).
+    pub id: String,
+    /// The `webhook-timestamp`, Unix seconds.
+    pub timestamp: i64,
+}

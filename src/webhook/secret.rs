@@ -1,0 +1,83 @@
+//! Secrets: `whsec_` prefix, lenient base64 decoding, and the prepared (keyed) HMAC state.
+
+use std::fmt;
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine as _};
+use hmac::{Hmac, KeyInit};
+use sha2::Sha256;
+
+use super::WebhookError;
+
+/// HMAC-SHA256, the only MAC of Standard Webhooks v1.
+pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+/// The prefix Standard Webhooks puts in front of the base64 key.
+const PREFIX: &str = "whsec_";
+
+/// Padding optional; trailing bits tolerated, as Node's `Buffer`, Python and Go decode secrets.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+/// One prepared secret: the HMAC-SHA256 state already keyed, cloned per message so the key
+/// schedule runs once. `Debug` prints `[REDACTED]`.
+#[derive(Clone)]
+pub struct WebhookKey {
+    mac: HmacSha256,
+}
+
+impl WebhookKey {
+    /// Prepares a secret: strips exactly a leading `whsec_` (if present), then decodes base64 in
+    /// the standard or URL-safe alphabet, with or without padding.
+    ///
+    /// Fails with `invalid_secret` when the key is empty (`""`, `"whsec_"`) or not base64. The
+    /// error never contains the secret.
+    pub fn from_secret(secret: &str) -> Result<Self, WebhookError> {
+        Self::parse(secret, 0)
+    }
+
+    /// As [`WebhookKey::from_secret`], reporting `index` as the bad secret's position.
+    pub(crate) fn parse(secret: &str, index: usize) -> Result<Self, WebhookError> {
+        let invalid = |reason| WebhookError::InvalidSecret {
+            index: Some(index),
+            reason,
+        };
+        let encoded = secret.strip_prefix(PREFIX).unwrap_or(secret);
+        if encoded.is_empty() {
+            return Err(invalid("the key is empty (nothing after the whsec_ prefix)"));
+        }
+        let mut key = STANDARD_LENIENT
+            .decode(encoded)
+            .or_else(|_| URL_SAFE_LENIENT.decode(encoded))
+            .map_err(|_| {
+                invalid(
+                    "not valid base64 (standard or URL-safe alphabet) after the optional whsec_ prefix",
+                )
+            })?;
+        if key.is_empty() {
+            return Err(invalid("the key decodes to zero bytes"));
+        }
+        let mac = HmacSha256::new_from_slice(&key);
+        // Best effort: do not leave the raw key bytes in the freed allocation.
+        key.iter_mut().for_each(|b| *b = 0);
+        drop(key);
+        let mac = mac.map_err(|_| invalid("HMAC-SHA256 rejected the key length"))?;
+        Ok(Self { mac })
+    }
+
+    /// A fresh copy of the keyed HMAC state, ready for one message.
+    #[inline]
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+}
+
+impl fmt::Debug for WebhookKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookKey([REDACTED])")
+    }
+}

@@ -1,0 +1,172 @@
+//! [`Webhook`]: one or more prepared secrets, verification and signing.
+
+use std::fmt;
+
+use hmac::digest::CtOutput;
+use hmac::Mac;
+
+use super::secret::{HmacSha256, WebhookKey};
+use super::signature::{self, Entry, Tag};
+use super::{timestamp, Verified, VerifyOptions, WebhookError, WebhookHeaders};
+
+/// Header names, as used in error messages.
+const ID: &str = "webhook-id";
+const TIMESTAMP: &str = "webhook-timestamp";
+const SIGNATURE: &str = "webhook-signature";
+
+/// A verifier/signer for one or more secrets (several during rotation: any of them may match).
+/// `Debug` prints `[REDACTED]` for the keys.
+#[derive(Clone)]
+pub struct Webhook {
+    /// Never empty.
+    keys: Vec<WebhookKey>,
+}
+
+impl Webhook {
+    /// A webhook with one secret (`whsec_…`, or the base64 key without the prefix).
+    pub fn new(secret: &str) -> Result<Self, WebhookError> {
+        Ok(WebhookKey::from_secret(secret)?.into())
+    }
+
+    /// A webhook with several secrets, e.g. the new and the old one during rotation; a signature
+    /// made with any of them verifies. An empty list, or any bad secret, is `invalid_secret`
+    /// (the error names the bad secret's 0-based index, never its value).
+    pub fn with_secrets<S: AsRef<str>>(secrets: &[S]) -> Result<Self, WebhookError> {
+        if secrets.is_empty() {
+            return Err(WebhookError::InvalidSecret {
+                index: None,
+                reason: "no secrets given; at least one is required",
+            });
+        }
+        let keys = secrets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| WebhookKey::parse(s.as_ref(), i))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { keys })
+    }
+
+    /// Verifies a delivery against `now_secs` (Unix seconds, supplied by the caller: the core reads
+    /// no clock). `body` must be the raw bytes as received.
+    ///
+    /// Checks, in order: body size (`payload_too_large`, before any hashing); the three headers
+    /// are present (`missing_header`; an empty or whitespace-only value counts as missing);
+    /// the timestamp is plain ASCII digits (`invalid_timestamp`); it is within
+    /// `now_secs ± tolerance_secs` inclusive (`timestamp_too_old` / `timestamp_too_new`); some
+    /// `v1` signature matches under some secret (`invalid_signature`). Other versions and
+    /// malformed entries in the signature header are skipped.
+    pub fn verify(
+        &self,
+        headers: &WebhookHeaders<'_>,
+        body: &[u8],
+        now_secs: i64,
+        opts: &VerifyOptions,
+    ) -> Result<Verified, WebhookError> {
+        if body.len() > opts.max_body_bytes {
+            return Err(WebhookError::PayloadTooLarge {
+                size: body.len(),
+                limit: opts.max_body_bytes,
+            });
+        }
+        let id = required(headers.id, ID)?;
+        let ts_str = required(headers.timestamp, TIMESTAMP)?;
+        let sig_header = required(headers.signature, SIGNATURE)?;
+
+        let timestamp = timestamp::parse(ts_str)?;
+        timestamp::check_tolerance(timestamp, ts_str.len(), now_secs, opts.tolerance_secs)?;
+
+        let (mut v1_checked, mut skipped) = (0usize, 0usize);
+        for entry in signature::entries(sig_header) {
+            match entry {
+                Entry::V1(_) => v1_checked += 1,
+                Entry::Skipped => skipped += 1,
+            }
+        }
+        // Nothing to compare against: skip hashing the body.
+        if v1_checked > 0 {
+            for key in &self.keys {
+                let expected = CtOutput::<HmacSha256>::from(mac_for(key, id, ts_str, body));
+                let matched = signature::entries(sig_header).any(|entry| match entry {
+                    Entry::V1(tag) => CtOutput::new(tag) == expected,
+                    Entry::Skipped => false,
+                });
+                if matched {
+                    return Ok(Verified {
+                        id: id.to_owned(),
+                        timestamp,
+                    });
+                }
+            }
+        }
+        Err(WebhookError::InvalidSignature {
+            v1_checked,
+            skipped,
+            secrets: self.keys.len(),
+        })
+    }
+
+    /// Signs a message: `v1,<base64>` per secret, in secret order, joined by single spaces.
+    ///
+    /// `id` must not be empty or whitespace-only (`invalid_header`), `timestamp` must be
+    /// non-negative Unix seconds (`invalid_timestamp`); an empty body is fine.
+    pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<String, WebhookError> {
+        if is_blank(id) {
+            return Err(WebhookError::InvalidHeader {
+                header: ID,
+                reason: "the message id must not be empty or whitespace-only",
+            });
+        }
+        if timestamp < 0 {
+            return Err(WebhookError::invalid_timestamp(
+                &timestamp.to_string(),
+                "cannot sign a negative timestamp; expected Unix seconds >= 0",
+            ));
+        }
+        let ts_str = timestamp.to_string();
+        // "v1," + 44 base64 characters + a separating space, per key.
+        let mut out = String::with_capacity(self.keys.len() * 48);
+        for (i, key) in self.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            signature::encode_into(&mac_for(key, id, &ts_str, body), &mut out);
+        }
+        Ok(out)
+    }
+}
+
+/// HMAC-SHA256 of `{id}.{timestamp}.{body}`, fed in parts (the body is not copied).
+fn mac_for(key: &WebhookKey, id: &str, timestamp: &str, body: &[u8]) -> Tag {
+    let mut mac = key.mac();
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac.finalize().into_bytes()
+}
+
+fn is_blank(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+fn required<'a>(value: Option<&'a str>, header: &'static str) -> Result<&'a str, WebhookError> {
+    match value {
+        Some(v) if !is_blank(v) => Ok(v),
+        _ => Err(WebhookError::MissingHeader { header }),
+    }
+}
+
+impl From<WebhookKey> for Webhook {
+    fn from(key: WebhookKey) -> Self {
+        Self { keys: vec![key] }
+    }
+}
+
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("keys", &format_args!("[REDACTED; {}]", self.keys.len()))
+            .finish()
+    }
+}

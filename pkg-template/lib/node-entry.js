@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { initSync } from "./glue.js";
 import { markReady } from "./state.js";
 
-initSync({ module: new WebAssembly.Module(readFileSync(join(__dirname, "scimkit_bg.wasm"))) });
-markReady();
+markReady(initSync({ module: new WebAssembly.Module(readFileSync(join(__dirname, "scimkit_bg.wasm"))) }));
 
 export * from "./api.js";
 

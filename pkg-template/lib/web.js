@@ -14,7 +14,7 @@ export function init(input) {
   if (!pending) {
     const module_or_path = input ?? new URL("../scimkit_bg.wasm", import.meta.url);
     pending = initGlue({ module_or_path }).then(
-      () => markReady(),
+      (exports) => markReady(exports),
       (err) => {
         pending = undefined; // let a later call retry, e.g. after a network failure
         throw err;
@@ -26,7 +26,6 @@ export function init(input) {
 
 /** Instantiates synchronously from a compiled `WebAssembly.Module` (or bytes, where allowed). */
 export function initSync(module) {
-  initGlueSync({ module });
-  markReady();
+  markReady(initGlueSync({ module }));
   pending = Promise.resolve();
 }

@@ -1,7 +1,7 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
 import { WebhookVerificationError } from "./errors.js";
-import { ensureReady } from "./state.js";
+import { ensureReady, memoryView } from "./state.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const ID = "webhook-id";
@@ -79,13 +79,64 @@ function rawBody(body) {
 }
 
 function nowMs(now) {
-  if (now === undefined || now === null) return undefined;
+  if (now === undefined || now === null) return Date.now();
   if (now instanceof Date) return now.getTime();
-  return now;
+  return typeof now === "number" ? now : Number.NaN;
 }
 
-function call(strFn, bytesFn, secret, headers, body, options) {
+const encoder = new TextEncoder();
+const MAX_CACHED_SECRETS = 16;
+const verifiers = new Map();
+
+/** The prepared keys for `secret` (a string or an array for rotation), computed once per secret. */
+function verifierFor(secret) {
+  const key = typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined;
+  if (key === undefined) return new wasm.Verifier(secret); // throws invalid_secret
+  let v = verifiers.get(key);
+  if (v === undefined) {
+    v = new wasm.Verifier(secret);
+    if (verifiers.size >= MAX_CACHED_SECRETS) {
+      const [oldKey, old] = verifiers.entries().next().value;
+      verifiers.delete(oldKey);
+      old.free();
+    }
+    verifiers.set(key, v);
+  }
+  return v;
+}
+
+/** Encodes a string (or copies bytes) at `at`; returns the byte length written. */
+function put(mem, at, value) {
+  if (typeof value === "string") return encoder.encodeInto(value, mem.subarray(at)).written;
+  mem.set(value, at);
+  return value.length;
+}
+
+const cap = (s) => (s === undefined ? 0 : s.length * 3);
+
+/**
+ * Writes `[id][timestamp][signature][body]` into the wasm input buffer; returns the byte lengths
+ * (-1 for an absent header) for the Verifier method.
+ */
+function writeInput(id, timestamp, signature, body) {
+  const size = cap(id) + cap(timestamp) + cap(signature) + (typeof body === "string" ? body.length * 3 : body.length);
+  const mem = memoryView(wasm.inputBuffer(size), size);
+  const idLen = id === undefined ? -1 : put(mem, 0, id);
+  let at = Math.max(idLen, 0);
+  const tsLen = timestamp === undefined ? -1 : put(mem, at, timestamp);
+  at += Math.max(tsLen, 0);
+  const sigLen = signature === undefined ? -1 : put(mem, at, signature);
+  at += Math.max(sigLen, 0);
+  return [idLen, tsLen, sigLen, put(mem, at, body)];
+}
+
+function optionalNumber(v) {
+  return v === undefined || v === null ? Number.NaN : typeof v === "number" ? v : -1;
+}
+
+function verifyWith(method, secret, headers, body, options) {
   ensureReady();
+  const verifier = verifierFor(secret);
   const [id, timestamp, signature] = readHeaders(headers);
   const raw = rawBody(body);
   const o = options ?? {};
@@ -93,18 +144,27 @@ function call(strFn, bytesFn, secret, headers, body, options) {
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
   // copying it into wasm memory (which never shrinks). The core checks the exact size.
   if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
-  const fn = typeof raw === "string" ? strFn : bytesFn;
-  return fn(secret, id, timestamp, signature, raw, nowMs(o.now), o.toleranceSeconds, o.maxBodyBytes);
+  const [idLen, tsLen, sigLen, bodyLen] = writeInput(id, timestamp, signature, raw);
+  const result = verifier[method](
+    idLen,
+    tsLen,
+    sigLen,
+    bodyLen,
+    nowMs(o.now),
+    optionalNumber(o.toleranceSeconds),
+    optionalNumber(o.maxBodyBytes),
+  );
+  return method === "verifyInput" ? { id, timestamp: result } : result;
 }
 
 /** Verifies a delivery and returns its event. */
 export function verifyWebhook(secret, headers, body, options) {
-  return JSON.parse(call(wasm.verifyWebhookStr, wasm.verifyWebhookBytes, secret, headers, body, options));
+  return JSON.parse(verifyWith("verifyEventInput", secret, headers, body, options));
 }
 
 /** Verifies a delivery's signature without parsing its body; returns `{ id, timestamp }`. */
 export function verifySignature(secret, headers, body, options) {
-  return call(wasm.verifySignatureStr, wasm.verifySignatureBytes, secret, headers, body, options);
+  return verifyWith("verifyInput", secret, headers, body, options);
 }
 
 function randomId() {
@@ -127,6 +187,8 @@ export function signWebhook(secret, message) {
   if (typeof ts !== "number") {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");
   }
-  const signature = typeof raw === "string" ? wasm.signStr(secret, id, ts, raw) : wasm.signBytes(secret, id, ts, raw);
+  const verifier = verifierFor(secret);
+  const [idLen, , , bodyLen] = writeInput(id, undefined, undefined, raw);
+  const signature = verifier.signInput(idLen, bodyLen, ts);
   return { [ID]: id, [TIMESTAMP]: String(ts), [SIGNATURE]: signature };
 }

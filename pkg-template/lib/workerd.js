@@ -4,8 +4,7 @@ import wasmModule from "../scimkit_bg.wasm";
 import { initSync } from "./glue.js";
 import { markReady } from "./state.js";
 
-initSync({ module: wasmModule });
-markReady();
+markReady(initSync({ module: wasmModule }));
 
 export * from "./api.js";
 

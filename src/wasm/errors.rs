@@ -25,16 +25,30 @@ thread_local! {
 /// Called once by the JS façade with its error classes, in [`Family`] order. Each class is
 /// constructed as `new Class(code, message, details)`.
 #[wasm_bindgen(js_name = registerErrorClasses)]
-pub fn register_error_classes(webhook: Function, normalization: Function, directory: Function, argument: Function) {
+pub fn register_error_classes(
+    webhook: Function,
+    normalization: Function,
+    directory: Function,
+    argument: Function,
+) {
     CLASSES.with(|c| *c.borrow_mut() = vec![webhook, normalization, directory, argument]);
 }
 
 /// Builds the JS error for `family` with `code`, `message` and optional extra fields.
-pub(crate) fn js_error(family: Family, code: &str, message: &str, details: Option<Object>) -> JsValue {
+pub(crate) fn js_error(
+    family: Family,
+    code: &str,
+    message: &str,
+    details: Option<Object>,
+) -> JsValue {
     let class = CLASSES.with(|c| c.borrow().get(family as usize).cloned());
     let details: JsValue = details.map(Into::into).unwrap_or(JsValue::UNDEFINED);
     if let Some(class) = class {
-        let args = Array::of3(&JsValue::from_str(code), &JsValue::from_str(message), &details);
+        let args = Array::of3(
+            &JsValue::from_str(code),
+            &JsValue::from_str(message),
+            &details,
+        );
         if let Ok(err) = Reflect::construct(&class, &args) {
             return err;
         }

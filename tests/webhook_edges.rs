@@ -202,17 +202,16 @@ fn malformed_entries_are_skipped_and_a_later_valid_entry_still_matches() {
             matches!(err, WebhookError::InvalidSignature { v1_checked: 0, .. }),
             "{m:?} should not count as a v1 signature: {err:?}"
         );
-        assert!(
-            err.to_string().contains("no valid v1 signature"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("no valid v1 signature"), "{err}");
     }
     let all = malformed.join(" ");
     ok(&format!("{all} {SIG}"));
     let err = fails(&all, "invalid_signature");
     assert!(
-        err.to_string()
-            .contains(&format!("{} other-version or malformed entries skipped", malformed.len())),
+        err.to_string().contains(&format!(
+            "{} other-version or malformed entries skipped",
+            malformed.len()
+        )),
         "{err}"
     );
 }
@@ -233,11 +232,21 @@ fn only_other_versions_says_no_v1_signature() {
 fn message_names_the_number_of_checked_signatures() {
     let decoy = "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=";
     let err = fails(decoy, "invalid_signature");
-    assert!(err.to_string().contains("none of the 1 v1 signature "), "{err}");
+    assert!(
+        err.to_string().contains("none of the 1 v1 signature "),
+        "{err}"
+    );
     assert!(err.to_string().contains("raw body"), "{err}");
     let err = fails(&format!("{decoy} {decoy} v2,x"), "invalid_signature");
-    assert!(err.to_string().contains("none of the 2 v1 signatures"), "{err}");
-    assert!(err.to_string().contains("1 other-version or malformed entry skipped"), "{err}");
+    assert!(
+        err.to_string().contains("none of the 2 v1 signatures"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("1 other-version or malformed entry skipped"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -282,7 +291,10 @@ fn secret_encodings_all_give_the_same_key() {
         (format!("whsec_{url}"), &reference),
         (url.clone(), &reference),
         (format!("whsec_{}", STANDARD.encode(key23)), &reference23),
-        (format!("whsec_{}", STANDARD_NO_PAD.encode(key23)), &reference23),
+        (
+            format!("whsec_{}", STANDARD_NO_PAD.encode(key23)),
+            &reference23,
+        ),
         (format!("whsec_{}", URL_SAFE.encode(key23)), &reference23),
         (URL_SAFE_NO_PAD.encode(key23), &reference23),
     ] {
@@ -307,7 +319,7 @@ fn bad_secrets_are_rejected_without_echoing_them() {
         "whsec_not base64!!",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLa$w",
         "whsec_MfKQ9r8GKYqrTwjUPD8IL+ZIo2LaLa_w", // mixed alphabets
-        "whsec_A",                               // one char: not a whole byte
+        "whsec_A",                                // one char: not a whole byte
         "whsec_====",
         "secret with spaces",
     ];
@@ -352,11 +364,28 @@ fn rotation_any_secret_may_match() {
         TS,
     )
     .unwrap_err();
-    assert_err(&err, "invalid_signature", &[SECRET, OTHER], &[SIG, &other_sig]);
+    assert_err(
+        &err,
+        "invalid_signature",
+        &[SECRET, OTHER],
+        &[SIG, &other_sig],
+    );
 
-    let err = verify(&both, ID, TS_STR, "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", BODY, TS)
-        .unwrap_err();
-    assert_err(&err, "invalid_signature", &[SECRET, OTHER], &[SIG, &other_sig]);
+    let err = verify(
+        &both,
+        ID,
+        TS_STR,
+        "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
+        BODY,
+        TS,
+    )
+    .unwrap_err();
+    assert_err(
+        &err,
+        "invalid_signature",
+        &[SECRET, OTHER],
+        &[SIG, &other_sig],
+    );
     assert!(err.to_string().contains("2 secrets"), "{err}");
 }
 
@@ -374,7 +403,10 @@ fn with_secrets_rejects_empty_list_and_names_the_bad_index() {
     );
     let err = Webhook::with_secrets(&[SECRET, OTHER, "whsec_%%%"]).unwrap_err();
     assert_err(&err, "invalid_secret", &[SECRET, OTHER, "whsec_%%%"], &[]);
-    assert!(matches!(err, WebhookError::InvalidSecret { index: Some(2), .. }));
+    assert!(matches!(
+        err,
+        WebhookError::InvalidSecret { index: Some(2), .. }
+    ));
     assert!(err.to_string().contains("index 2"), "{err}");
 }
 
@@ -454,7 +486,10 @@ fn milliseconds_hint_from_digit_count_or_magnitude() {
     // Just a little in the future: no hint.
     let err = verify(&wh, ID, "1614266000", SIG, BODY, TS).unwrap_err();
     assert!(!err.to_string().contains("milliseconds"), "{err}");
-    assert!(err.to_string().contains("370 s beyond the 300 s tolerance"), "{err}");
+    assert!(
+        err.to_string().contains("370 s beyond the 300 s tolerance"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -28,7 +28,9 @@ struct Vector {
 
 /// Expands `payload_spec` such as `'a' repeated 1048576 times`.
 fn expand_spec(spec: &str) -> Vec<u8> {
-    let rest = spec.strip_prefix('\'').expect("spec starts with a quoted char");
+    let rest = spec
+        .strip_prefix('\'')
+        .expect("spec starts with a quoted char");
     let (ch, rest) = rest.split_once('\'').expect("closing quote");
     let count = rest
         .trim()
@@ -218,7 +220,10 @@ fn fixture_timestamps_at_301_fail_and_at_300_pass() {
     assert!(verify(&wh, &v.id, &ts, &v.expected, &v.payload, t - 300).is_ok());
     let old = verify(&wh, &v.id, &ts, &v.expected, &v.payload, t + 301).unwrap_err();
     assert_vector_err(&v, &old, "timestamp_too_old");
-    assert!(old.to_string().contains("1 s beyond the 300 s tolerance"), "{old}");
+    assert!(
+        old.to_string().contains("1 s beyond the 300 s tolerance"),
+        "{old}"
+    );
     let new = verify(&wh, &v.id, &ts, &v.expected, &v.payload, t - 301).unwrap_err();
     assert_vector_err(&v, &new, "timestamp_too_new");
     assert!(!new.to_string().contains("milliseconds"));
@@ -278,7 +283,8 @@ fn fixture_empty_secrets_are_rejected() {
     for s in ["", "whsec_"] {
         let err = Webhook::new(s).unwrap_err();
         assert_eq!(err.code(), "invalid_secret");
-        let err = Webhook::with_secrets(&["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s]).unwrap_err();
+        let err =
+            Webhook::with_secrets(&["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s]).unwrap_err();
         assert_eq!(err.code(), "invalid_secret");
         assert!(err.to_string().contains("index 1"), "{err}");
         assert!(!err.to_string().contains("MfKQ9r8"), "{err}");

@@ -100,7 +100,10 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::MissingHeader { header } => {
-                write!(f, "missing {header} header (absent, empty or whitespace-only)")
+                write!(
+                    f,
+                    "missing {header} header (absent, empty or whitespace-only)"
+                )
             }
             Self::InvalidHeader { header, reason } => write!(f, "invalid {header}: {reason}"),
             Self::InvalidSecret {

@@ -48,7 +48,9 @@ impl WebhookKey {
         };
         let encoded = secret.strip_prefix(PREFIX).unwrap_or(secret);
         if encoded.is_empty() {
-            return Err(invalid("the key is empty (nothing after the whsec_ prefix)"));
+            return Err(invalid(
+                "the key is empty (nothing after the whsec_ prefix)",
+            ));
         }
         let mut key = STANDARD_LENIENT
             .decode(encoded)

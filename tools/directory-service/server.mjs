@@ -295,7 +295,7 @@ export async function startDirectoryService(options = {}) {
     }
     tokens.set(token, { expiresAt: Date.now() + tokenTtlSeconds * 1000 });
     stats.tokensIssued++;
-    sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: tokenTtlSeconds }, { endpoint });
+    sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: Math.ceil(tokenTtlSeconds) }, { endpoint });
   }
 
   function authenticate(req) {

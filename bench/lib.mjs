@@ -1,0 +1,66 @@
+// Shared helpers for the benchmarks: realistic bodies and a fair ops/s measurement.
+
+/** A realistic `user_created` event padded (inside raw_attributes) to exactly `size` bytes of JSON. */
+export function eventBody(size) {
+  const event = {
+    spec_version: "1",
+    id: "evt_98765432101234567",
+    type: "organization.directory.user_created",
+    occurred_at: "2026-11-29T10:00:00.123456Z",
+    environment_id: "env_1234567890",
+    organization_id: "org_1234567890",
+    object: "DirectoryUser",
+    data: {
+      id: "diruser_1234567890",
+      organization_id: "org_1234567890",
+      email: "jose@example.com",
+      given_name: "José",
+      family_name: "Núñez",
+      active: true,
+      groups: null,
+      raw_attributes: { p: "" },
+    },
+  };
+  const empty = Buffer.byteLength(JSON.stringify(event));
+  if (size < empty) {
+    // Smaller than a user event: a user_deleted event trimmed to fit.
+    const small = { id: "evt_1", type: "organization.directory.user_deleted", data: { id: "diruser_1", p: "" } };
+    small.data.p = "x".repeat(Math.max(0, size - Buffer.byteLength(JSON.stringify(small))));
+    return JSON.stringify(small);
+  }
+  event.data.raw_attributes.p = "a".repeat(size - empty);
+  return JSON.stringify(event);
+}
+
+/**
+ * Measures ops/s for each named function: warm-up, then `rounds` rounds in which every function
+ * runs for `ms` milliseconds in turn (interleaved, so drift hits all alike); reports medians.
+ */
+export async function measure(fns, { rounds = 5, ms = 300, warmupMs = 200 } = {}) {
+  const samples = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  const once = async (fn, budget) => {
+    let n = 0;
+    const t0 = performance.now();
+    let t = 0;
+    let batch = 1;
+    while (t < budget) {
+      for (let i = 0; i < batch; i++) {
+        const r = fn();
+        if (r && typeof r.then === "function") await r;
+      }
+      n += batch;
+      t = performance.now() - t0;
+      if (batch < 1024 && t < budget / 20) batch *= 2;
+    }
+    return (n / t) * 1000;
+  };
+  for (const fn of Object.values(fns)) await once(fn, warmupMs);
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, fn] of Object.entries(fns)) samples[k].push(await once(fn, ms));
+  }
+  const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+export const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
+export const ratio = (a, b) => `${(a / b).toFixed(2)}×`;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every test: the native Rust core, the local directory service,
+# then the built package from a packed tarball in Node (CJS + ESM, Node 20/22/24, Bun, Deno),
+# workerd and Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash scripts/setup.sh --browser
+
+printf '\n== Rust: fmt, clippy, native tests\n'
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo test
+
+printf '\n== Build the package\n'
+node scripts/build.mjs
+
+printf '\n== Local directory service\n'
+timeout 300 node --test --test-reporter=spec tools/directory-service/test/
+
+printf '\n== The package in every runtime\n'
+bash scripts/test-js.sh

@@ -23,8 +23,11 @@ fn is_token(req: &scimkit::directory::HttpRequest) -> bool {
     req.url.ends_with("/oauth/token")
 }
 
-fn list(c: &DirectoryClient) -> impl std::future::Future<Output = Result<scimkit::directory::UsersPage, scimkit::directory::DirectoryError>> + '_ {
-    async move { c.list_directory_users("org_1", "dir_1", &UserListOptions::default()).await }
+async fn list(
+    c: &DirectoryClient,
+) -> Result<scimkit::directory::UsersPage, scimkit::directory::DirectoryError> {
+    c.list_directory_users("org_1", "dir_1", &UserListOptions::default())
+        .await
 }
 
 #[test]
@@ -111,7 +114,10 @@ fn refreshes_shortly_before_expiry() {
     run(&rt, list(&c)).unwrap();
     assert_eq!(t.token_requests(), 2, "refreshed at expiry - 60 s");
     let reqs = t.requests.borrow();
-    assert_eq!(reqs.last().unwrap().header("authorization"), Some("Bearer at_2"));
+    assert_eq!(
+        reqs.last().unwrap().header("authorization"),
+        Some("Bearer at_2")
+    );
 }
 
 #[test]
@@ -139,7 +145,10 @@ fn concurrent_calls_share_one_token_request() {
     let rt = FakeRuntime::new();
     let t = ScriptTransport::new(|req, _| {
         if is_token(req) {
-            Reply::Yield(Ok(HttpResponse::new(200, token_body("at_1", 3600).to_string())))
+            Reply::Yield(Ok(HttpResponse::new(
+                200,
+                token_body("at_1", 3600).to_string(),
+            )))
         } else {
             Reply::Yield(Ok(HttpResponse::new(
                 200,
@@ -215,10 +224,7 @@ fn concurrent_401s_trigger_one_renewal() {
                 error_body(16, "expired", "TOKEN_EXPIRED").to_string(),
             )))
         } else {
-            Reply::Yield(Ok(HttpResponse::new(
-                200,
-                json!({"users": []}).to_string(),
-            )))
+            Reply::Yield(Ok(HttpResponse::new(200, json!({"users": []}).to_string())))
         }
     });
     let c = client(t.clone(), &rt);
@@ -270,7 +276,9 @@ fn second_401_is_unauthorized() {
     assert_eq!(e.server_code.as_deref(), Some("16"));
     assert_eq!(t.token_requests(), 2);
     assert_eq!(t.api_requests(), 2);
-    assert!(e.message.contains("GET /api/v1/organizations/org_1/directories/dir_1/users"));
+    assert!(e
+        .message
+        .contains("GET /api/v1/organizations/org_1/directories/dir_1/users"));
     // The echoed access token and the secret are redacted from the message.
     let all = format!("{e} {e:?}");
     assert!(!all.contains(SECRET), "{all}");
@@ -293,7 +301,11 @@ fn token_endpoint_400_is_unauthorized_with_server_code_and_no_secret() {
     assert_eq!(e.code(), "unauthorized");
     assert_eq!(e.status, Some(400));
     assert_eq!(e.server_code.as_deref(), Some("invalid_client"));
-    assert!(e.message.starts_with("POST /oauth/token failed: HTTP 400"), "{}", e.message);
+    assert!(
+        e.message.starts_with("POST /oauth/token failed: HTTP 400"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.attempts, 1);
     let all = format!("{e} {e:?} {c:?} {:?}", c.config());
     assert!(!all.contains(SECRET), "{all}");
@@ -355,7 +367,11 @@ fn trailing_slash_in_environment_url_is_ignored() {
             users_ok()
         }
     });
-    let c = client_with(ClientConfig::new(format!("{ENV}/"), "id", SECRET), t.clone(), &rt);
+    let c = client_with(
+        ClientConfig::new(format!("{ENV}/"), "id", SECRET),
+        t.clone(),
+        &rt,
+    );
     run(&rt, list(&c)).unwrap();
     assert_eq!(t.requests.borrow()[0].url, format!("{ENV}/oauth/token"));
 }

@@ -18,7 +18,11 @@ fn is_token(req: &HttpRequest) -> bool {
     req.url.ends_with("/oauth/token")
 }
 
-fn walk_all(rt: &FakeRuntime, c: &scimkit::directory::DirectoryClient, w: &mut UsersWalker) -> Vec<String> {
+fn walk_all(
+    rt: &FakeRuntime,
+    c: &scimkit::directory::DirectoryClient,
+    w: &mut UsersWalker,
+) -> Vec<String> {
     let mut ids = Vec::new();
     run(rt, async {
         while let Some(page) = w.next_page(c).await.unwrap() {
@@ -37,7 +41,14 @@ fn invalid_arguments_are_rejected_before_any_request() {
         run(&rt, c.list_directory_users(org, dir, &o)).unwrap_err()
     };
     for size in [0, 31] {
-        let e = users("org_1", "dir_1", UserListOptions { page_size: Some(size), ..Default::default() });
+        let e = users(
+            "org_1",
+            "dir_1",
+            UserListOptions {
+                page_size: Some(size),
+                ..Default::default()
+            },
+        );
         assert_eq!(e.code(), "invalid_argument");
         assert!(e.message.contains("page_size"), "{}", e.message);
         let e = run(
@@ -45,7 +56,10 @@ fn invalid_arguments_are_rejected_before_any_request() {
             c.list_directory_groups(
                 "org_1",
                 "dir_1",
-                &GroupListOptions { page_size: Some(size), ..Default::default() },
+                &GroupListOptions {
+                    page_size: Some(size),
+                    ..Default::default()
+                },
             ),
         )
         .unwrap_err();
@@ -54,33 +68,69 @@ fn invalid_arguments_are_rejected_before_any_request() {
     for size in [0, 101] {
         let e = run(
             &rt,
-            c.list_organizations(&ListOptions { page_size: Some(size), page_token: None }),
+            c.list_organizations(&ListOptions {
+                page_size: Some(size),
+                page_token: None,
+            }),
         )
         .unwrap_err();
         assert_eq!(e.code(), "invalid_argument");
     }
-    assert_eq!(users("", "dir_1", UserListOptions::default()).code(), "invalid_argument");
-    assert_eq!(users("org_1", "..", UserListOptions::default()).code(), "invalid_argument");
-    assert_eq!(users("org 1", "dir_1", UserListOptions::default()).code(), "invalid_argument");
+    assert_eq!(
+        users("", "dir_1", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        users("org_1", "..", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        users("org 1", "dir_1", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
     let e = users(
         "org_1",
         "dir_1",
-        UserListOptions { updated_after: Some("yesterday".into()), ..Default::default() },
+        UserListOptions {
+            updated_after: Some("yesterday".into()),
+            ..Default::default()
+        },
     );
     assert_eq!(e.code(), "invalid_argument");
     assert!(e.message.contains("updated_after"));
     let e = users(
         "org_1",
         "dir_1",
-        UserListOptions { directory_group_id: Some(String::new()), ..Default::default() },
+        UserListOptions {
+            directory_group_id: Some(String::new()),
+            ..Default::default()
+        },
     );
     assert_eq!(e.code(), "invalid_argument");
-    assert_eq!(run(&rt, c.list_directories("")).unwrap_err().code(), "invalid_argument");
-    assert_eq!(run(&rt, c.get_directory("org_1", "")).unwrap_err().code(), "invalid_argument");
+    assert_eq!(
+        run(&rt, c.list_directories("")).unwrap_err().code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        run(&rt, c.get_directory("org_1", "")).unwrap_err().code(),
+        "invalid_argument"
+    );
     // Walker constructors validate too.
-    assert!(PageWalker::users("org_1", "dir_1", UserListOptions { page_size: Some(31), ..Default::default() }).is_err());
+    assert!(PageWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_size: Some(31),
+            ..Default::default()
+        }
+    )
+    .is_err());
     assert!(PageWalker::groups("", "dir_1", GroupListOptions::default()).is_err());
-    assert!(PageWalker::organizations(ListOptions { page_size: Some(0), page_token: None }).is_err());
+    assert!(PageWalker::organizations(ListOptions {
+        page_size: Some(0),
+        page_token: None
+    })
+    .is_err());
     assert_eq!(t.requests.borrow().len(), 0);
 }
 
@@ -90,7 +140,10 @@ fn boundary_page_sizes_are_accepted() {
     let server = FakeServer::new(3, 10);
     let c = client(server.clone(), &rt);
     for size in [1, 30] {
-        let o = UserListOptions { page_size: Some(size), ..Default::default() };
+        let o = UserListOptions {
+            page_size: Some(size),
+            ..Default::default()
+        };
         run(&rt, c.list_directory_users("org_1", "dir_1", &o)).unwrap();
     }
 }
@@ -167,7 +220,10 @@ fn directories_and_primary_directory() {
         } else if req.url.ends_with("/directories/dir_1") {
             ok(json!({"directory": {"id": "dir_1", "enabled": true, "unknown": {"a": 1}}}))
         } else {
-            status(404, error_body(5, "directory not found", "DIRECTORY_NOT_FOUND"))
+            status(
+                404,
+                error_body(5, "directory not found", "DIRECTORY_NOT_FOUND"),
+            )
         }
     });
     let c = client(t.clone(), &rt);
@@ -199,20 +255,35 @@ fn organizations_page_and_walk() {
             return ok(token_body("at", 3600));
         }
         if req.url.contains("page_token=o2") {
-            ok(json!({"organizations": [{"id": "org_3"}], "next_page_token": "", "prev_page_token": "o1", "total_size": "3"}))
+            ok(
+                json!({"organizations": [{"id": "org_3"}], "next_page_token": "", "prev_page_token": "o1", "total_size": "3"}),
+            )
         } else {
-            ok(json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
-                      "next_page_token": "o2", "total_size": 3}))
+            ok(
+                json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
+                      "next_page_token": "o2", "total_size": 3}),
+            )
         }
     });
     let c = client(t.clone(), &rt);
-    let page = run(&rt, c.list_organizations(&ListOptions { page_size: Some(100), page_token: None })).unwrap();
+    let page = run(
+        &rt,
+        c.list_organizations(&ListOptions {
+            page_size: Some(100),
+            page_token: None,
+        }),
+    )
+    .unwrap();
     assert_eq!(
         serde_json::to_value(&page).unwrap(),
         json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
                "next_page_token": "o2", "prev_page_token": null, "total_size": 3})
     );
-    let mut w = OrganizationsWalker::organizations(ListOptions { page_size: Some(2), page_token: None }).unwrap();
+    let mut w = OrganizationsWalker::organizations(ListOptions {
+        page_size: Some(2),
+        page_token: None,
+    })
+    .unwrap();
     let ids = run(&rt, async {
         let mut ids = Vec::new();
         while let Some(p) = w.next_page(&c).await.unwrap() {
@@ -229,7 +300,15 @@ fn walker_yields_every_user_exactly_once() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(95, 10);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions { page_size: Some(7), ..Default::default() }).unwrap();
+    let mut w = UsersWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_size: Some(7),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let ids = walk_all(&rt, &c, &mut w);
     assert_eq!(ids, server.user_ids);
     assert_eq!(w.pages_fetched(), 14);
@@ -268,7 +347,10 @@ fn walker_resumes_from_a_token() {
     let mut w2 = UsersWalker::users(
         "org_1",
         "dir_1",
-        UserListOptions { page_token: Some(token.clone()), ..Default::default() },
+        UserListOptions {
+            page_token: Some(token.clone()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(w2.resume_token(), Some(token.as_str()));
@@ -281,7 +363,10 @@ fn repeating_token_is_a_pagination_loop() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(40, 10);
     // Page at offset 20 points back to offset 10.
-    server.next_token_override.borrow_mut().insert(20, "pt_10".into());
+    server
+        .next_token_override
+        .borrow_mut()
+        .insert(20, "pt_10".into());
     let c = client(server.clone(), &rt);
     let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let (ids, err) = run(&rt, async {
@@ -297,11 +382,18 @@ fn repeating_token_is_a_pagination_loop() {
     let err = err.expect("a loop error, not a silent end");
     assert_eq!(err.code(), "pagination_loop");
     assert_eq!(err.page_token.as_deref(), Some("pt_10"));
-    assert_eq!(ids, server.user_ids[..30], "each page once, the repeated token is not fetched");
+    assert_eq!(
+        ids,
+        server.user_ids[..30],
+        "each page once, the repeated token is not fetched"
+    );
     assert!(w.is_done());
     // Stays failed, without requests.
     let before = server.requests.borrow().len();
-    assert_eq!(run(&rt, w.next_page(&c)).unwrap_err().code(), "pagination_loop");
+    assert_eq!(
+        run(&rt, w.next_page(&c)).unwrap_err().code(),
+        "pagination_loop"
+    );
     assert_eq!(server.requests.borrow().len(), before);
 }
 
@@ -309,16 +401,25 @@ fn repeating_token_is_a_pagination_loop() {
 fn token_pointing_to_itself_is_a_loop() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(40, 10);
-    server.next_token_override.borrow_mut().insert(10, "pt_10".into());
+    server
+        .next_token_override
+        .borrow_mut()
+        .insert(10, "pt_10".into());
     let c = client(server.clone(), &rt);
     let mut w = UsersWalker::users(
         "org_1",
         "dir_1",
-        UserListOptions { page_token: Some("pt_10".into()), ..Default::default() },
+        UserListOptions {
+            page_token: Some("pt_10".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert!(run(&rt, w.next_page(&c)).unwrap().is_some());
-    assert_eq!(run(&rt, w.next_page(&c)).unwrap_err().code(), "pagination_loop");
+    assert_eq!(
+        run(&rt, w.next_page(&c)).unwrap_err().code(),
+        "pagination_loop"
+    );
 }
 
 #[test]
@@ -370,7 +471,9 @@ fn groups_walker() {
         if req.url.contains("page_token=g2") {
             ok(json!({"groups": [{"id": "dirgroup_3"}], "next_page_token": ""}))
         } else {
-            ok(json!({"groups": [{"id": "dirgroup_1"}, {"id": "dirgroup_2"}], "next_page_token": "g2"}))
+            ok(
+                json!({"groups": [{"id": "dirgroup_1"}, {"id": "dirgroup_2"}], "next_page_token": "g2"}),
+            )
         }
     });
     let c = client(t.clone(), &rt);
@@ -431,10 +534,15 @@ fn dropped_shared_future_does_not_wedge_the_walker() {
         // The page request is pending (it yields once); drop the future then.
         assert!(fut.as_mut().poll(&mut cx).is_pending());
         assert_eq!(
-            PageWalker::next_page_shared(&w, &c).as_mut().poll(&mut cx).map(|r| r.unwrap_err().code()),
+            PageWalker::next_page_shared(&w, &c)
+                .as_mut()
+                .poll(&mut cx)
+                .map(|r| r.unwrap_err().code()),
             std::task::Poll::Ready("invalid_argument")
         );
     }
-    let page = run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap().unwrap();
+    let page = run(&rt, PageWalker::next_page_shared(&w, &c))
+        .unwrap()
+        .unwrap();
     assert_eq!(page.users.len(), 5);
 }

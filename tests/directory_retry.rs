@@ -117,19 +117,17 @@ fn backoff_is_capped() {
     let c = client_with(cfg, t.clone(), &rt);
     let e = run(&rt, list(&c)).unwrap_err();
     assert_eq!(e.code(), "server_error");
-    assert_eq!(rt.fired(), vec![499, 999, 1998, 3996, 3996, 3996, 3996, 3996]);
+    assert_eq!(
+        rt.fired(),
+        vec![499, 999, 1998, 3996, 3996, 3996, 3996, 3996]
+    );
     assert_eq!(e.attempts, 9);
 }
 
 #[test]
 fn exhausted_rate_limit_is_typed_with_status_and_server_code() {
     let rt = FakeRuntime::new();
-    let t = api_script(|_| {
-        status(
-            429,
-            error_body(8, "slow down", "RATE_LIMIT_EXCEEDED"),
-        )
-    });
+    let t = api_script(|_| status(429, error_body(8, "slow down", "RATE_LIMIT_EXCEEDED")));
     let c = client(t.clone(), &rt);
     let e = run(&rt, list(&c)).unwrap_err();
     assert_eq!(e.code(), "rate_limited");
@@ -225,7 +223,11 @@ fn exhausted_timeouts() {
     let e = run(&rt, list(&c)).unwrap_err();
     assert_eq!(e.code(), "timeout");
     assert_eq!(e.attempts, 5);
-    assert!(e.message.contains("timed out after 30000 ms"), "{}", e.message);
+    assert!(
+        e.message.contains("timed out after 30000 ms"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]

@@ -144,9 +144,10 @@ impl DirectoryClient {
             .trim_end_matches('/')
             .to_owned();
         let lower = base_url.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://"))
-            || base_url.len() <= "https://".len() - 1
-        {
+        let host = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        if !host.is_some_and(|h| !h.is_empty() && !h.contains(char::is_whitespace)) {
             return Err(DirectoryError::invalid_argument(
                 "environment_url must be an http(s) URL",
             ));

@@ -163,24 +163,31 @@ fn total_size(obj: &Map<String, Value>, what: &str) -> Result<u64, DirectoryErro
     }
 }
 
+struct RawPage<T> {
+    items: Vec<T>,
+    next: Option<String>,
+    prev: Option<String>,
+    total: u64,
+}
+
 fn page<T>(
     v: Value,
     key: &str,
     what: &str,
     item: impl Fn(usize, Value) -> Result<T, DirectoryError>,
-) -> Result<(Vec<T>, Option<String>, Option<String>, u64), DirectoryError> {
+) -> Result<RawPage<T>, DirectoryError> {
     let mut obj = object(v, what)?;
     let items = array(&mut obj, key, what)?
         .into_iter()
         .enumerate()
         .map(|(i, v)| item(i, v))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((
+    Ok(RawPage {
         items,
-        token(&obj, "next_page_token", what)?,
-        token(&obj, "prev_page_token", what)?,
-        total_size(&obj, what)?,
-    ))
+        next: token(&obj, "next_page_token", what)?,
+        prev: token(&obj, "prev_page_token", what)?,
+        total: total_size(&obj, what)?,
+    })
 }
 
 fn map_item(
@@ -194,7 +201,12 @@ fn map_item(
 
 pub(crate) fn parse_organizations_page(v: Value) -> Result<OrganizationsPage, DirectoryError> {
     const WHAT: &str = "list organizations";
-    let (items, next, prev, total) = page(v, "organizations", WHAT, |i, v| {
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "organizations", WHAT, |i, v| {
         map_item(WHAT, "organizations", i, v).map(Organization)
     })?;
     Ok(OrganizationsPage {
@@ -207,7 +219,12 @@ pub(crate) fn parse_organizations_page(v: Value) -> Result<OrganizationsPage, Di
 
 pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
     const WHAT: &str = "list directory users";
-    let (items, next, prev, total) = page(v, "users", WHAT, |i, v| {
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "users", WHAT, |i, v| {
         user_from_reference(&v).map_err(|e| {
             DirectoryError::invalid_response(format!("{WHAT}: user /users/{i} is invalid: {e}"))
         })
@@ -222,7 +239,12 @@ pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
 
 pub(crate) fn parse_groups_page(v: Value) -> Result<GroupsPage, DirectoryError> {
     const WHAT: &str = "list directory groups";
-    let (items, next, prev, total) = page(v, "groups", WHAT, |i, v| {
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "groups", WHAT, |i, v| {
         group_from_reference(&v).map_err(|e| {
             DirectoryError::invalid_response(format!("{WHAT}: group /groups/{i} is invalid: {e}"))
         })

@@ -225,10 +225,12 @@ pub fn reply_future(reply: Reply) -> LocalBoxFuture<'static, Result<HttpResponse
     }
 }
 
+type Handler = dyn Fn(&HttpRequest, usize) -> Reply;
+
 /// A transport answering with a closure; records every request.
 pub struct ScriptTransport {
     pub requests: RefCell<Vec<HttpRequest>>,
-    handler: Box<dyn Fn(&HttpRequest, usize) -> Reply>,
+    handler: Box<Handler>,
 }
 
 impl ScriptTransport {
@@ -379,7 +381,12 @@ impl FakeServer {
             None => 0,
             Some(t) => match t.strip_prefix("pt_").and_then(|n| n.parse().ok()) {
                 Some(o) => o,
-                None => return status(400, error_body(3, "invalid page token", "INVALID_PAGE_TOKEN")),
+                None => {
+                    return status(
+                        400,
+                        error_body(3, "invalid page token", "INVALID_PAGE_TOKEN"),
+                    )
+                }
             },
         };
         let fault = self
@@ -388,7 +395,9 @@ impl FakeServer {
             .get_mut(&offset)
             .and_then(VecDeque::pop_front);
         match fault {
-            Some(Fault::Status(s)) => return status(s, error_body(14, "unavailable", "UNAVAILABLE")),
+            Some(Fault::Status(s)) => {
+                return status(s, error_body(14, "unavailable", "UNAVAILABLE"))
+            }
             Some(Fault::StatusRetryAfter(s, ra)) => {
                 return Reply::Now(Ok(HttpResponse::new(s, "{}").with_header("Retry-After", ra)))
             }

@@ -516,6 +516,14 @@ fn shared_walker_from_static_futures() {
         let _ = w.borrow().resume_token();
     }
     assert_eq!(ids, server.user_ids);
+
+    // One-off calls: clone the Rc into an `async move` block.
+    let c2 = Rc::clone(&c);
+    let one = assert_static(async move {
+        c2.list_directory_users("org_1", "dir_1", &UserListOptions::default())
+            .await
+    });
+    assert_eq!(run(&rt, one).unwrap().users.len(), 10);
 }
 
 #[test]

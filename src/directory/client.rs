@@ -84,7 +84,18 @@ impl fmt::Debug for ClientConfig {
 /// A Directory API client. All methods take `&self` and return futures that are not `Send`.
 ///
 /// To use it from `'static` futures (wasm-bindgen promises), keep it in an `Rc` and move a clone
-/// into each `async move` block.
+/// into each `async move` block:
+///
+/// ```ignore
+/// let client = Rc::clone(&self.client);
+/// future_to_promise(async move {
+///     let page = client.list_directory_users(&org, &dir, &options).await?;
+///     Ok(to_js(&page))
+/// })
+/// ```
+///
+/// Walkers go in an `Rc<RefCell<…>>` next to it and are driven with
+/// [`crate::directory::PageWalker::next_page_shared`].
 pub struct DirectoryClient {
     config: ClientConfig,
     base_url: String,

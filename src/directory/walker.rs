@@ -1,7 +1,7 @@
 //! Page walking: follows `next_page_token`, resumes from a token, detects token loops.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::client::DirectoryClient;
@@ -200,7 +200,7 @@ enum WalkState {
 pub struct PageWalker<Q: PageQuery> {
     query: Q,
     next_token: Option<String>,
-    seen: HashSet<String>,
+    seen: BTreeSet<String>,
     state: WalkState,
     in_flight: bool,
     pages: u64,

@@ -1,1 +1,43 @@
 //! Directory API client core: auth, retries, paging — behind a transport trait.
+//!
+//! The I/O is injected ([`Transport`], [`Runtime`]), as deno_graph injects its `Loader`: natively
+//! the tests script both; the wasm layer implements them with `fetch`, `setTimeout`,
+//! `Date.now()` and `Math.random()`. Futures are local (not `Send`).
+//!
+//! Policies (defaults in [`ClientConfig::new`]):
+//! - **Auth**: client credentials, token fetched on first use and refreshed when less than
+//!   `min(60 s, 10% of expires_in)` is left; at most one token request in flight, shared by
+//!   every call that needs it. A 401 renews the token once (only if the rejected token is still
+//!   the current one) and resends the call once; a second 401 is `unauthorized`.
+//! - **Retries**: 429, 408, 502, 503, 504, network errors, timeouts and 2xx bodies that are not
+//!   JSON are retried up to `max_retries` times, waiting `Retry-After` (seconds or HTTP date,
+//!   capped at `max_retry_after_ms`) or else full-jitter backoff
+//!   `random() * min(backoff_max_ms, backoff_base_ms * 2^retry)`. A 2xx body that is JSON but
+//!   of the wrong shape is `invalid_response` at once (retrying would not change it).
+//! - **Validation** before any request: ids non-empty without whitespace/control characters
+//!   (percent-encoded into paths), `page_size` 1–30 (users, groups) or 1–100 (organizations),
+//!   `updated_after` RFC 3339.
+
+mod auth;
+mod client;
+mod error;
+mod pages;
+mod retry;
+mod transport;
+mod url;
+mod walker;
+
+pub use auth::REFRESH_MARGIN_MS;
+pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
+pub use error::{DirectoryError, DirectoryErrorKind};
+pub use pages::{
+    Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
+    UserListOptions, UsersPage,
+};
+pub use transport::{
+    HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
+};
+pub use walker::{
+    GroupsQuery, GroupsWalker, OrganizationsQuery, OrganizationsWalker, Page, PageQuery,
+    PageWalker, UsersQuery, UsersWalker,
+};

@@ -1,0 +1,552 @@
+//! The client: configuration, the request loop (auth, timeout, retries) and the endpoints.
+
+use std::fmt;
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::auth::{Grant, Token, TokenCache};
+use super::error::{server_code, server_message, DirectoryError, DirectoryErrorKind};
+use super::pages::{
+    parse_directories, parse_directory, parse_groups_page, parse_organizations_page,
+    parse_users_page, Directory, GroupListOptions, GroupsPage, ListOptions, OrganizationsPage,
+    UserListOptions, UsersPage,
+};
+use super::retry::{backoff_ms, parse_retry_after};
+use super::transport::{timeout, HttpRequest, HttpResponse, Runtime, Transport, TransportError};
+use super::url::{
+    encode, validate_id, validate_page_size, validate_page_token, validate_rfc3339, Query,
+};
+
+/// Largest `page_size` for users and groups (the server's limit).
+pub const MAX_MEMBER_PAGE_SIZE: u32 = 30;
+/// Largest `page_size` accepted for organizations (scimkit's choice; the server documents none).
+pub const MAX_ORGANIZATION_PAGE_SIZE: u32 = 100;
+
+/// Client settings. `Debug` redacts the client secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// The environment's base URL, e.g. `https://acme.scalekit.dev` (a trailing `/` is ignored).
+    pub environment_url: String,
+    /// OAuth client id.
+    pub client_id: String,
+    /// OAuth client secret; never appears in `Debug`, errors or messages.
+    pub client_secret: String,
+    /// Retries after the first attempt for retryable failures (429, 408, 502, 503, 504, network
+    /// errors, timeouts, malformed JSON in a 2xx). Default 4 (so at most 5 attempts).
+    pub max_retries: u32,
+    /// Per-request timeout in milliseconds; 0 disables it. Default 30 000.
+    pub timeout_ms: u64,
+    /// Backoff base: the jitter ceiling before retry `n` (from 0) is `min(cap, base * 2^n)`.
+    /// Default 500.
+    pub backoff_base_ms: u64,
+    /// Backoff cap. Default 30 000.
+    pub backoff_max_ms: u64,
+    /// Longest `Retry-After` honoured; longer values are cut to this. Default 60 000.
+    pub max_retry_after_ms: u64,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults documented on each field.
+    pub fn new(
+        environment_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            environment_url: environment_url.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            max_retries: 4,
+            timeout_ms: 30_000,
+            backoff_base_ms: 500,
+            backoff_max_ms: 30_000,
+            max_retry_after_ms: 60_000,
+        }
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("environment_url", &self.environment_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("max_retries", &self.max_retries)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("backoff_base_ms", &self.backoff_base_ms)
+            .field("backoff_max_ms", &self.backoff_max_ms)
+            .field("max_retry_after_ms", &self.max_retry_after_ms)
+            .finish()
+    }
+}
+
+/// A Directory API client. All methods take `&self` and return futures that are not `Send`.
+///
+/// To use it from `'static` futures (wasm-bindgen promises), keep it in an `Rc` and move a clone
+/// into each `async move` block:
+///
+/// ```ignore
+/// let client = Rc::clone(&self.client);
+/// future_to_promise(async move {
+///     let page = client.list_directory_users(&org, &dir, &options).await?;
+///     Ok(to_js(&page))
+/// })
+/// ```
+///
+/// Walkers go in an `Rc<RefCell<…>>` next to it and are driven with
+/// [`crate::directory::PageWalker::next_page_shared`].
+pub struct DirectoryClient {
+    config: ClientConfig,
+    base_url: String,
+    transport: Rc<dyn Transport>,
+    runtime: Rc<dyn Runtime>,
+    tokens: TokenCache,
+}
+
+impl fmt::Debug for DirectoryClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirectoryClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which endpoint a request goes to: the token endpoint maps 400/401/403 to `unauthorized` and
+/// sends no bearer token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Token,
+    Api,
+}
+
+/// One logical call, sent up to `1 + max_retries` times (plus one resend after a token renewal).
+struct Call {
+    method: &'static str,
+    /// Encoded path, used in messages (it contains ids only, never secrets).
+    path: String,
+    /// `""` or `?…`.
+    query: String,
+    body: Option<String>,
+    endpoint: Endpoint,
+}
+
+/// A failed attempt: the error it would produce, whether it may be retried and after how long.
+struct Failure {
+    kind: DirectoryErrorKind,
+    status: Option<u16>,
+    server_code: Option<String>,
+    detail: String,
+    retryable: bool,
+    retry_after_ms: Option<u64>,
+}
+
+impl DirectoryClient {
+    /// A client; fails with `invalid_argument` when the URL or credentials are empty or the URL
+    /// is not `http(s)://`.
+    pub fn new(
+        config: ClientConfig,
+        transport: Rc<dyn Transport>,
+        runtime: Rc<dyn Runtime>,
+    ) -> Result<Self, DirectoryError> {
+        let base_url = config
+            .environment_url
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        let lower = base_url.to_ascii_lowercase();
+        let host = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        if !host.is_some_and(|h| !h.is_empty() && !h.contains(char::is_whitespace)) {
+            return Err(DirectoryError::invalid_argument(
+                "environment_url must be an http(s) URL",
+            ));
+        }
+        if config.client_id.is_empty() {
+            return Err(DirectoryError::invalid_argument(
+                "client_id must not be empty",
+            ));
+        }
+        if config.client_secret.is_empty() {
+            return Err(DirectoryError::invalid_argument(
+                "client_secret must not be empty",
+            ));
+        }
+        Ok(Self {
+            config,
+            base_url,
+            transport,
+            runtime,
+            tokens: TokenCache::default(),
+        })
+    }
+
+    /// The configuration (its `Debug` redacts the secret).
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub(crate) fn now_ms(&self) -> f64 {
+        self.runtime.now_ms()
+    }
+
+    /// `GET /api/v1/organizations`. `page_size` must be 1–100 when given.
+    pub async fn list_organizations(
+        &self,
+        options: &ListOptions,
+    ) -> Result<OrganizationsPage, DirectoryError> {
+        validate_page_size(options.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
+        validate_page_token(options.page_token.as_deref())?;
+        let mut q = Query::default();
+        q.push_display("page_size", options.page_size);
+        q.push_opt("page_token", non_empty(&options.page_token));
+        let v = self.get("/api/v1/organizations".to_owned(), q).await?;
+        parse_organizations_page(v)
+    }
+
+    /// `GET /api/v1/organizations/{organization_id}/directories`.
+    pub async fn list_directories(
+        &self,
+        organization_id: &str,
+    ) -> Result<Vec<Directory>, DirectoryError> {
+        validate_id("organization_id", organization_id)?;
+        let path = format!(
+            "/api/v1/organizations/{}/directories",
+            encode(organization_id)
+        );
+        let v = self.get(path, Query::default()).await?;
+        parse_directories(v)
+    }
+
+    /// `GET /api/v1/organizations/{organization_id}/directories/{directory_id}`.
+    pub async fn get_directory(
+        &self,
+        organization_id: &str,
+        directory_id: &str,
+    ) -> Result<Directory, DirectoryError> {
+        let path = dir_path(organization_id, directory_id, "")?;
+        let v = self.get(path, Query::default()).await?;
+        parse_directory(v)
+    }
+
+    /// The first directory of an organization, or `not_found` when it has none.
+    pub async fn get_primary_directory(
+        &self,
+        organization_id: &str,
+    ) -> Result<Directory, DirectoryError> {
+        let dirs = self.list_directories(organization_id).await?;
+        dirs.into_iter().next().ok_or_else(|| {
+            DirectoryError::new(
+                DirectoryErrorKind::NotFound,
+                format!(
+                    "organization {} has no directories, so no primary directory",
+                    encode(organization_id)
+                ),
+            )
+        })
+    }
+
+    /// `GET …/directories/{directory_id}/users`, items normalized with
+    /// [`crate::normalize::reference::user_from_reference`]. `page_size` must be 1–30.
+    pub async fn list_directory_users(
+        &self,
+        organization_id: &str,
+        directory_id: &str,
+        options: &UserListOptions,
+    ) -> Result<UsersPage, DirectoryError> {
+        let path = dir_path(organization_id, directory_id, "/users")?;
+        validate_page_size(options.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(options.page_token.as_deref())?;
+        if let Some(g) = &options.directory_group_id {
+            validate_id("directory_group_id", g)?;
+        }
+        if let Some(t) = &options.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        let mut q = Query::default();
+        q.push_display("page_size", options.page_size);
+        q.push_opt("page_token", non_empty(&options.page_token));
+        q.push_display("include_detail", options.include_detail);
+        q.push_opt("directory_group_id", options.directory_group_id.as_deref());
+        q.push_opt("updated_after", options.updated_after.as_deref());
+        let v = self.get(path, q).await?;
+        parse_users_page(v)
+    }
+
+    /// `GET …/directories/{directory_id}/groups`, items normalized with
+    /// [`crate::normalize::reference::group_from_reference`]. `page_size` must be 1–30.
+    pub async fn list_directory_groups(
+        &self,
+        organization_id: &str,
+        directory_id: &str,
+        options: &GroupListOptions,
+    ) -> Result<GroupsPage, DirectoryError> {
+        let path = dir_path(organization_id, directory_id, "/groups")?;
+        validate_page_size(options.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(options.page_token.as_deref())?;
+        if let Some(t) = &options.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        let mut q = Query::default();
+        q.push_display("page_size", options.page_size);
+        q.push_opt("page_token", non_empty(&options.page_token));
+        q.push_display("include_detail", options.include_detail);
+        q.push_opt("updated_after", options.updated_after.as_deref());
+        q.push_display("include_external_groups", options.include_external_groups);
+        let v = self.get(path, q).await?;
+        parse_groups_page(v)
+    }
+
+    async fn get(&self, path: String, query: Query) -> Result<Value, DirectoryError> {
+        let call = Call {
+            method: "GET",
+            path,
+            query: query.finish(),
+            body: None,
+            endpoint: Endpoint::Api,
+        };
+        self.call(&call).await
+    }
+
+    /// `POST /oauth/token` (client credentials), with the same retry policy as API calls.
+    pub(crate) fn fetch_grant(
+        &self,
+    ) -> super::transport::LocalBoxFuture<'_, Result<Grant, DirectoryError>> {
+        // Boxed: `call` awaits the token cache, which awaits this (async recursion).
+        Box::pin(async move {
+            let body = format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                encode(&self.config.client_id),
+                encode(&self.config.client_secret)
+            );
+            let call = Call {
+                method: "POST",
+                path: "/oauth/token".to_owned(),
+                query: String::new(),
+                body: Some(body),
+                endpoint: Endpoint::Token,
+            };
+            let v = self.call(&call).await?;
+            let bad =
+                |what: &str| DirectoryError::invalid_response(format!("POST /oauth/token: {what}"));
+            let access_token = v
+                .get("access_token")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| bad("response has no access_token"))?
+                .to_owned();
+            let expires_in_s = match v.get("expires_in") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => n.as_f64(),
+                Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+                Some(_) => return Err(bad("expires_in is not a number")),
+            };
+            Ok(Grant {
+                access_token,
+                expires_in_s,
+            })
+        })
+    }
+
+    /// Sends `call` with auth, timeout and retries, and returns the parsed JSON of its 2xx body.
+    async fn call(&self, call: &Call) -> Result<Value, DirectoryError> {
+        let max_retries = self.config.max_retries;
+        let mut retries: u32 = 0;
+        let mut sent: u32 = 0;
+        let mut rejected: Option<u64> = None;
+        let mut renewed = false;
+        let mut last_token: Option<Token> = None;
+        // Bounded: each pass either returns, uses up one retry, or uses up the one renewal.
+        loop {
+            let token = match call.endpoint {
+                Endpoint::Api => match self.tokens.get(self, rejected).await {
+                    Ok(t) => Some(t),
+                    Err(e) => return Err(self.redacted(e, last_token.as_ref())),
+                },
+                Endpoint::Token => None,
+            };
+            let req = self.request(call, token.as_ref());
+            sent = sent.saturating_add(1);
+            let sending = self.transport.send(req);
+            let outcome = if self.config.timeout_ms == 0 {
+                Ok(sending.await)
+            } else {
+                timeout(sending, self.runtime.sleep(self.config.timeout_ms)).await
+            };
+            let failure = match outcome {
+                Err(_) | Ok(Err(TransportError::Timeout)) => Failure::retry(
+                    DirectoryErrorKind::Timeout,
+                    None,
+                    format!("timed out after {} ms", self.config.timeout_ms),
+                ),
+                Ok(Err(TransportError::Network(m))) => Failure::retry(
+                    DirectoryErrorKind::Network,
+                    None,
+                    format!("network error: {}", m.chars().take(200).collect::<String>()),
+                ),
+                Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
+                    match serde_json::from_str::<Value>(&resp.body) {
+                        Ok(v) => return Ok(v),
+                        Err(_) => Failure::retry(
+                            DirectoryErrorKind::InvalidResponse,
+                            Some(resp.status),
+                            format!("HTTP {} with a body that is not JSON", resp.status),
+                        ),
+                    }
+                }
+                Ok(Ok(resp))
+                    if resp.status == 401 && call.endpoint == Endpoint::Api && !renewed =>
+                {
+                    renewed = true;
+                    rejected = token.as_ref().map(|t| t.generation);
+                    last_token = token;
+                    continue;
+                }
+                Ok(Ok(resp)) => self.classify(call.endpoint, &resp),
+            };
+            last_token = token.or(last_token);
+            if !failure.retryable || retries >= max_retries {
+                let err = failure.into_error(call, sent);
+                return Err(self.redacted(err, last_token.as_ref()));
+            }
+            let delay = match failure.retry_after_ms {
+                Some(ms) => ms.min(self.config.max_retry_after_ms),
+                None => backoff_ms(
+                    retries,
+                    self.config.backoff_base_ms,
+                    self.config.backoff_max_ms,
+                    self.runtime.random(),
+                ),
+            };
+            retries += 1;
+            if delay > 0 {
+                self.runtime.sleep(delay).await;
+            }
+        }
+    }
+
+    fn request(&self, call: &Call, token: Option<&Token>) -> HttpRequest {
+        let mut headers = vec![("accept".to_owned(), "application/json".to_owned())];
+        if let Some(t) = token {
+            headers.push((
+                "authorization".to_owned(),
+                format!("Bearer {}", t.access_token),
+            ));
+        }
+        if call.body.is_some() {
+            headers.push((
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ));
+        }
+        HttpRequest {
+            method: call.method.to_owned(),
+            url: format!("{}{}{}", self.base_url, call.path, call.query),
+            headers,
+            body: call.body.clone(),
+            timeout_ms: self.config.timeout_ms,
+        }
+    }
+
+    /// Maps a non-2xx response (other than the renewable 401) to a failure.
+    fn classify(&self, endpoint: Endpoint, resp: &HttpResponse) -> Failure {
+        use DirectoryErrorKind as K;
+        let status = resp.status;
+        let body: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
+        let (kind, retryable) = match status {
+            400 | 401 | 403 if endpoint == Endpoint::Token => (K::Unauthorized, false),
+            401 => (K::Unauthorized, false),
+            403 => (K::Forbidden, false),
+            404 => (K::NotFound, false),
+            408 => (K::Timeout, true),
+            429 => (K::RateLimited, true),
+            502..=504 => (K::ServerError, true),
+            500..=599 => (K::ServerError, false),
+            400..=499 => (K::InvalidArgument, false),
+            _ => (K::InvalidResponse, false),
+        };
+        let code = server_code(&body);
+        let mut detail = format!("HTTP {status}");
+        if let Some(c) = &code {
+            detail.push_str(&format!(" ({c})"));
+        }
+        if let Some(m) = server_message(&body) {
+            detail.push_str(&format!(": {m}"));
+        }
+        let retry_after_ms = if retryable {
+            resp.header("retry-after")
+                .and_then(|v| parse_retry_after(v, self.runtime.now_ms()))
+        } else {
+            None
+        };
+        Failure {
+            kind,
+            status: Some(status),
+            server_code: code,
+            detail,
+            retryable,
+            retry_after_ms,
+        }
+    }
+
+    /// Removes the client secret (raw and encoded) and the access token from a message.
+    fn redacted(&self, mut err: DirectoryError, token: Option<&Token>) -> DirectoryError {
+        let secret = &self.config.client_secret;
+        let mut secrets = vec![secret.clone(), encode(secret)];
+        if let Some(t) = token {
+            secrets.push(t.access_token.clone());
+        }
+        for s in secrets.iter().filter(|s| !s.is_empty()) {
+            if err.message.contains(s.as_str()) {
+                err.message = err.message.replace(s.as_str(), "[redacted]");
+            }
+            if let Some(code) = err.server_code.as_mut().filter(|c| c.contains(s.as_str())) {
+                *code = code.replace(s.as_str(), "[redacted]");
+            }
+        }
+        err
+    }
+}
+
+impl Failure {
+    fn retry(kind: DirectoryErrorKind, status: Option<u16>, detail: String) -> Self {
+        Self {
+            kind,
+            status,
+            server_code: None,
+            detail,
+            retryable: true,
+            retry_after_ms: None,
+        }
+    }
+
+    fn into_error(self, call: &Call, attempts: u32) -> DirectoryError {
+        let plural = if attempts == 1 { "" } else { "s" };
+        DirectoryError {
+            kind: self.kind,
+            status: self.status,
+            server_code: self.server_code,
+            page_token: None,
+            attempts,
+            message: format!(
+                "{} {} failed: {} (after {attempts} attempt{plural})",
+                call.method, call.path, self.detail
+            ),
+        }
+    }
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
+fn dir_path(org: &str, dir: &str, suffix: &str) -> Result<String, DirectoryError> {
+    validate_id("organization_id", org)?;
+    validate_id("directory_id", dir)?;
+    Ok(format!(
+        "/api/v1/organizations/{}/directories/{}{suffix}",
+        encode(org),
+        encode(dir)
+    ))
+}

@@ -1,0 +1,319 @@
+//! List options, page types (serialized in the wire shape) and response parsing.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::error::DirectoryError;
+use crate::model::{DirectoryGroup, DirectoryUser};
+use crate::normalize::reference::{group_from_reference, user_from_reference};
+
+/// Options of `list_organizations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListOptions {
+    /// 1–100; the server's default when `None`.
+    pub page_size: Option<u32>,
+    /// A `next_page_token` from an earlier page; `None` or `""` for the first page.
+    pub page_token: Option<String>,
+}
+
+/// Options of `list_directory_users`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserListOptions {
+    /// 1–30; the server's default (10) when `None`.
+    pub page_size: Option<u32>,
+    /// A `next_page_token` from an earlier page; `None` or `""` for the first page.
+    pub page_token: Option<String>,
+    /// Ask for the raw provider payload (`user_detail`).
+    pub include_detail: Option<bool>,
+    /// Only members of this group (`dirgroup_…`).
+    pub directory_group_id: Option<String>,
+    /// Only users updated after this RFC 3339 time.
+    pub updated_after: Option<String>,
+}
+
+/// Options of `list_directory_groups`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GroupListOptions {
+    /// 1–30; the server's default (10) when `None`.
+    pub page_size: Option<u32>,
+    /// A `next_page_token` from an earlier page; `None` or `""` for the first page.
+    pub page_token: Option<String>,
+    /// Ask for the raw provider payload (`group_detail`).
+    pub include_detail: Option<bool>,
+    /// Only groups updated after this RFC 3339 time.
+    pub updated_after: Option<String>,
+    /// Include groups the directory does not track.
+    pub include_external_groups: Option<bool>,
+}
+
+/// An organization, every field kept as received (`id`, `display_name`, `external_id`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Organization(pub Map<String, Value>);
+
+/// A directory, every field kept as received (`id`, `name`, `directory_type`, `stats`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Directory(pub Map<String, Value>);
+
+impl Organization {
+    /// The `id` field, when it is a string.
+    pub fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Value::as_str)
+    }
+}
+
+impl Directory {
+    /// The `id` field, when it is a string.
+    pub fn id(&self) -> Option<&str> {
+        self.0.get("id").and_then(Value::as_str)
+    }
+}
+
+/// One page of organizations. `next_page_token` is `None` on the last page (an empty token on
+/// the wire is reported as `None`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OrganizationsPage {
+    /// The organizations of this page.
+    pub organizations: Vec<Organization>,
+    /// Pass as `page_token` to get the next page; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// The token of the previous page, when any.
+    pub prev_page_token: Option<String>,
+    /// All matches, regardless of paging.
+    pub total_size: u64,
+}
+
+/// One page of directory users, normalized into the model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UsersPage {
+    /// The users of this page.
+    pub users: Vec<DirectoryUser>,
+    /// Pass as `page_token` to get the next page; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// The token of the previous page, when any.
+    pub prev_page_token: Option<String>,
+    /// All matches, regardless of paging.
+    pub total_size: u64,
+}
+
+/// One page of directory groups, normalized into the model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GroupsPage {
+    /// The groups of this page.
+    pub groups: Vec<DirectoryGroup>,
+    /// Pass as `page_token` to get the next page; `None` on the last page.
+    pub next_page_token: Option<String>,
+    /// The token of the previous page, when any.
+    pub prev_page_token: Option<String>,
+    /// All matches, regardless of paging.
+    pub total_size: u64,
+}
+
+fn object(v: Value, what: &str) -> Result<Map<String, Value>, DirectoryError> {
+    match v {
+        Value::Object(m) => Ok(m),
+        _ => Err(DirectoryError::invalid_response(format!(
+            "{what}: the response is not a JSON object"
+        ))),
+    }
+}
+
+/// The array at `key`; absent or `null` is an empty list (proto3 JSON omits empty lists).
+fn array(
+    obj: &mut Map<String, Value>,
+    key: &str,
+    what: &str,
+) -> Result<Vec<Value>, DirectoryError> {
+    match obj.remove(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(DirectoryError::invalid_response(format!(
+            "{what}: `{key}` is not an array"
+        ))),
+    }
+}
+
+fn token(
+    obj: &Map<String, Value>,
+    key: &str,
+    what: &str,
+) -> Result<Option<String>, DirectoryError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(DirectoryError::invalid_response(format!(
+            "{what}: `{key}` is not a string"
+        ))),
+    }
+}
+
+/// `total_size` as a number or (proto3 int64) a decimal string; absent means 0.
+fn total_size(obj: &Map<String, Value>, what: &str) -> Result<u64, DirectoryError> {
+    let bad = || DirectoryError::invalid_response(format!("{what}: `total_size` is not a count"));
+    match obj.get("total_size") {
+        None | Some(Value::Null) => Ok(0),
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(bad),
+        Some(Value::String(s)) => s.parse().map_err(|_| bad()),
+        Some(_) => Err(bad()),
+    }
+}
+
+struct RawPage<T> {
+    items: Vec<T>,
+    next: Option<String>,
+    prev: Option<String>,
+    total: u64,
+}
+
+fn page<T>(
+    v: Value,
+    key: &str,
+    what: &str,
+    item: impl Fn(usize, Value) -> Result<T, DirectoryError>,
+) -> Result<RawPage<T>, DirectoryError> {
+    let mut obj = object(v, what)?;
+    let items = array(&mut obj, key, what)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| item(i, v))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RawPage {
+        items,
+        next: token(&obj, "next_page_token", what)?,
+        prev: token(&obj, "prev_page_token", what)?,
+        total: total_size(&obj, what)?,
+    })
+}
+
+fn map_item(
+    what: &str,
+    key: &str,
+    i: usize,
+    v: Value,
+) -> Result<Map<String, Value>, DirectoryError> {
+    object(v, &format!("{what}: /{key}/{i}"))
+}
+
+pub(crate) fn parse_organizations_page(v: Value) -> Result<OrganizationsPage, DirectoryError> {
+    const WHAT: &str = "list organizations";
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "organizations", WHAT, |i, v| {
+        map_item(WHAT, "organizations", i, v).map(Organization)
+    })?;
+    Ok(OrganizationsPage {
+        organizations: items,
+        next_page_token: next,
+        prev_page_token: prev,
+        total_size: total,
+    })
+}
+
+pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
+    const WHAT: &str = "list directory users";
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "users", WHAT, |i, v| {
+        user_from_reference(&v).map_err(|e| {
+            DirectoryError::invalid_response(format!("{WHAT}: user /users/{i} is invalid: {e}"))
+        })
+    })?;
+    Ok(UsersPage {
+        users: items,
+        next_page_token: next,
+        prev_page_token: prev,
+        total_size: total,
+    })
+}
+
+pub(crate) fn parse_groups_page(v: Value) -> Result<GroupsPage, DirectoryError> {
+    const WHAT: &str = "list directory groups";
+    let RawPage {
+        items,
+        next,
+        prev,
+        total,
+    } = page(v, "groups", WHAT, |i, v| {
+        group_from_reference(&v).map_err(|e| {
+            DirectoryError::invalid_response(format!("{WHAT}: group /groups/{i} is invalid: {e}"))
+        })
+    })?;
+    Ok(GroupsPage {
+        groups: items,
+        next_page_token: next,
+        prev_page_token: prev,
+        total_size: total,
+    })
+}
+
+pub(crate) fn parse_directories(v: Value) -> Result<Vec<Directory>, DirectoryError> {
+    const WHAT: &str = "list directories";
+    let mut obj = object(v, WHAT)?;
+    array(&mut obj, "directories", WHAT)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| map_item(WHAT, "directories", i, v).map(Directory))
+        .collect()
+}
+
+pub(crate) fn parse_directory(v: Value) -> Result<Directory, DirectoryError> {
+    const WHAT: &str = "get directory";
+    let mut obj = object(v, WHAT)?;
+    match obj.remove("directory") {
+        Some(Value::Object(m)) => Ok(Directory(m)),
+        _ => Err(DirectoryError::invalid_response(format!(
+            "{WHAT}: `directory` is missing or not an object"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn users_page_round_trips_to_wire_shape() {
+        let p = parse_users_page(json!({
+            "users": [{"id": "diruser_1", "email": "a@x"}],
+            "next_page_token": "t2", "prev_page_token": "", "total_size": "7"
+        }))
+        .unwrap();
+        assert_eq!(p.total_size, 7);
+        assert_eq!(p.next_page_token.as_deref(), Some("t2"));
+        assert_eq!(p.prev_page_token, None);
+        let v = serde_json::to_value(&p).unwrap();
+        let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["next_page_token", "prev_page_token", "total_size", "users"]
+        );
+    }
+
+    #[test]
+    fn absent_lists_are_empty_and_wrong_shapes_are_rejected() {
+        assert!(parse_groups_page(json!({})).unwrap().groups.is_empty());
+        assert!(parse_groups_page(json!({"groups": {}})).is_err());
+        assert!(parse_groups_page(json!([])).is_err());
+        assert!(parse_groups_page(json!({"next_page_token": 3})).is_err());
+        assert!(parse_groups_page(json!({"total_size": -1})).is_err());
+        assert!(parse_organizations_page(json!({"organizations": [1]})).is_err());
+        assert!(parse_directory(json!({"directory": null})).is_err());
+        assert_eq!(
+            parse_directories(json!({"directories": [{"id": "dir_1", "x": 1}]})).unwrap()[0].id(),
+            Some("dir_1")
+        );
+    }
+}

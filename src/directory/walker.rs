@@ -1,0 +1,392 @@
+//! Page walking: follows `next_page_token`, resumes from a token, detects token loops.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use super::client::DirectoryClient;
+use super::client::{MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
+use super::error::{DirectoryError, DirectoryErrorKind};
+use super::pages::{
+    GroupListOptions, GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
+};
+use super::transport::LocalBoxFuture;
+use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339};
+
+/// A page of a listing.
+pub trait Page {
+    /// The token of the next page; `None` on the last page.
+    fn next_page_token(&self) -> Option<&str>;
+    /// Number of items on this page.
+    fn len(&self) -> usize;
+    /// Whether this page has no items.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Page for UsersPage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+    fn len(&self) -> usize {
+        self.users.len()
+    }
+}
+
+impl Page for GroupsPage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+    fn len(&self) -> usize {
+        self.groups.len()
+    }
+}
+
+impl Page for OrganizationsPage {
+    fn next_page_token(&self) -> Option<&str> {
+        self.next_page_token.as_deref()
+    }
+    fn len(&self) -> usize {
+        self.organizations.len()
+    }
+}
+
+/// A listing that can be walked page by page: the query without its page token.
+pub trait PageQuery: Clone + 'static {
+    /// The page type.
+    type Page: Page + 'static;
+    /// Checks the arguments (no request is made).
+    fn validate(&self) -> Result<(), DirectoryError>;
+    /// The token to start from (resume), if any.
+    fn start_token(&self) -> Option<&str>;
+    /// Fetches the page at `token` (`None`: the first page).
+    fn fetch<'a>(
+        &'a self,
+        client: &'a DirectoryClient,
+        token: Option<&'a str>,
+    ) -> LocalBoxFuture<'a, Result<Self::Page, DirectoryError>>;
+}
+
+/// Walks the users of a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsersQuery {
+    /// The organization (`org_…`).
+    pub organization_id: String,
+    /// The directory (`dir_…`).
+    pub directory_id: String,
+    /// Filters and page size; `page_token` is where the walk starts.
+    pub options: UserListOptions,
+}
+
+/// Walks the groups of a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupsQuery {
+    /// The organization (`org_…`).
+    pub organization_id: String,
+    /// The directory (`dir_…`).
+    pub directory_id: String,
+    /// Filters and page size; `page_token` is where the walk starts.
+    pub options: GroupListOptions,
+}
+
+/// Walks the organizations of the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationsQuery {
+    /// Page size; `page_token` is where the walk starts.
+    pub options: ListOptions,
+}
+
+impl PageQuery for UsersQuery {
+    type Page = UsersPage;
+    fn validate(&self) -> Result<(), DirectoryError> {
+        validate_id("organization_id", &self.organization_id)?;
+        validate_id("directory_id", &self.directory_id)?;
+        validate_page_size(self.options.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(self.options.page_token.as_deref())?;
+        if let Some(g) = &self.options.directory_group_id {
+            validate_id("directory_group_id", g)?;
+        }
+        if let Some(t) = &self.options.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        Ok(())
+    }
+    fn start_token(&self) -> Option<&str> {
+        self.options.page_token.as_deref()
+    }
+    fn fetch<'a>(
+        &'a self,
+        client: &'a DirectoryClient,
+        token: Option<&'a str>,
+    ) -> LocalBoxFuture<'a, Result<UsersPage, DirectoryError>> {
+        let mut options = self.options.clone();
+        options.page_token = token.map(str::to_owned);
+        Box::pin(async move {
+            client
+                .list_directory_users(&self.organization_id, &self.directory_id, &options)
+                .await
+        })
+    }
+}
+
+impl PageQuery for GroupsQuery {
+    type Page = GroupsPage;
+    fn validate(&self) -> Result<(), DirectoryError> {
+        validate_id("organization_id", &self.organization_id)?;
+        validate_id("directory_id", &self.directory_id)?;
+        validate_page_size(self.options.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(self.options.page_token.as_deref())?;
+        if let Some(t) = &self.options.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        Ok(())
+    }
+    fn start_token(&self) -> Option<&str> {
+        self.options.page_token.as_deref()
+    }
+    fn fetch<'a>(
+        &'a self,
+        client: &'a DirectoryClient,
+        token: Option<&'a str>,
+    ) -> LocalBoxFuture<'a, Result<GroupsPage, DirectoryError>> {
+        let mut options = self.options.clone();
+        options.page_token = token.map(str::to_owned);
+        Box::pin(async move {
+            client
+                .list_directory_groups(&self.organization_id, &self.directory_id, &options)
+                .await
+        })
+    }
+}
+
+impl PageQuery for OrganizationsQuery {
+    type Page = OrganizationsPage;
+    fn validate(&self) -> Result<(), DirectoryError> {
+        validate_page_size(self.options.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
+        validate_page_token(self.options.page_token.as_deref())
+    }
+    fn start_token(&self) -> Option<&str> {
+        self.options.page_token.as_deref()
+    }
+    fn fetch<'a>(
+        &'a self,
+        client: &'a DirectoryClient,
+        token: Option<&'a str>,
+    ) -> LocalBoxFuture<'a, Result<OrganizationsPage, DirectoryError>> {
+        let options = ListOptions {
+            page_size: self.options.page_size,
+            page_token: token.map(str::to_owned),
+        };
+        Box::pin(async move { client.list_organizations(&options).await })
+    }
+}
+
+#[derive(Debug, Clone)]
+enum WalkState {
+    Active,
+    Done,
+    /// The server repeated a token; every further call fails with this error.
+    Looped(DirectoryError),
+}
+
+/// Walks a listing page by page. It holds the query, the token of the next page and the tokens
+/// seen so far — never a page: each page is handed to the caller.
+///
+/// On failure the walker stays where it was: the error's `page_token` (and
+/// [`PageWalker::resume_token`]) is the token of the page that failed, and calling
+/// `next_page` again retries that page.
+#[derive(Debug, Clone)]
+pub struct PageWalker<Q: PageQuery> {
+    query: Q,
+    next_token: Option<String>,
+    seen: BTreeSet<String>,
+    state: WalkState,
+    in_flight: bool,
+    pages: u64,
+}
+
+/// Walks directory users.
+pub type UsersWalker = PageWalker<UsersQuery>;
+/// Walks directory groups.
+pub type GroupsWalker = PageWalker<GroupsQuery>;
+/// Walks organizations.
+pub type OrganizationsWalker = PageWalker<OrganizationsQuery>;
+
+impl PageWalker<UsersQuery> {
+    /// A walk over a directory's users, from `options.page_token` (or the start).
+    pub fn users(
+        organization_id: impl Into<String>,
+        directory_id: impl Into<String>,
+        options: UserListOptions,
+    ) -> Result<Self, DirectoryError> {
+        Self::new(UsersQuery {
+            organization_id: organization_id.into(),
+            directory_id: directory_id.into(),
+            options,
+        })
+    }
+}
+
+impl PageWalker<GroupsQuery> {
+    /// A walk over a directory's groups, from `options.page_token` (or the start).
+    pub fn groups(
+        organization_id: impl Into<String>,
+        directory_id: impl Into<String>,
+        options: GroupListOptions,
+    ) -> Result<Self, DirectoryError> {
+        Self::new(GroupsQuery {
+            organization_id: organization_id.into(),
+            directory_id: directory_id.into(),
+            options,
+        })
+    }
+}
+
+impl PageWalker<OrganizationsQuery> {
+    /// A walk over the environment's organizations, from `options.page_token` (or the start).
+    pub fn organizations(options: ListOptions) -> Result<Self, DirectoryError> {
+        Self::new(OrganizationsQuery { options })
+    }
+}
+
+impl<Q: PageQuery> PageWalker<Q> {
+    /// A walk over `query`, validated now (`invalid_argument`, no request made).
+    pub fn new(query: Q) -> Result<Self, DirectoryError> {
+        query.validate()?;
+        let next_token = query
+            .start_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        let seen = next_token.iter().cloned().collect();
+        Ok(Self {
+            query,
+            next_token,
+            seen,
+            state: WalkState::Active,
+            in_flight: false,
+            pages: 0,
+        })
+    }
+
+    /// The token the next call will request: save it to resume later with a new walker.
+    /// `None` before the first page of a walk that started from the beginning, and once the walk
+    /// is over (see [`PageWalker::is_done`]).
+    pub fn resume_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
+
+    /// Whether the last page has been returned (or a token loop was detected).
+    pub fn is_done(&self) -> bool {
+        !matches!(self.state, WalkState::Active)
+    }
+
+    /// Pages returned so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages
+    }
+
+    /// The next page, or `None` after the last one. If the server hands back a token already
+    /// seen in this walk, the page that carried it is still returned and the following call fails
+    /// with `pagination_loop` (no request is made for the repeated token).
+    pub async fn next_page(
+        &mut self,
+        client: &DirectoryClient,
+    ) -> Result<Option<Q::Page>, DirectoryError> {
+        let Some((query, token)) = self.begin()? else {
+            return Ok(None);
+        };
+        let result = query.fetch(client, token.as_deref()).await;
+        self.finish(token, result)
+    }
+
+    /// [`PageWalker::next_page`] for a walker shared as `Rc<RefCell<…>>` next to an
+    /// `Rc<DirectoryClient>`: the returned future is `'static` and does not keep the `RefCell`
+    /// borrowed across the request. A second call while one is pending fails with
+    /// `invalid_argument` instead of panicking.
+    pub fn next_page_shared(
+        this: &Rc<RefCell<Self>>,
+        client: &Rc<DirectoryClient>,
+    ) -> LocalBoxFuture<'static, Result<Option<Q::Page>, DirectoryError>> {
+        let this = Rc::clone(this);
+        let client = Rc::clone(client);
+        Box::pin(async move {
+            let begun = {
+                let Ok(mut w) = this.try_borrow_mut() else {
+                    return Err(busy());
+                };
+                if w.in_flight {
+                    return Err(busy());
+                }
+                let begun = w.begin()?;
+                w.in_flight = begun.is_some();
+                begun
+            };
+            let Some((query, token)) = begun else {
+                return Ok(None);
+            };
+            let guard = InFlight(Rc::clone(&this));
+            let result = query.fetch(&client, token.as_deref()).await;
+            drop(guard);
+            let Ok(mut w) = this.try_borrow_mut() else {
+                return Err(busy());
+            };
+            w.finish(token, result)
+        })
+    }
+
+    fn begin(&mut self) -> Result<Option<(Q, Option<String>)>, DirectoryError> {
+        match &self.state {
+            WalkState::Done => Ok(None),
+            WalkState::Looped(e) => Err(e.clone()),
+            WalkState::Active => Ok(Some((self.query.clone(), self.next_token.clone()))),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        requested: Option<String>,
+        result: Result<Q::Page, DirectoryError>,
+    ) -> Result<Option<Q::Page>, DirectoryError> {
+        let page = result.map_err(|e| e.with_page_token(requested.as_deref()))?;
+        self.pages += 1;
+        match page.next_page_token().filter(|t| !t.is_empty()) {
+            None => {
+                self.state = WalkState::Done;
+                self.next_token = None;
+            }
+            Some(t) if self.seen.contains(t) || requested.as_deref() == Some(t) => {
+                let err = DirectoryError::new(
+                    DirectoryErrorKind::PaginationLoop,
+                    format!(
+                        "pagination loop: page {} returned a next_page_token already seen in this walk",
+                        self.pages
+                    ),
+                )
+                .with_page_token(Some(t));
+                self.state = WalkState::Looped(err);
+                self.next_token = None;
+            }
+            Some(t) => {
+                self.seen.insert(t.to_owned());
+                self.next_token = Some(t.to_owned());
+            }
+        }
+        Ok(Some(page))
+    }
+}
+
+fn busy() -> DirectoryError {
+    DirectoryError::invalid_argument("next_page called while a previous call is still pending")
+}
+
+/// Clears the walker's in-flight mark, also when the shared future is dropped.
+struct InFlight<Q: PageQuery>(Rc<RefCell<PageWalker<Q>>>);
+
+impl<Q: PageQuery> Drop for InFlight<Q> {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.0.try_borrow_mut() {
+            w.in_flight = false;
+        }
+    }
+}

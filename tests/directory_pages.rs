@@ -1,0 +1,556 @@
+//! Endpoints, validation and page walking.
+
+mod directory_support;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use scimkit::directory::{
+    DirectoryErrorKind, GroupListOptions, GroupsWalker, HttpRequest, ListOptions,
+    OrganizationsWalker, PageWalker, UserListOptions, UsersWalker,
+};
+use scimkit::error::ErrorCode;
+use serde_json::json;
+
+use directory_support::*;
+
+fn is_token(req: &HttpRequest) -> bool {
+    req.url.ends_with("/oauth/token")
+}
+
+fn walk_all(
+    rt: &FakeRuntime,
+    c: &scimkit::directory::DirectoryClient,
+    w: &mut UsersWalker,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    run(rt, async {
+        while let Some(page) = w.next_page(c).await.unwrap() {
+            ids.extend(page.users.into_iter().map(|u| u.id.unwrap()));
+        }
+    });
+    ids
+}
+
+#[test]
+fn invalid_arguments_are_rejected_before_any_request() {
+    let rt = FakeRuntime::new();
+    let t = ScriptTransport::new(|_, _| panic!("no request expected"));
+    let c = client(t.clone(), &rt);
+    let users = |org: &str, dir: &str, o: UserListOptions| {
+        run(&rt, c.list_directory_users(org, dir, &o)).unwrap_err()
+    };
+    for size in [0, 31] {
+        let e = users(
+            "org_1",
+            "dir_1",
+            UserListOptions {
+                page_size: Some(size),
+                ..Default::default()
+            },
+        );
+        assert_eq!(e.code(), "invalid_argument");
+        assert!(e.message.contains("page_size"), "{}", e.message);
+        let e = run(
+            &rt,
+            c.list_directory_groups(
+                "org_1",
+                "dir_1",
+                &GroupListOptions {
+                    page_size: Some(size),
+                    ..Default::default()
+                },
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_argument");
+    }
+    for size in [0, 101] {
+        let e = run(
+            &rt,
+            c.list_organizations(&ListOptions {
+                page_size: Some(size),
+                page_token: None,
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_argument");
+    }
+    assert_eq!(
+        users("", "dir_1", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        users("org_1", "..", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        users("org 1", "dir_1", UserListOptions::default()).code(),
+        "invalid_argument"
+    );
+    let e = users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            updated_after: Some("yesterday".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(e.code(), "invalid_argument");
+    assert!(e.message.contains("updated_after"));
+    let e = users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            directory_group_id: Some(String::new()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(e.code(), "invalid_argument");
+    assert_eq!(
+        run(&rt, c.list_directories("")).unwrap_err().code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        run(&rt, c.get_directory("org_1", "")).unwrap_err().code(),
+        "invalid_argument"
+    );
+    // Walker constructors validate too.
+    assert!(PageWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_size: Some(31),
+            ..Default::default()
+        }
+    )
+    .is_err());
+    assert!(PageWalker::groups("", "dir_1", GroupListOptions::default()).is_err());
+    assert!(PageWalker::organizations(ListOptions {
+        page_size: Some(0),
+        page_token: None
+    })
+    .is_err());
+    assert_eq!(t.requests.borrow().len(), 0);
+}
+
+#[test]
+fn boundary_page_sizes_are_accepted() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(3, 10);
+    let c = client(server.clone(), &rt);
+    for size in [1, 30] {
+        let o = UserListOptions {
+            page_size: Some(size),
+            ..Default::default()
+        };
+        run(&rt, c.list_directory_users("org_1", "dir_1", &o)).unwrap();
+    }
+}
+
+#[test]
+fn query_and_path_are_percent_encoded() {
+    let rt = FakeRuntime::new();
+    let t = ScriptTransport::new(|req, _| {
+        if is_token(req) {
+            ok(token_body("at", 3600))
+        } else {
+            ok(json!({"users": []}))
+        }
+    });
+    let c = client(t.clone(), &rt);
+    let o = UserListOptions {
+        page_size: Some(5),
+        page_token: Some("a+b/c=".into()),
+        include_detail: Some(true),
+        directory_group_id: Some("dirgroup_1".into()),
+        updated_after: Some("2024-01-31T12:00:00+01:00".into()),
+    };
+    run(&rt, c.list_directory_users("org/1", "dir?1", &o)).unwrap();
+    let g = GroupListOptions {
+        page_size: Some(30),
+        page_token: Some(String::new()),
+        include_detail: Some(false),
+        updated_after: None,
+        include_external_groups: Some(true),
+    };
+    let t2 = t.clone();
+    let _ = t2;
+    let tg = ScriptTransport::new(|req, _| {
+        if is_token(req) {
+            ok(token_body("at", 3600))
+        } else {
+            ok(json!({"groups": [{"id": "dirgroup_1", "display_name": "Eng"}], "total_size": 1}))
+        }
+    });
+    let cg = client(tg.clone(), &rt);
+    let page = run(&rt, cg.list_directory_groups("org_1", "dir_1", &g)).unwrap();
+    assert_eq!(page.groups[0].display_name.as_deref(), Some("Eng"));
+    assert_eq!(
+        t.requests.borrow()[1].url,
+        format!(
+            "{ENV}/api/v1/organizations/org%2F1/directories/dir%3F1/users?page_size=5\
+             &page_token=a%2Bb%2Fc%3D&include_detail=true&directory_group_id=dirgroup_1\
+             &updated_after=2024-01-31T12%3A00%3A00%2B01%3A00"
+        )
+    );
+    assert_eq!(
+        tg.requests.borrow()[1].url,
+        format!(
+            "{ENV}/api/v1/organizations/org_1/directories/dir_1/groups?page_size=30\
+             &include_detail=false&include_external_groups=true"
+        )
+    );
+}
+
+#[test]
+fn directories_and_primary_directory() {
+    let rt = FakeRuntime::new();
+    let t = ScriptTransport::new(|req, _| {
+        if is_token(req) {
+            return ok(token_body("at", 3600));
+        }
+        if req.url.contains("/organizations/org_empty/") {
+            ok(json!({}))
+        } else if req.url.ends_with("/directories") {
+            ok(json!({"directories": [
+                {"id": "dir_1", "name": "Okta", "directory_type": "SCIM", "stats": {"total_users": 3}, "future_field": [1]},
+                {"id": "dir_2"}
+            ]}))
+        } else if req.url.ends_with("/directories/dir_1") {
+            ok(json!({"directory": {"id": "dir_1", "enabled": true, "unknown": {"a": 1}}}))
+        } else {
+            status(
+                404,
+                error_body(5, "directory not found", "DIRECTORY_NOT_FOUND"),
+            )
+        }
+    });
+    let c = client(t.clone(), &rt);
+    let dirs = run(&rt, c.list_directories("org_1")).unwrap();
+    assert_eq!(dirs.len(), 2);
+    assert_eq!(dirs[0].0["future_field"], json!([1]));
+    let primary = run(&rt, c.get_primary_directory("org_1")).unwrap();
+    assert_eq!(primary.id(), Some("dir_1"));
+    assert_eq!(
+        serde_json::to_value(&primary).unwrap(),
+        json!({"id": "dir_1", "name": "Okta", "directory_type": "SCIM", "stats": {"total_users": 3}, "future_field": [1]})
+    );
+    let d = run(&rt, c.get_directory("org_1", "dir_1")).unwrap();
+    assert_eq!(d.0["unknown"], json!({"a": 1}));
+    let e = run(&rt, c.get_directory("org_1", "dir_9")).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    assert_eq!(e.server_code.as_deref(), Some("DIRECTORY_NOT_FOUND"));
+    let e = run(&rt, c.get_primary_directory("org_empty")).unwrap_err();
+    assert_eq!(e.kind, DirectoryErrorKind::NotFound);
+    assert_eq!(e.status, None);
+    assert!(e.message.contains("org_empty"), "{}", e.message);
+}
+
+#[test]
+fn organizations_page_and_walk() {
+    let rt = FakeRuntime::new();
+    let t = ScriptTransport::new(|req, _| {
+        if is_token(req) {
+            return ok(token_body("at", 3600));
+        }
+        if req.url.contains("page_token=o2") {
+            ok(
+                json!({"organizations": [{"id": "org_3"}], "next_page_token": "", "prev_page_token": "o1", "total_size": "3"}),
+            )
+        } else {
+            ok(
+                json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
+                      "next_page_token": "o2", "total_size": 3}),
+            )
+        }
+    });
+    let c = client(t.clone(), &rt);
+    let page = run(
+        &rt,
+        c.list_organizations(&ListOptions {
+            page_size: Some(100),
+            page_token: None,
+        }),
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
+               "next_page_token": "o2", "prev_page_token": null, "total_size": 3})
+    );
+    let mut w = OrganizationsWalker::organizations(ListOptions {
+        page_size: Some(2),
+        page_token: None,
+    })
+    .unwrap();
+    let ids = run(&rt, async {
+        let mut ids = Vec::new();
+        while let Some(p) = w.next_page(&c).await.unwrap() {
+            ids.extend(p.organizations.iter().map(|o| o.id().unwrap().to_owned()));
+        }
+        ids
+    });
+    assert_eq!(ids, ["org_1", "org_2", "org_3"]);
+    assert!(w.is_done());
+}
+
+#[test]
+fn walker_yields_every_user_exactly_once() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(95, 10);
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_size: Some(7),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let ids = walk_all(&rt, &c, &mut w);
+    assert_eq!(ids, server.user_ids);
+    assert_eq!(w.pages_fetched(), 14);
+    assert!(w.is_done());
+    assert_eq!(w.resume_token(), None);
+    // After the end: None again, and no request.
+    let before = server.requests.borrow().len();
+    assert!(run(&rt, w.next_page(&c)).unwrap().is_none());
+    assert_eq!(server.requests.borrow().len(), before);
+    assert_eq!(server.token_requests(), 1);
+}
+
+#[test]
+fn empty_directory_yields_one_empty_page() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(0, 10);
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let first = run(&rt, w.next_page(&c)).unwrap().unwrap();
+    assert!(first.users.is_empty());
+    assert!(run(&rt, w.next_page(&c)).unwrap().is_none());
+}
+
+#[test]
+fn walker_resumes_from_a_token() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(50, 10);
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    assert_eq!(w.resume_token(), None);
+    let first = run(&rt, w.next_page(&c)).unwrap().unwrap();
+    assert_eq!(first.users.len(), 10);
+    let token = w.resume_token().unwrap().to_owned();
+    assert_eq!(token, "pt_10");
+    drop(w);
+    let mut w2 = UsersWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_token: Some(token.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(w2.resume_token(), Some(token.as_str()));
+    let rest = walk_all(&rt, &c, &mut w2);
+    assert_eq!(rest, server.user_ids[10..]);
+}
+
+#[test]
+fn repeating_token_is_a_pagination_loop() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(40, 10);
+    // Page at offset 20 points back to offset 10.
+    server
+        .next_token_override
+        .borrow_mut()
+        .insert(20, "pt_10".into());
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let (ids, err) = run(&rt, async {
+        let mut ids = Vec::new();
+        loop {
+            match w.next_page(&c).await {
+                Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+                Ok(None) => return (ids, None),
+                Err(e) => return (ids, Some(e)),
+            }
+        }
+    });
+    let err = err.expect("a loop error, not a silent end");
+    assert_eq!(err.code(), "pagination_loop");
+    assert_eq!(err.page_token.as_deref(), Some("pt_10"));
+    assert_eq!(
+        ids,
+        server.user_ids[..30],
+        "each page once, the repeated token is not fetched"
+    );
+    assert!(w.is_done());
+    // Stays failed, without requests.
+    let before = server.requests.borrow().len();
+    assert_eq!(
+        run(&rt, w.next_page(&c)).unwrap_err().code(),
+        "pagination_loop"
+    );
+    assert_eq!(server.requests.borrow().len(), before);
+}
+
+#[test]
+fn token_pointing_to_itself_is_a_loop() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(40, 10);
+    server
+        .next_token_override
+        .borrow_mut()
+        .insert(10, "pt_10".into());
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_token: Some("pt_10".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(run(&rt, w.next_page(&c)).unwrap().is_some());
+    assert_eq!(
+        run(&rt, w.next_page(&c)).unwrap_err().code(),
+        "pagination_loop"
+    );
+}
+
+#[test]
+fn failing_page_carries_the_token_to_resume_from() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(30, 10);
+    server.add_faults(20, vec![Fault::Status(503); 5]);
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let mut ids = Vec::new();
+    let err = run(&rt, async {
+        loop {
+            match w.next_page(&c).await {
+                Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+                Ok(None) => panic!("must not end silently"),
+                Err(e) => return e,
+            }
+        }
+    });
+    assert_eq!(err.code(), "server_error");
+    assert_eq!(err.status, Some(503));
+    assert_eq!(err.page_token.as_deref(), Some("pt_20"));
+    assert_eq!(w.resume_token(), Some("pt_20"));
+    assert!(!w.is_done());
+    // The fault is gone now; calling again retries the same page.
+    ids.extend(walk_all(&rt, &c, &mut w));
+    assert_eq!(ids, server.user_ids);
+}
+
+#[test]
+fn first_page_failure_has_no_token() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(30, 10);
+    server.add_faults(0, vec![Fault::Status(404)]);
+    let c = client(server.clone(), &rt);
+    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let e = run(&rt, w.next_page(&c)).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    assert_eq!(e.page_token, None);
+}
+
+#[test]
+fn groups_walker() {
+    let rt = FakeRuntime::new();
+    let t = ScriptTransport::new(|req, _| {
+        if is_token(req) {
+            return ok(token_body("at", 3600));
+        }
+        if req.url.contains("page_token=g2") {
+            ok(json!({"groups": [{"id": "dirgroup_3"}], "next_page_token": ""}))
+        } else {
+            ok(
+                json!({"groups": [{"id": "dirgroup_1"}, {"id": "dirgroup_2"}], "next_page_token": "g2"}),
+            )
+        }
+    });
+    let c = client(t.clone(), &rt);
+    let mut w = GroupsWalker::groups("org_1", "dir_1", GroupListOptions::default()).unwrap();
+    let ids = run(&rt, async {
+        let mut ids = Vec::new();
+        while let Some(p) = w.next_page(&c).await.unwrap() {
+            ids.extend(p.groups.into_iter().map(|g| g.id.unwrap()));
+        }
+        ids
+    });
+    assert_eq!(ids, ["dirgroup_1", "dirgroup_2", "dirgroup_3"]);
+}
+
+/// The wasm layer's usage: `Rc<RefCell<walker>>` + `Rc<DirectoryClient>` moved into `'static`
+/// futures, without holding a `RefCell` borrow across the request.
+#[test]
+fn shared_walker_from_static_futures() {
+    let rt = FakeRuntime::new();
+    let mut server = FakeServer::new(25, 10);
+    Rc::get_mut(&mut server).unwrap().yield_replies = true;
+    let c = client(server.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    fn assert_static<T: 'static>(t: T) -> T {
+        t
+    }
+    let mut ids = Vec::new();
+    loop {
+        let fut = assert_static(PageWalker::next_page_shared(&w, &c));
+        // The walker can be inspected while a request is pending.
+        let second = PageWalker::next_page_shared(&w, &c);
+        let (page, busy) = run(&rt, futures::future::join(fut, second));
+        match page.unwrap() {
+            Some(p) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+            None => break,
+        }
+        assert_eq!(busy.unwrap_err().code(), "invalid_argument");
+        let _ = w.borrow().resume_token();
+    }
+    assert_eq!(ids, server.user_ids);
+
+    // One-off calls: clone the Rc into an `async move` block.
+    let c2 = Rc::clone(&c);
+    let one = assert_static(async move {
+        c2.list_directory_users("org_1", "dir_1", &UserListOptions::default())
+            .await
+    });
+    assert_eq!(run(&rt, one).unwrap().users.len(), 10);
+}
+
+#[test]
+fn dropped_shared_future_does_not_wedge_the_walker() {
+    let rt = FakeRuntime::new();
+    let mut server = FakeServer::new(5, 10);
+    Rc::get_mut(&mut server).unwrap().yield_replies = true;
+    let c = client(server.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    {
+        let mut fut = PageWalker::next_page_shared(&w, &c);
+        let waker = futures::task::noop_waker();
+        let mut cx = std::task::Context::from_waker(&waker);
+        // The page request is pending (it yields once); drop the future then.
+        assert!(fut.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(
+            PageWalker::next_page_shared(&w, &c)
+                .as_mut()
+                .poll(&mut cx)
+                .map(|r| r.unwrap_err().code()),
+            std::task::Poll::Ready("invalid_argument")
+        );
+    }
+    let page = run(&rt, PageWalker::next_page_shared(&w, &c))
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.users.len(), 5);
+}

@@ -1,4 +1,5 @@
 // Everything the package exports, whatever the runtime. Entries load the wasm and re-export this.
 export { DirectoryApiError, NormalizationError, ScimkitError, WebhookVerificationError } from "./errors.js";
 export { signWebhook, verifySignature, verifyWebhook } from "./webhook.js";
+export { DirectoryClient } from "./directory.js";
 export { ScalekitClient } from "./scalekit.js";

@@ -1,0 +1,169 @@
+// The Directory API client. The core (wasm) owns auth, retries, rate limits and paging; this file
+// adapts `fetch` and timers to it and turns its walks into async iterators.
+import * as wasm from "./glue.js";
+import { DirectoryApiError } from "./errors.js";
+import { ensureReady } from "./state.js";
+
+/** The core's transport: one HTTP exchange through `fetchFn`, aborted after `timeoutMs`. */
+function transport(fetchFn) {
+  return async (method, url, flat, body, timeoutMs) => {
+    const headers = {};
+    for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
+    const ctrl = new AbortController();
+    const timer = timeoutMs > 0 ? setTimeout(() => ctrl.abort(), timeoutMs) : undefined;
+    try {
+      const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
+      const text = await res.text();
+      const out = [];
+      res.headers.forEach((value, name) => out.push(name, value));
+      return [res.status, out, text];
+    } catch (err) {
+      const e = new Error(ctrl.signal.aborted ? `no response within ${timeoutMs} ms` : String(err?.message ?? err));
+      e.name = ctrl.signal.aborted ? "TimeoutError" : "NetworkError";
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** The core's timer: `[promise, cancel]`, so a lost timeout race leaves no pending timer. */
+function sleep(ms) {
+  let timer;
+  const promise = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return [promise, () => clearTimeout(timer)];
+}
+
+function argumentError(message) {
+  return new DirectoryApiError("invalid_argument", message);
+}
+
+function requireString(value, name) {
+  if (typeof value !== "string") throw argumentError(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
+  return value;
+}
+
+/** Maps camelCase options to the core's snake_case JSON, refusing unknown names (typos). */
+function optionsJson(options, allowed) {
+  if (options === undefined || options === null) return "{}";
+  if (typeof options !== "object") throw argumentError(`options must be an object, got ${typeof options}`);
+  const out = {};
+  for (const [key, value] of Object.entries(options)) {
+    const wire = allowed[key];
+    if (!wire) throw argumentError(`unknown option "${key}" (expected one of: ${Object.keys(allowed).join(", ")})`);
+    out[wire] = value instanceof Date ? value.toISOString() : value;
+  }
+  return JSON.stringify(out);
+}
+
+const PAGE = { pageSize: "page_size", pageToken: "page_token" };
+const USERS = { ...PAGE, includeDetail: "include_detail", directoryGroupId: "directory_group_id", updatedAfter: "updated_after" };
+const GROUPS = { ...PAGE, includeDetail: "include_detail", updatedAfter: "updated_after", includeExternalGroups: "include_external_groups" };
+const CLIENT = {
+  environmentUrl: "environment_url",
+  clientId: "client_id",
+  clientSecret: "client_secret",
+  maxRetries: "max_retries",
+  timeoutMs: "timeout_ms",
+};
+
+async function* pages(walker) {
+  try {
+    for (;;) {
+      const json = await walker.nextPage();
+      if (json === null) return;
+      yield JSON.parse(json);
+    }
+  } finally {
+    walker.free();
+  }
+}
+
+async function* items(pageIterator, key) {
+  for await (const page of pageIterator) yield* page[key];
+}
+
+/** A client for the Directory API (organizations, directories, users, groups). */
+export class DirectoryClient {
+  #core;
+
+  constructor(options) {
+    ensureReady();
+    const { fetch: fetchFn, ...rest } = options ?? {};
+    for (const key of ["environmentUrl", "clientId", "clientSecret"]) requireString(rest[key], key);
+    const f = fetchFn ?? globalThis.fetch?.bind(globalThis);
+    if (typeof f !== "function") throw argumentError("no fetch: pass options.fetch (this runtime has no global fetch)");
+    this.#core = new wasm.DirectoryCore(optionsJson(rest, CLIENT), transport(f), sleep);
+  }
+
+  /** One page of organizations: `{ organizations, next_page_token, prev_page_token, total_size }`. */
+  async listOrganizations(options) {
+    return JSON.parse(await this.#core.listOrganizations(optionsJson(options, PAGE)));
+  }
+
+  /** The organization's directories: `{ directories }`. */
+  async listDirectories(organizationId) {
+    return { directories: JSON.parse(await this.#core.listDirectories(requireString(organizationId, "organizationId"))) };
+  }
+
+  /** One directory. */
+  async getDirectory(organizationId, directoryId) {
+    const org = requireString(organizationId, "organizationId");
+    return JSON.parse(await this.#core.getDirectory(org, requireString(directoryId, "directoryId")));
+  }
+
+  /** The organization's first directory; `DirectoryApiError` `not_found` when it has none. */
+  async getPrimaryDirectory(organizationId) {
+    return JSON.parse(await this.#core.getPrimaryDirectory(requireString(organizationId, "organizationId")));
+  }
+
+  /** One page of users: `{ users, next_page_token, prev_page_token, total_size }`. */
+  async listDirectoryUsers(organizationId, directoryId, options) {
+    const org = requireString(organizationId, "organizationId");
+    const dir = requireString(directoryId, "directoryId");
+    return JSON.parse(await this.#core.listDirectoryUsers(org, dir, optionsJson(options, USERS)));
+  }
+
+  /** One page of groups: `{ groups, next_page_token, prev_page_token, total_size }`. */
+  async listDirectoryGroups(organizationId, directoryId, options) {
+    const org = requireString(organizationId, "organizationId");
+    const dir = requireString(directoryId, "directoryId");
+    return JSON.parse(await this.#core.listDirectoryGroups(org, dir, optionsJson(options, GROUPS)));
+  }
+
+  /** Every page of organizations, lazily, from `options.pageToken` (or the start). */
+  organizationPages(options) {
+    return pages(this.#core.walkOrganizations(optionsJson(options, PAGE)));
+  }
+
+  /** Every page of a directory's users; checkpoint `page.next_page_token` to resume later. */
+  directoryUserPages(organizationId, directoryId, options) {
+    const org = requireString(organizationId, "organizationId");
+    const dir = requireString(directoryId, "directoryId");
+    return pages(this.#core.walkUsers(org, dir, optionsJson(options, USERS)));
+  }
+
+  /** Every page of a directory's groups. */
+  directoryGroupPages(organizationId, directoryId, options) {
+    const org = requireString(organizationId, "organizationId");
+    const dir = requireString(directoryId, "directoryId");
+    return pages(this.#core.walkGroups(org, dir, optionsJson(options, GROUPS)));
+  }
+
+  /** Every organization: `for await (const org of client.organizations())`. */
+  organizations(options) {
+    return items(this.organizationPages(options), "organizations");
+  }
+
+  /** Every user of a directory, one page in memory at a time; `break` stops fetching. */
+  directoryUsers(organizationId, directoryId, options) {
+    return items(this.directoryUserPages(organizationId, directoryId, options), "users");
+  }
+
+  /** Every group of a directory. */
+  directoryGroups(organizationId, directoryId, options) {
+    return items(this.directoryGroupPages(organizationId, directoryId, options), "groups");
+  }
+}

@@ -24,12 +24,14 @@ for (const [driver, how] of [["driver.cjs", "require"], ["driver.mjs", "import"]
   test(`suite via ${how}('scimkit') in Node ${process.version} (${driver})`, async (t) => {
     const r = await run(process.execPath, [`harness/${driver}`], {
       cwd: proj.project,
-      env: { SCIMKIT_RUNTIME: `node ${process.version}`, SCIMKIT_NODE_DEPS: nodeDepsEnv() },
+      env: { SCIMKIT_NODE_DEPS: nodeDepsEnv() },
       timeoutMs: 120_000,
     });
     const summary = parseSummary(r.stdout);
     await reportCases(t, summary, { expectedTotal: allCases.length, label: `node ${how}`, output: r.stdout + r.stderr });
     assert.equal(summary.excluded, 0, "node-only cases ran too");
+    const want = how === "require" ? "node_modules/scimkit/node.cjs" : "node_modules/scimkit/node.mjs";
+    assert.ok(summary.entry.endsWith(want), `${how} resolved ${summary.entry}, expected …/${want}`);
     assert.equal(r.code, 0, `driver exit code (stderr: ${r.stderr.slice(-2000)})`);
   });
 }

@@ -28,10 +28,16 @@ function nodeExtras() {
   };
 }
 
+function runtimeVersion() {
+  if (globalThis.Deno?.version) return `deno ${globalThis.Deno.version.deno}`;
+  if (process.versions?.bun) return `bun ${process.versions.bun}`;
+  return `node ${process.version}`;
+}
+
 /** Runs the suite, prints TAP and a machine-readable summary line, and sets the exit code. */
-export async function drive(scimkit, how) {
+export async function drive(scimkit, how, entry) {
   const vectors = JSON.parse(readFileSync(join(here, "vectors.json"), "utf8"));
-  const runtime = `${process.env.SCIMKIT_RUNTIME ?? "node"} ${how}`;
+  const runtime = `${runtimeVersion()} ${how}`;
   let summary;
   try {
     summary = await runSuite(scimkit, { vectors, runtime, node: nodeExtras(), seed: process.env.SCIMKIT_SEED ? Number(process.env.SCIMKIT_SEED) : undefined });
@@ -41,7 +47,8 @@ export async function drive(scimkit, how) {
     return;
   }
   console.log(toTap(summary));
-  const lite = { ...summary, results: summary.results.map(({ name, ok, ms, error }) => ({ name, ok, ms, error })) };
+  console.log(`# entry ${entry}`);
+  const lite = { ...summary, entry, runtimeVersion: runtimeVersion(), results: summary.results.map(({ name, ok, ms, error }) => ({ name, ok, ms, error })) };
   console.log(`SCIMKIT_SUMMARY ${JSON.stringify(lite)}`);
   process.exitCode = summary.failed === 0 && summary.total > 0 ? 0 : 1;
 }

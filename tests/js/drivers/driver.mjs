@@ -2,4 +2,6 @@
 import { drive } from "./common.mjs";
 
 const scimkit = await import("scimkit");
-await drive(scimkit, "import");
+// Which file the `import` conditions picked (reported so the runners can assert it).
+const entry = typeof import.meta.resolve === "function" ? await import.meta.resolve("scimkit") : "unknown";
+await drive(scimkit, "import", String(entry));

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the cross-runtime JavaScript suite against an already-built pkg/ (node scripts/build.mjs):
+# Node (CJS + ESM, from the packed tarball), workerd (Miniflare), Chromium (playwright-core),
+# and Node 22/24, Bun, Deno (binaries from npm). Fails if any runner fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f pkg/package.json ] || [ ! -f pkg/scimkit_bg.wasm ]; then
+  echo "pkg/ is missing: build it first (node scripts/build.mjs)" >&2
+  exit 2
+fi
+if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ]; then
+  echo "node_modules missing: run npm install (or npm ci) in the repo root" >&2
+  exit 2
+fi
+
+start=$(date +%s)
+failed=()
+run() {
+  local name=$1 limit=$2 file=$3
+  echo "=== ${name} (${file}, timeout ${limit}s)"
+  local t0=$(date +%s)
+  timeout --kill-after=10 "${limit}" node --test --test-reporter=spec --test-timeout=180000 "tests/js/${file}"
+  local rc=$?
+  echo "=== ${name}: exit ${rc} in $(( $(date +%s) - t0 ))s"
+  [ "${rc}" -eq 0 ] || failed+=("${name} (exit ${rc})")
+}
+
+run node 120 node.test.mjs
+run workerd 120 workerd.test.mjs
+run browser 150 browser.test.mjs
+run runtimes 300 runtimes.test.mjs
+
+echo "=== total $(( $(date +%s) - start ))s"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "all JS runners passed"

@@ -1,0 +1,18 @@
+// Every suite file, in run order. To add cases: create a file exporting
+// `export default [{ name, run: async (scimkit, ctx) => {...}, nodeOnly? }]` and list it here.
+import errors from "./errors.mjs";
+import nodeCrossimpl from "./node-crossimpl.mjs";
+import randomizedWebcrypto from "./randomized-webcrypto.mjs";
+import scalekitClient from "./scalekit-client.mjs";
+import webhookInputs from "./webhook-inputs.mjs";
+import webhookVectors from "./webhook-vectors.mjs";
+
+export const files = [
+  { file: "errors.mjs", cases: errors },
+  { file: "webhook-vectors.mjs", cases: webhookVectors },
+  { file: "webhook-inputs.mjs", cases: webhookInputs },
+  { file: "scalekit-client.mjs", cases: scalekitClient },
+  { file: "randomized-webcrypto.mjs", cases: randomizedWebcrypto },
+  { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
+];
+export default files;

@@ -44,7 +44,8 @@ if (have !== want) {
   process.exit(1);
 }
 rmSync(glueDir, { recursive: true, force: true });
-const wasmIn = join(root, "target", "wasm32-unknown-unknown", "release", "scimkit.wasm");
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+const wasmIn = join(targetDir, "wasm32-unknown-unknown", "release", "scimkit.wasm");
 const strip = debug ? [] : ["--remove-name-section", "--remove-producers-section"];
 run("wasm-bindgen", ["--target", "web", "--no-typescript", ...strip, "--out-name", "scimkit", "--out-dir", glueDir, wasmIn]);
 

@@ -17,6 +17,9 @@ cargo test
 printf '\n== Build the package\n'
 node scripts/build.mjs
 
+printf "\n== TypeScript declarations\n"
+npx tsc -p tests/types/tsconfig.json
+
 printf '\n== Local directory service\n'
 timeout 300 node --test --test-reporter=spec tools/directory-service/test/
 

@@ -1,6 +1,6 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
-import { WebhookVerificationError } from "./errors.js";
+import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { ensureReady, memoryView } from "./state.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -81,7 +81,8 @@ function rawBody(body) {
 function nowMs(now) {
   if (now === undefined || now === null) return Date.now();
   if (now instanceof Date) return now.getTime();
-  return typeof now === "number" ? now : Number.NaN;
+  if (typeof now !== "number") throw new ScimkitError("invalid_argument", `options.now must be a Date or epoch milliseconds, got ${typeof now}`);
+  return now;
 }
 
 const encoder = new TextEncoder();
@@ -130,8 +131,11 @@ function writeInput(id, timestamp, signature, body) {
   return [idLen, tsLen, sigLen, put(mem, at, body)];
 }
 
-function optionalNumber(v) {
-  return v === undefined || v === null ? Number.NaN : typeof v === "number" ? v : -1;
+/** NaN tells the core "use the default"; the core checks the range. */
+function optionalNumber(v, name) {
+  if (v === undefined || v === null) return Number.NaN;
+  if (typeof v !== "number") throw new ScimkitError("invalid_argument", `options.${name} must be a number, got ${typeof v}`);
+  return v;
 }
 
 function verifyWith(method, secret, headers, body, options) {
@@ -139,6 +143,9 @@ function verifyWith(method, secret, headers, body, options) {
   const verifier = verifierFor(secret);
   const [id, timestamp, signature] = readHeaders(headers);
   const raw = rawBody(body);
+  if (options !== undefined && options !== null && typeof options !== "object") {
+    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
+  }
   const o = options ?? {};
   const limit = o.maxBodyBytes ?? DEFAULT_MAX_BODY;
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
@@ -151,8 +158,8 @@ function verifyWith(method, secret, headers, body, options) {
     sigLen,
     bodyLen,
     nowMs(o.now),
-    optionalNumber(o.toleranceSeconds),
-    optionalNumber(o.maxBodyBytes),
+    optionalNumber(o.toleranceSeconds, "toleranceSeconds"),
+    optionalNumber(o.maxBodyBytes, "maxBodyBytes"),
   );
   return method === "verifyInput" ? { id, timestamp: result } : result;
 }

@@ -9,13 +9,16 @@ mod group;
 pub mod limits;
 mod provider;
 pub mod reference;
+mod request;
 mod scim_user;
 mod time;
 mod user;
-mod value;
+pub(crate) mod value;
 
 pub use error::{NormalizationError, NormalizationErrorKind};
 pub use event::{normalize_event, normalize_event_value};
 pub use group::normalize_group;
 pub use provider::{detect_provider, Provider, UnknownProvider};
+pub use request::{normalize_scim_request, RequestContext, ScimOutcome, ScimRequest};
+pub(crate) use scim_user::is_enterprise_urn;
 pub use user::{normalize_user, NormalizeOptions};

@@ -135,7 +135,12 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
             group.directory_id = group.directory_id.or_else(|| directory_id.clone());
             EventData::Group(Box::new(group))
         }
-        EventObject::Directory | EventObject::Unknown => EventData::Other(data),
+        // Passed through as sent, except that a password is never kept, whatever carries it.
+        EventObject::Directory | EventObject::Unknown => {
+            let mut data = data;
+            super::value::strip_passwords(&mut data);
+            EventData::Other(data)
+        }
     };
     Ok(DirectoryEvent {
         spec_version: field(&map, "spec_version")?,

@@ -8,7 +8,8 @@ use super::NormalizationError;
 use crate::model::{DirectoryUser, GroupMember, GroupRef, Manager, Role};
 
 /// A manager as providers send it: a bare id string (Entra), an object `{value, displayName,
-/// $ref}` (RFC 7643), or an array of such objects (Entra, once). `null`, `""`, `[]` are "none".
+/// $ref}` (RFC 7643; SCIM 1.1 says `managerId`), or an array of such objects (Entra, once).
+/// `null`, `""`, `[]` are "none".
 pub(crate) fn manager_from_value(
     value: &Value,
     pointer: &str,
@@ -20,7 +21,10 @@ pub(crate) fn manager_from_value(
             display_name: None,
         })),
         Value::Object(map) => {
-            let id = match get_ci(map, "value").or_else(|| get_ci(map, "id")) {
+            let id = match get_ci(map, "value")
+                .or_else(|| get_ci(map, "managerId"))
+                .or_else(|| get_ci(map, "id"))
+            {
                 Some((k, v)) => opt_string(v, &child(pointer, k))?,
                 None => None,
             };

@@ -391,6 +391,12 @@ fn updated_resource(
         Value::Object(m) => raw_without_passwords(m),
         _ => Map::new(),
     };
+    // A PUT that does not mention `active` is not a deactivation (nor a re-activation).
+    if key_ci(&out, "active").is_none() {
+        if let Some((k, v)) = get_ci(current, "active") {
+            out.insert(k.to_owned(), v.clone());
+        }
+    }
     for attr in KEPT_BY_PUT {
         if let Some((k, v)) = get_ci(current, attr) {
             if let Some(mine) = key_ci(&out, attr) {

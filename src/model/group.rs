@@ -19,10 +19,21 @@ pub struct DirectoryGroup {
     pub name: Option<String>,
     /// SCIM `externalId`.
     pub external_id: Option<String>,
+    /// The group's email address (Google Workspace groups have one).
+    pub email: Option<String>,
+    /// Free-text description, when the provider has one.
+    pub description: Option<String>,
     /// Members, when the input lists them; `None` (JSON `null`) when unknown.
     pub members: Option<Vec<GroupMember>>,
+    /// Members an update added (`group_updated` events built from SCIM requests); `null` when
+    /// not known or not an update.
+    pub members_added: Option<Vec<GroupMember>>,
+    /// Members an update removed; `null` when not known or not an update.
+    pub members_removed: Option<Vec<GroupMember>>,
     /// Member count reported by the Directory API, when given.
     pub total_users: Option<u64>,
+    /// Attributes the input had that the model has no field for, keyed as they arrived.
+    pub custom_attributes: Map<String, Value>,
     /// The provider's raw resource, as received.
     pub raw_attributes: Map<String, Value>,
     /// Last update time (RFC 3339), when known.

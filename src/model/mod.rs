@@ -3,8 +3,12 @@
 //! Shapes are stable: every field is always present (`null` when unknown), `groups` is always an
 //! array and `active` always a boolean, so JS callers get objects with one hidden class.
 
+mod event;
 mod group;
+mod partial;
 mod user;
 
+pub use event::{DirectoryEvent, EventData};
 pub use group::{DirectoryGroup, GroupMember};
-pub use user::{DirectoryUser, GroupRef, Manager, Role};
+pub use partial::PartialDirectoryUser;
+pub use user::{Address, DirectoryUser, GroupRef, Manager, Role};

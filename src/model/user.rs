@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A directory user, from a webhook event, a Directory API page or a provider's raw SCIM resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DirectoryUser {
     /// The directory service's id (`diruser_…`), or the SCIM `id` for raw SCIM input.
@@ -37,6 +37,18 @@ pub struct DirectoryUser {
     pub phone_number: Option<String>,
     /// Locale, e.g. `en-US`.
     pub locale: Option<String>,
+    /// Preferred language (SCIM `preferredLanguage`), e.g. `en-US`.
+    pub language: Option<String>,
+    /// Time zone (SCIM `timezone`), e.g. `Europe/Paris`.
+    pub zoneinfo: Option<String>,
+    /// Kind of user (SCIM `userType`), e.g. `Employee`.
+    pub user_type: Option<String>,
+    /// Profile page URL (SCIM `profileUrl`).
+    pub profile: Option<String>,
+    /// Primary photo URL (SCIM `photos`, Google `thumbnailPhotoUrl`).
+    pub picture: Option<String>,
+    /// Primary postal address.
+    pub address: Option<Address>,
     /// Job title.
     pub title: Option<String>,
     /// Department (enterprise extension).
@@ -57,6 +69,64 @@ pub struct DirectoryUser {
     pub raw_attributes: Map<String, Value>,
     /// Last update time (RFC 3339), when known.
     pub updated_at: Option<String>,
+}
+
+impl Default for DirectoryUser {
+    /// An empty user; `active` is `true` because that is what an input that does not say means.
+    fn default() -> Self {
+        Self {
+            id: None,
+            dp_id: None,
+            organization_id: None,
+            directory_id: None,
+            email: None,
+            preferred_username: None,
+            name: None,
+            given_name: None,
+            family_name: None,
+            nickname: None,
+            active: true,
+            emails: Vec::new(),
+            groups: Vec::new(),
+            roles: Vec::new(),
+            phone_number: None,
+            locale: None,
+            language: None,
+            zoneinfo: None,
+            user_type: None,
+            profile: None,
+            picture: None,
+            address: None,
+            title: None,
+            department: None,
+            employee_id: None,
+            cost_center: None,
+            division: None,
+            organization: None,
+            manager: None,
+            custom_attributes: Map::new(),
+            raw_attributes: Map::new(),
+            updated_at: None,
+        }
+    }
+}
+
+/// A postal address (OpenID Connect field names, as the reference service uses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Address {
+    /// The full address, formatted for display.
+    pub formatted: Option<String>,
+    /// Street, house number, etc.
+    pub street_address: Option<String>,
+    /// City or locality.
+    pub locality: Option<String>,
+    /// State, province or region.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Country (name or code, as sent).
+    pub country: Option<String>,
 }
 
 /// A group reference inside a user.

@@ -63,6 +63,30 @@ impl NormalizationError {
     }
 }
 
+impl NormalizationError {
+    /// Re-roots the pointer under `prefix` (e.g. an error in a request body gets `/body`).
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Self {
+        self.pointer = format!("{prefix}{}", self.pointer);
+        self
+    }
+
+    pub(crate) fn invalid_value(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(NormalizationErrorKind::InvalidValue, pointer, message)
+    }
+
+    pub(crate) fn too_complex(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(NormalizationErrorKind::TooComplex, pointer, message)
+    }
+
+    pub(crate) fn unsupported(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(
+            NormalizationErrorKind::UnsupportedResource,
+            pointer,
+            message,
+        )
+    }
+}
+
 impl fmt::Display for NormalizationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.pointer.is_empty() {

@@ -1,0 +1,163 @@
+//! Reference-service webhook events, in both envelope shapes, into [`DirectoryEvent`].
+
+use serde_json::{Map, Value};
+
+use super::reference::{group_from_reference, user_from_reference};
+use super::time::timestamp_to_rfc3339;
+use super::value::{check_depth, get_ci, opt_string};
+use super::{NormalizationError, NormalizationErrorKind};
+use crate::model::{DirectoryEvent, EventData, PartialDirectoryUser};
+
+/// What an event type says its `data` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventObject {
+    User,
+    Group,
+    Directory,
+    Unknown,
+}
+
+impl EventObject {
+    pub(crate) fn of_type(event_type: &str) -> Self {
+        let t = event_type.to_ascii_lowercase();
+        match t.as_str() {
+            "organization.directory.user_created"
+            | "organization.directory.user_updated"
+            | "organization.directory.user_deleted" => Self::User,
+            "organization.directory.group_created"
+            | "organization.directory.group_updated"
+            | "organization.directory.group_deleted" => Self::Group,
+            "organization.directory_enabled" | "organization.directory_disabled" => Self::Directory,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub(crate) fn name(self) -> Option<&'static str> {
+        match self {
+            Self::User => Some("DirectoryUser"),
+            Self::Group => Some("DirectoryGroup"),
+            Self::Directory => Some("Directory"),
+            Self::Unknown => None,
+        }
+    }
+}
+
+/// Parses a webhook body (JSON text) and normalizes the event in it.
+///
+/// Errors: `invalid_json` when the text is not JSON or not an object, `too_complex` when it nests
+/// too deep, and the errors of [`normalize_event_value`].
+pub fn normalize_event(payload: &[u8]) -> Result<DirectoryEvent, NormalizationError> {
+    let value: Value = serde_json::from_slice(payload).map_err(|e| {
+        // serde_json reports its own nesting limit as a syntax error; it is a bound, not bad JSON.
+        let kind = if e.to_string().contains("recursion limit") {
+            NormalizationErrorKind::TooComplex
+        } else {
+            NormalizationErrorKind::InvalidJson
+        };
+        NormalizationError::new(kind, "", format!("payload is not valid JSON: {e}"))
+    })?;
+    normalize_event_value(value)
+}
+
+/// Normalizes an already-parsed event. Accepts the full envelope (`spec_version`, `id`, `type`,
+/// `occurred_at`, `environment_id`, `organization_id`, `object`, `data`, `display_name`) and the
+/// guide's simple `{id, type, data, timestamp}`, whose missing fields are filled from it.
+///
+/// `data` of user events becomes a [`crate::model::DirectoryUser`] (a `user_deleted` that does not
+/// say `active` gets `active: false`), of group events a [`crate::model::DirectoryGroup`]; directory
+/// events and unknown types keep `data` untouched.
+pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, NormalizationError> {
+    check_depth(&value, "")?;
+    let Value::Object(mut map) = value else {
+        return Err(NormalizationError::new(
+            NormalizationErrorKind::InvalidJson,
+            "",
+            "an event must be a JSON object",
+        ));
+    };
+    let field =
+        |map: &Map<String, Value>, name: &str| -> Result<Option<String>, NormalizationError> {
+            match get_ci(map, name) {
+                Some((k, v)) => opt_string(v, &super::value::child("", k)),
+                None => Ok(None),
+            }
+        };
+    let event_type = field(&map, "type")?
+        .ok_or_else(|| NormalizationError::unsupported("/type", "an event needs a `type`"))?;
+    let object_kind = EventObject::of_type(&event_type);
+    let occurred_at = match get_ci(&map, "occurred_at").or_else(|| get_ci(&map, "timestamp")) {
+        Some((k, v)) => timestamp_to_rfc3339(v, &super::value::child("", k))?,
+        None => None,
+    };
+    let data_key = super::value::key_ci(&map, "data");
+    let data = data_key.and_then(|k| map.remove(&k)).unwrap_or(Value::Null);
+    let data_map = data.as_object();
+    let from_data = |name: &str| -> Result<Option<String>, NormalizationError> {
+        match data_map.and_then(|m| get_ci(m, name)) {
+            Some((k, v)) => opt_string(v, &super::value::child("/data", k)),
+            None => Ok(None),
+        }
+    };
+    let organization_id = match field(&map, "organization_id")? {
+        Some(o) => Some(o),
+        None => from_data("organization_id")?,
+    };
+    let directory_id = match field(&map, "directory_id")? {
+        Some(d) => Some(d),
+        None => from_data("directory_id")?,
+    };
+    let partial = map.get("partial").and_then(Value::as_bool).unwrap_or(false);
+    let data = match object_kind {
+        // Our own partial user events, read back: their `null`s mean "not stated", keep them so.
+        EventObject::User if partial => {
+            let mut user: PartialDirectoryUser = serde_json::from_value(data)
+                .map_err(|e| NormalizationError::invalid_value("/data", e.to_string()))?;
+            user.raw_attributes = super::value::raw_without_passwords(&user.raw_attributes);
+            user.custom_attributes = super::value::raw_without_passwords(&user.custom_attributes);
+            EventData::PartialUser(Box::new(user))
+        }
+        EventObject::User => {
+            let mut user = user_from_reference(&data).map_err(|e| e.prefixed("/data"))?;
+            let states_active = data_map.is_some_and(|m| get_ci(m, "active").is_some());
+            if event_type.eq_ignore_ascii_case("organization.directory.user_deleted")
+                && !states_active
+            {
+                // A deleted user is not active; `true` (the model default) would be false news.
+                user.active = false;
+            }
+            user.organization_id = user.organization_id.or_else(|| organization_id.clone());
+            user.directory_id = user.directory_id.or_else(|| directory_id.clone());
+            EventData::User(Box::new(user))
+        }
+        EventObject::Group => {
+            let mut group = group_from_reference(&data).map_err(|e| e.prefixed("/data"))?;
+            group.organization_id = group.organization_id.or_else(|| organization_id.clone());
+            group.directory_id = group.directory_id.or_else(|| directory_id.clone());
+            EventData::Group(Box::new(group))
+        }
+        // Passed through as sent, except that a password is never kept, whatever carries it.
+        EventObject::Directory | EventObject::Unknown => {
+            let mut data = data;
+            super::value::strip_passwords(&mut data);
+            EventData::Other(data)
+        }
+    };
+    Ok(DirectoryEvent {
+        spec_version: field(&map, "spec_version")?,
+        id: field(&map, "id")?,
+        occurred_at,
+        environment_id: field(&map, "environment_id")?,
+        organization_id,
+        directory_id,
+        object: field(&map, "object")?.or_else(|| object_kind.name().map(str::to_owned)),
+        display_name: match get_ci(&map, "display_name") {
+            // `""` is a value the reference service really sends; keep it as sent.
+            Some((_, Value::String(s))) => Some(s.clone()),
+            Some((k, v)) => opt_string(v, &super::value::child("", k))?,
+            None => None,
+        },
+        partial,
+        event_type,
+        data,
+    })
+}

@@ -1,0 +1,685 @@
+//! Applying a SCIM PATCH request (RFC 7644 §3.5.2) to a resource, accepting what providers really
+//! send: ops in any case, `"True"`/`"False"` strings for booleans, dotted and full-URN keys in a
+//! path-less value, Entra's member remove carrying a value array, `$ref: null` re-adds, manager as
+//! string/object/array, read-only `id` inside a value, explicit `null`s.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::filter::CaseRule;
+use super::path::{parse_path, PatchPath};
+use crate::normalize::limits::MAX_OPERATIONS;
+use crate::normalize::value::{
+    check_depth, child, get_ci, key_ci, parse_bool_str, strip_passwords,
+};
+use crate::normalize::{NormalizationError, NormalizationErrorKind};
+
+/// A PATCH operation kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchOpKind {
+    /// `add`.
+    Add,
+    /// `remove`.
+    Remove,
+    /// `replace`.
+    Replace,
+}
+
+/// One parsed operation, as the request-event builder needs to see it.
+#[derive(Debug, Clone)]
+pub(crate) struct ParsedOp<'a> {
+    pub kind: PatchOpKind,
+    pub path: Option<PatchPath>,
+    pub value: Option<&'a Value>,
+    /// `/Operations/<i>`.
+    pub pointer: String,
+}
+
+/// Multi-valued attributes of the core schemas: an `add` of one value creates an array.
+const MULTI_VALUED: [&str; 11] = [
+    "emails",
+    "phonenumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "groups",
+    "entitlements",
+    "roles",
+    "x509certificates",
+    "members",
+    "schemas",
+];
+
+/// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
+const READ_ONLY: [&str; 2] = ["id", "meta"];
+
+fn patch_err(pointer: impl Into<String>, message: impl Into<String>) -> NormalizationError {
+    NormalizationError::new(NormalizationErrorKind::InvalidPatch, pointer, message)
+}
+
+/// The operations of a PATCH body, parsed and bounded.
+pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, NormalizationError> {
+    check_depth(patch, "")?;
+    let map = patch
+        .as_object()
+        .ok_or_else(|| patch_err("", "a PATCH body must be a JSON object"))?;
+    let (ops_key, ops) =
+        get_ci(map, "Operations").ok_or_else(|| patch_err("", "no `Operations`"))?;
+    let ops_ptr = child("", ops_key);
+    let ops = ops
+        .as_array()
+        .ok_or_else(|| patch_err(ops_ptr.as_str(), "`Operations` must be an array"))?;
+    if ops.len() > MAX_OPERATIONS {
+        return Err(NormalizationError::too_complex(
+            ops_ptr,
+            format!("more than {MAX_OPERATIONS} operations"),
+        ));
+    }
+    let mut parsed = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        let pointer = format!("{ops_ptr}/{i}");
+        let op = op
+            .as_object()
+            .ok_or_else(|| patch_err(pointer.as_str(), "an operation must be an object"))?;
+        let kind = match get_ci(op, "op") {
+            Some((k, Value::String(s))) => match s.to_ascii_lowercase().as_str() {
+                "add" => PatchOpKind::Add,
+                "remove" => PatchOpKind::Remove,
+                "replace" => PatchOpKind::Replace,
+                _ => return Err(patch_err(child(&pointer, k), format!("unknown op `{s}`"))),
+            },
+            Some((k, _)) => return Err(patch_err(child(&pointer, k), "`op` must be a string")),
+            None => return Err(patch_err(pointer.as_str(), "missing `op`")),
+        };
+        let path = match get_ci(op, "path") {
+            None | Some((_, Value::Null)) => None,
+            Some((_, Value::String(s))) if s.trim().is_empty() => None,
+            Some((k, Value::String(s))) => {
+                Some(parse_path(s).map_err(|e| e.prefixed(&child(&pointer, k)))?)
+            }
+            Some((k, _)) => {
+                return Err(NormalizationError::new(
+                    NormalizationErrorKind::InvalidPath,
+                    child(&pointer, k),
+                    "`path` must be a string",
+                ))
+            }
+        };
+        let value = get_ci(op, "value").map(|(_, v)| v);
+        parsed.push(ParsedOp {
+            kind,
+            path,
+            value,
+            pointer,
+        });
+    }
+    Ok(parsed)
+}
+
+/// Applies a SCIM PATCH request to `resource` and returns the patched resource.
+///
+/// Errors point into the PATCH body (`/Operations/2/path`); a `resource` that is not an object is
+/// `invalid_json` at `""`. Bounded: nesting depth, path and filter length, filter terms and the
+/// number of operations are limited (`too_complex`). The result never contains a `password`.
+pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
+    check_depth(resource, "")?;
+    let Value::Object(map) = resource else {
+        return Err(NormalizationError::new(
+            NormalizationErrorKind::InvalidJson,
+            "",
+            "the resource must be a JSON object",
+        ));
+    };
+    let ops = parse_operations(patch)?;
+    let mut out = map.clone();
+    for op in &ops {
+        apply_op(&mut out, op)?;
+    }
+    let mut out = Value::Object(out);
+    strip_passwords(&mut out);
+    Ok(out)
+}
+
+/// One operation on one attribute: kind, path, value.
+pub(crate) type AttrOp<'a> = (PatchOpKind, PatchPath, Option<&'a Value>);
+
+/// One operation per attribute: a path-less operation becomes one per member of its value (what
+/// [`apply_op`] does internally), so callers can reason about what a request touches.
+pub(crate) fn expand_ops<'a>(
+    ops: &'a [ParsedOp<'a>],
+) -> Result<Vec<AttrOp<'a>>, NormalizationError> {
+    let mut out = Vec::new();
+    for op in ops {
+        match (&op.path, op.value) {
+            (Some(p), v) => out.push((op.kind, p.clone(), v)),
+            (None, Some(Value::Object(attrs))) => {
+                for (key, v) in attrs {
+                    if key.eq_ignore_ascii_case("schemas") {
+                        continue;
+                    }
+                    let key_ptr = child(&format!("{}/value", op.pointer), key);
+                    let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr))?;
+                    out.push((op.kind, path, Some(v)));
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Applies one parsed operation.
+pub(crate) fn apply_op(
+    res: &mut Map<String, Value>,
+    op: &ParsedOp<'_>,
+) -> Result<(), NormalizationError> {
+    let value_ptr = format!("{}/value", op.pointer);
+    match &op.path {
+        Some(path) => apply_path(res, op.kind, path, op.value, &op.pointer),
+        None => {
+            let Some(Value::Object(attrs)) = op.value else {
+                return Err(NormalizationError::invalid_value(
+                    value_ptr,
+                    "an operation without `path` needs an object `value`",
+                ));
+            };
+            for (key, v) in attrs {
+                if key.eq_ignore_ascii_case("schemas") {
+                    continue;
+                }
+                let key_ptr = child(&value_ptr, key);
+                // Entra (aadOptscim062020) sends `"name.givenName"` and full-URN keys here.
+                let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr))?;
+                apply_path(res, op.kind, &path, Some(v), &key_ptr)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The object holding `path`'s attribute: the resource, or its extension object (found under any
+/// spelling of the URN, created for add/replace).
+fn container<'a>(
+    res: &'a mut Map<String, Value>,
+    schema: Option<&str>,
+    create: bool,
+) -> Option<&'a mut Map<String, Value>> {
+    let Some(urn) = schema else { return Some(res) };
+    let enterprise = crate::normalize::is_enterprise_urn(urn);
+    let existing = res
+        .keys()
+        .find(|k| {
+            k.eq_ignore_ascii_case(urn) || (enterprise && crate::normalize::is_enterprise_urn(k))
+        })
+        .cloned();
+    let key = match existing {
+        Some(k) => k,
+        None if create => {
+            let k = if enterprise {
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".to_owned()
+            } else {
+                urn.to_owned()
+            };
+            res.insert(k.clone(), Value::Object(Map::new()));
+            k
+        }
+        None => return None,
+    };
+    let slot = res.get_mut(&key)?;
+    if !slot.is_object() {
+        if !create {
+            return None;
+        }
+        *slot = Value::Object(Map::new());
+    }
+    slot.as_object_mut()
+}
+
+/// `"True"`/`"False"` strings under boolean attributes (`active`, `primary`) become booleans.
+fn coerce_bools(attr: &str, value: &mut Value) {
+    match value {
+        Value::String(s)
+            if attr.eq_ignore_ascii_case("active") || attr.eq_ignore_ascii_case("primary") =>
+        {
+            if let Some(b) = parse_bool_str(s) {
+                *value = Value::Bool(b);
+            }
+        }
+        Value::Object(m) => m.iter_mut().for_each(|(k, v)| coerce_bools(k, v)),
+        Value::Array(items) => items.iter_mut().for_each(|v| coerce_bools(attr, v)),
+        _ => {}
+    }
+}
+
+/// A manager as an RFC 7643 object, whatever form it came in (Entra: bare id, or `[{value, $ref}]`).
+fn coerce_manager(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.is_empty() => Value::Null,
+        Value::String(_) | Value::Number(_) => {
+            let mut m = Map::new();
+            m.insert("value".to_owned(), value);
+            Value::Object(m)
+        }
+        Value::Array(items) => items
+            .into_iter()
+            .next()
+            .map(coerce_manager)
+            .unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+/// The value an operation writes at `attr`, normalized.
+fn prepared(attr: &str, value: &Value) -> Value {
+    let mut v = value.clone();
+    coerce_bools(attr, &mut v);
+    if attr.eq_ignore_ascii_case("manager") {
+        v = coerce_manager(v);
+    }
+    v
+}
+
+fn is_multi(attr: &str) -> bool {
+    MULTI_VALUED.iter().any(|m| attr.eq_ignore_ascii_case(m))
+}
+
+/// Case rule for filters on `attr`: member and group ids are case-exact.
+fn case_rule(attr: &str) -> CaseRule {
+    if attr.eq_ignore_ascii_case("members") || attr.eq_ignore_ascii_case("groups") {
+        CaseRule::ExactValue
+    } else {
+        CaseRule::Insensitive
+    }
+}
+
+/// The `value` of a multi-valued item, as the key deduplication and Entra's remove-by-value use.
+fn item_key(item: &Value) -> Option<&Value> {
+    match item {
+        Value::Object(m) => get_ci(m, "value").map(|(_, v)| v).filter(|v| !v.is_null()),
+        Value::Array(_) => None,
+        other => Some(other),
+    }
+}
+
+/// Sets `key` in `map`, reusing an existing key's spelling; `null` removes it.
+fn set_ci(map: &mut Map<String, Value>, key: &str, value: Value) {
+    let existing = key_ci(map, key);
+    if value.is_null() {
+        if let Some(k) = existing {
+            map.remove(&k);
+        }
+        return;
+    }
+    map.insert(existing.unwrap_or_else(|| key.to_owned()), value);
+}
+
+/// Merges `src`'s members into `dst` (sub-attributes not mentioned stay; `null` removes one).
+fn merge_into(dst: &mut Map<String, Value>, src: Map<String, Value>) {
+    for (k, v) in src {
+        set_ci(dst, &k, v);
+    }
+}
+
+/// Keeps at most one `primary: true`: the one at `keep` (RFC 7643 §2.4).
+fn single_primary(items: &mut [Value], keep: usize) {
+    let keeps = items
+        .get(keep)
+        .and_then(Value::as_object)
+        .and_then(|m| get_ci(m, "primary"))
+        .is_some_and(|(_, v)| v == &Value::Bool(true));
+    if !keeps {
+        return;
+    }
+    for (i, item) in items.iter_mut().enumerate() {
+        if i != keep {
+            if let Some(m) = item.as_object_mut() {
+                if let Some(k) = key_ci(m, "primary") {
+                    if m.get(&k) == Some(&Value::Bool(true)) {
+                        m.insert(k, Value::Bool(false));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Appends values to a multi-valued attribute; a value whose `value` is already there is merged
+/// into it instead of duplicated (Entra re-adds members with `"$ref": null`).
+fn append(items: &mut Vec<Value>, new: Vec<Value>) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(k) = item_key(item) {
+            index.entry(k.to_string()).or_insert(i);
+        }
+    }
+    for item in new {
+        if item.is_null() {
+            continue;
+        }
+        let at = match item_key(&item)
+            .map(Value::to_string)
+            .and_then(|k| index.get(&k).copied())
+        {
+            Some(i) => {
+                if let (Some(Value::Object(dst)), Value::Object(src)) = (items.get_mut(i), item) {
+                    for (k, v) in src.into_iter().filter(|(_, v)| !v.is_null()) {
+                        set_ci(dst, &k, v);
+                    }
+                }
+                i
+            }
+            None => {
+                if items.contains(&item) {
+                    continue;
+                }
+                if let Some(k) = item_key(&item) {
+                    index.insert(k.to_string(), items.len());
+                }
+                items.push(item);
+                items.len() - 1
+            }
+        };
+        single_primary(items, at);
+    }
+}
+
+fn apply_path(
+    res: &mut Map<String, Value>,
+    kind: PatchOpKind,
+    path: &PatchPath,
+    value: Option<&Value>,
+    pointer: &str,
+) -> Result<(), NormalizationError> {
+    let path_ptr = format!("{pointer}/path");
+    let value_ptr = format!("{pointer}/value");
+    let Some(attr) = path.attr.as_deref() else {
+        // The whole extension object: each of its members is one attribute of that schema.
+        return match (kind, value) {
+            (PatchOpKind::Remove, _) => {
+                if let Some(k) = res
+                    .keys()
+                    .find(|k| {
+                        path.schema
+                            .as_deref()
+                            .is_some_and(|s| k.eq_ignore_ascii_case(s))
+                    })
+                    .cloned()
+                {
+                    res.remove(&k);
+                }
+                Ok(())
+            }
+            (_, Some(Value::Object(attrs))) => {
+                for (k, v) in attrs {
+                    let sub = PatchPath {
+                        schema: path.schema.clone(),
+                        attr: Some(k.clone()),
+                        filter: None,
+                        sub: None,
+                    };
+                    apply_path(res, kind, &sub, Some(v), &child(&value_ptr, k))?;
+                }
+                Ok(())
+            }
+            (_, Some(Value::Null)) => {
+                let none = PatchPath {
+                    attr: None,
+                    ..path.clone()
+                };
+                apply_path(res, PatchOpKind::Remove, &none, None, pointer)
+            }
+            _ => Err(NormalizationError::invalid_value(
+                value_ptr,
+                "an extension needs an object value",
+            )),
+        };
+    };
+    if path.schema.is_none() && READ_ONLY.iter().any(|r| attr.eq_ignore_ascii_case(r)) {
+        return Ok(());
+    }
+    let remove = kind == PatchOpKind::Remove
+        || (path.filter.is_none() && path.sub.is_none() && matches!(value, Some(Value::Null)));
+    let Some(target) = container(res, path.schema.as_deref(), !remove) else {
+        return Ok(());
+    };
+    let key = key_ci(target, attr);
+    if let Some(filter) = &path.filter {
+        return apply_filtered(
+            target,
+            kind,
+            attr,
+            key,
+            filter,
+            path.sub.as_deref(),
+            value,
+            pointer,
+        );
+    }
+    if remove {
+        let Some(key) = key else { return Ok(()) };
+        match (&path.sub, target.get_mut(&key)) {
+            (Some(sub), Some(Value::Object(obj))) => {
+                if let Some(k) = key_ci(obj, sub) {
+                    obj.remove(&k);
+                }
+                if obj.is_empty() {
+                    target.remove(&key);
+                }
+            }
+            (Some(_), Some(Value::Array(_))) => {
+                return Err(NormalizationError::new(
+                    NormalizationErrorKind::InvalidPath,
+                    path_ptr,
+                    "a sub-attribute of a multi-valued attribute needs a filter",
+                ))
+            }
+            (Some(_), _) => {}
+            (None, Some(Value::Array(items))) if matches!(value, Some(v) if !v.is_null()) => {
+                // Entra removes members with `path: "members"` and a value array, no filter.
+                let gone: Vec<Value> = match value {
+                    Some(Value::Array(vs)) => vs.clone(),
+                    Some(v) => vec![v.clone()],
+                    None => Vec::new(),
+                };
+                let keys: Vec<&Value> = gone.iter().filter_map(item_key).collect();
+                items.retain(|item| {
+                    !(gone.contains(item) || item_key(item).is_some_and(|k| keys.contains(&k)))
+                });
+                if items.is_empty() {
+                    target.remove(&key);
+                }
+            }
+            (None, _) => {
+                target.remove(&key);
+            }
+        }
+        return Ok(());
+    }
+    let Some(value) = value else {
+        return Err(patch_err(pointer, "`add` and `replace` need a `value`"));
+    };
+    let new = prepared(path.sub.as_deref().unwrap_or(attr), value);
+    if let Some(sub) = &path.sub {
+        let slot = target
+            .entry(key.unwrap_or_else(|| attr.to_owned()))
+            .or_insert_with(|| Value::Object(Map::new()));
+        match slot {
+            Value::Array(_) => {
+                return Err(NormalizationError::new(
+                    NormalizationErrorKind::InvalidPath,
+                    path_ptr,
+                    "a sub-attribute of a multi-valued attribute needs a filter",
+                ))
+            }
+            Value::Object(obj) => set_ci(obj, sub, new),
+            other => {
+                let mut obj = Map::new();
+                set_ci(&mut obj, sub, new);
+                *other = Value::Object(obj);
+            }
+        }
+        return Ok(());
+    }
+    if new.is_null() {
+        if let Some(k) = key {
+            target.remove(&k);
+        }
+        return Ok(());
+    }
+    let slot_key = key.unwrap_or_else(|| attr.to_owned());
+    let existing = target.remove(&slot_key);
+    let had = existing.is_some();
+    let multi = matches!(existing, Some(Value::Array(_)))
+        || (existing.is_none() && is_multi(attr))
+        || (existing.is_none() && new.is_array());
+    let result = match (kind, existing, new) {
+        (PatchOpKind::Add, Some(Value::Array(mut items)), new) => {
+            append(&mut items, into_items(new));
+            Value::Array(items)
+        }
+        (_, None, new) if multi => {
+            let mut items = Vec::new();
+            append(&mut items, into_items(new));
+            Value::Array(items)
+        }
+        (PatchOpKind::Replace, Some(Value::Array(_)), new) => {
+            let mut items = Vec::new();
+            append(&mut items, into_items(new));
+            Value::Array(items)
+        }
+        (_, Some(Value::Object(mut obj)), Value::Object(src)) => {
+            merge_into(&mut obj, src);
+            Value::Object(obj)
+        }
+        (_, _, new) => new,
+    };
+    // Adding nothing to an absent attribute leaves it absent; a replace with `[]` states "none".
+    let empty = matches!(&result, Value::Array(a) if a.is_empty());
+    if !(empty && kind == PatchOpKind::Add && !had) {
+        target.insert(slot_key, result);
+    }
+    Ok(())
+}
+
+fn into_items(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        one => vec![one],
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_filtered(
+    target: &mut Map<String, Value>,
+    kind: PatchOpKind,
+    attr: &str,
+    key: Option<String>,
+    filter: &super::filter::Filter,
+    sub: Option<&str>,
+    value: Option<&Value>,
+    pointer: &str,
+) -> Result<(), NormalizationError> {
+    let path_ptr = format!("{pointer}/path");
+    let rule = case_rule(attr);
+    let slot_key = key.unwrap_or_else(|| attr.to_owned());
+    let items = match target.get_mut(&slot_key) {
+        Some(Value::Array(items)) => items,
+        None | Some(Value::Null) if kind == PatchOpKind::Remove => return Ok(()),
+        None | Some(Value::Null) => {
+            target.insert(slot_key.clone(), Value::Array(Vec::new()));
+            match target.get_mut(&slot_key) {
+                Some(Value::Array(items)) => items,
+                _ => return Ok(()),
+            }
+        }
+        Some(_) => {
+            return Err(NormalizationError::new(
+                NormalizationErrorKind::InvalidPath,
+                path_ptr,
+                format!("`{attr}` is not multi-valued; a filter cannot select in it"),
+            ))
+        }
+    };
+    let matched: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| filter.matches(item, rule))
+        .map(|(i, _)| i)
+        .collect();
+    if kind == PatchOpKind::Remove {
+        match sub {
+            Some(sub) => {
+                for &i in &matched {
+                    if let Some(Value::Object(m)) = items.get_mut(i) {
+                        if let Some(k) = key_ci(m, sub) {
+                            m.remove(&k);
+                        }
+                    }
+                }
+            }
+            None => {
+                let mut i = 0;
+                items.retain(|_| {
+                    i += 1;
+                    !matched.contains(&(i - 1))
+                });
+            }
+        }
+        if items.is_empty() {
+            target.remove(&slot_key);
+        }
+        return Ok(());
+    }
+    let Some(value) = value else {
+        return Err(patch_err(pointer, "`add` and `replace` need a `value`"));
+    };
+    let new = prepared(sub.unwrap_or(attr), value);
+    let mut touched = matched.clone();
+    if matched.is_empty() {
+        // Entra replaces `emails[type eq "work"].value` on users without a work email: create the
+        // value the filter describes rather than fail.
+        let Some(eqs) = filter.equalities() else {
+            if items.is_empty() {
+                target.remove(&slot_key);
+            }
+            return Err(NormalizationError::new(
+                NormalizationErrorKind::InvalidPath,
+                path_ptr,
+                "no value matches the filter, and the filter does not describe one to create",
+            ));
+        };
+        let mut obj = Map::new();
+        for (a, v) in eqs {
+            obj.insert(a.to_owned(), v.clone());
+        }
+        items.push(Value::Object(obj));
+        touched.push(items.len() - 1);
+    }
+    for &i in &touched {
+        let Some(item) = items.get_mut(i) else {
+            continue;
+        };
+        match (sub, item) {
+            (Some(sub), Value::Object(m)) => set_ci(m, sub, new.clone()),
+            (Some(sub), other) => {
+                let mut m = Map::new();
+                set_ci(&mut m, sub, new.clone());
+                *other = Value::Object(m);
+            }
+            // `add` merges into the selected values, as does filling a value created above;
+            // `replace` swaps the selected values whole (RFC 7644 §3.5.2.3).
+            (None, Value::Object(m)) if kind == PatchOpKind::Add || matched.is_empty() => {
+                if let Value::Object(src) = new.clone() {
+                    merge_into(m, src);
+                }
+            }
+            (None, slot) => *slot = new.clone(),
+        }
+    }
+    if let Some(&last) = touched.last() {
+        single_primary(items, last);
+    }
+    Ok(())
+}

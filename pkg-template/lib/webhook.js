@@ -1,7 +1,8 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
-import { ensureReady, memoryView } from "./state.js";
+import { writeInputs } from "./input.js";
+import { ensureReady } from "./state.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const ID = "webhook-id";
@@ -85,7 +86,6 @@ function nowMs(now) {
   return now;
 }
 
-const encoder = new TextEncoder();
 const MAX_CACHED_SECRETS = 16;
 const verifiers = new Map();
 
@@ -106,32 +106,6 @@ function verifierFor(secret) {
   return v;
 }
 
-/** Encodes a string (or copies bytes) at `at`; returns the byte length written. */
-function put(mem, at, value) {
-  if (typeof value === "string") return encoder.encodeInto(value, mem.subarray(at)).written;
-  mem.set(value, at);
-  return value.length;
-}
-
-const cap = (s) => (s === undefined ? 0 : s.length * 3);
-
-/**
- * Writes `[id][timestamp][signature][body]` into the wasm input buffer; returns the byte lengths
- * (-1 for an absent header) for the Verifier method.
- */
-function writeInput(id, timestamp, signature, body) {
-  const size = cap(id) + cap(timestamp) + cap(signature) + (typeof body === "string" ? body.length * 3 : body.length);
-  const mem = memoryView(wasm.inputBuffer(size), size);
-  const idLen = id === undefined ? -1 : put(mem, 0, id);
-  let at = Math.max(idLen, 0);
-  const tsLen = timestamp === undefined ? -1 : put(mem, at, timestamp);
-  at += Math.max(tsLen, 0);
-  const sigLen = signature === undefined ? -1 : put(mem, at, signature);
-  at += Math.max(sigLen, 0);
-  return [idLen, tsLen, sigLen, put(mem, at, body)];
-}
-
-/** NaN tells the core "use the default"; the core checks the range. */
 function optionalNumber(v, name) {
   if (v === undefined || v === null) return Number.NaN;
   if (typeof v !== "number") throw new ScimkitError("invalid_argument", `options.${name} must be a number, got ${typeof v}`);
@@ -151,7 +125,7 @@ function verifyWith(method, secret, headers, body, options) {
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
   // copying it into wasm memory (which never shrinks). The core checks the exact size.
   if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
-  const [idLen, tsLen, sigLen, bodyLen] = writeInput(id, timestamp, signature, raw);
+  const [idLen, tsLen, sigLen, bodyLen] = writeInputs([id, timestamp, signature, raw]);
   const result = verifier[method](
     idLen,
     tsLen,
@@ -195,7 +169,7 @@ export function signWebhook(secret, message) {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");
   }
   const verifier = verifierFor(secret);
-  const [idLen, , , bodyLen] = writeInput(id, undefined, undefined, raw);
+  const [idLen, , , bodyLen] = writeInputs([id, undefined, undefined, raw]);
   const signature = verifier.signInput(idLen, bodyLen, ts);
   return { [ID]: id, [TIMESTAMP]: String(ts), [SIGNATURE]: signature };
 }

@@ -3,5 +3,6 @@
 
 mod directory;
 mod errors;
+mod input;
 mod normalize;
 mod webhook;

@@ -1,19 +1,138 @@
-//! JS exports for normalization. JSON text crosses the boundary in both directions.
+//! JS exports for normalization. Inputs arrive as JSON text in the input buffer (see
+//! [`super::input`]); results leave as JSON text, which the façade parses — measured cheaper than
+//! building JS objects across the boundary (bench/normalize.mjs).
 
-use crate::normalize::{NormalizationError, NormalizationErrorKind};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
 
-/// Parses `body` as an event and returns it as JSON text.
-// INTERIM until the normalization core lands: checks the body is a JSON object.
+use super::errors::{js_error, set, Family};
+use super::input::{text, with_parts};
+use crate::error::ErrorCode;
+use crate::normalize::{
+    normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
+    NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
+};
+use crate::scim::apply_scim_patch;
+
+/// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        NormalizationError::new(NormalizationErrorKind::InvalidJson, "", e.to_string())
-    })?;
-    if !v.is_object() {
-        return Err(NormalizationError::new(
-            NormalizationErrorKind::InvalidJson,
-            "",
-            "not a JSON object",
-        ));
-    }
-    Ok(v.to_string())
+    let event = normalize_event(body)?;
+    Ok(to_json(&event))
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // The model serializes infallibly (string keys, finite numbers).
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn to_js(err: &NormalizationError) -> JsValue {
+    let details = js_sys::Object::new();
+    set(&details, "pointer", err.pointer.as_str());
+    js_error(
+        Family::Normalization,
+        err.code(),
+        &err.to_string(),
+        Some(details),
+    )
+}
+
+fn provider(name: Option<String>) -> Result<Option<Provider>, JsValue> {
+    name.map(|n| {
+        n.parse::<Provider>().map_err(|e| {
+            let msg = format!(
+                "options.provider: {e} (expected okta, entra, google, onelogin, jumpcloud, pingfederate or generic)"
+            );
+            js_error(Family::Argument, "invalid_argument", &msg, None)
+        })
+    })
+    .transpose()
+}
+
+fn json(part: Option<&[u8]>, what: &str) -> Result<Value, JsValue> {
+    parse_json(part.unwrap_or_default(), what).map_err(|e| to_js(&e))
+}
+
+/// `normalizeEvent`: the event text in the input buffer → the normalized event (JSON text).
+#[wasm_bindgen(js_name = normalizeEventInput)]
+pub fn normalize_event_input(len: f64) -> Result<String, JsValue> {
+    with_parts([len], |[payload]| {
+        event_json(payload.unwrap_or_default()).map_err(|e| to_js(&e))
+    })
+}
+
+/// `normalizeUser`: a raw SCIM / Google / reference user → a `DirectoryUser` (JSON text).
+#[wasm_bindgen(js_name = normalizeUserInput)]
+pub fn normalize_user_input(len: f64, provider_name: Option<String>) -> Result<String, JsValue> {
+    let opts = NormalizeOptions {
+        provider: provider(provider_name)?,
+    };
+    with_parts([len], |[resource]| {
+        let resource = json(resource, "resource")?;
+        normalize_user(&resource, &opts)
+            .map(|u| to_json(&u))
+            .map_err(|e| to_js(&e))
+    })
+}
+
+/// `normalizeGroup`: a raw SCIM / Google / reference group → a `DirectoryGroup` (JSON text).
+#[wasm_bindgen(js_name = normalizeGroupInput)]
+pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<String, JsValue> {
+    let opts = NormalizeOptions {
+        provider: provider(provider_name)?,
+    };
+    with_parts([len], |[resource]| {
+        let resource = json(resource, "resource")?;
+        normalize_group(&resource, &opts)
+            .map(|g| to_json(&g))
+            .map_err(|e| to_js(&e))
+    })
+}
+
+/// `applyScimPatch`: `[resource][patch]` in the input buffer → the patched resource (JSON text).
+#[wasm_bindgen(js_name = applyScimPatchInput)]
+pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<String, JsValue> {
+    with_parts([resource_len, patch_len], |[resource, patch]| {
+        let resource = json(resource, "resource")?;
+        let patch = json(patch, "patch")?;
+        apply_scim_patch(&resource, &patch)
+            .map(|r| to_json(&r))
+            .map_err(|e| to_js(&e))
+    })
+}
+
+/// `normalizeScimRequest`: `[method][path][body?][context][current?]` → `{ events, resource }`.
+#[wasm_bindgen(js_name = normalizeScimRequestInput)]
+pub fn normalize_scim_request_input(
+    method_len: f64,
+    path_len: f64,
+    body_len: f64,
+    context_len: f64,
+    current_len: f64,
+) -> Result<String, JsValue> {
+    with_parts(
+        [method_len, path_len, body_len, context_len, current_len],
+        |[method, path, body, context, current]| {
+            let req = ScimRequest {
+                method: text(method)?.unwrap_or_default().to_owned(),
+                path: text(path)?.unwrap_or_default().to_owned(),
+                body: body.map(|b| json(Some(b), "request body")).transpose()?,
+            };
+            let mut ctx: RequestContext = serde_json::from_slice(context.unwrap_or(b"{}"))
+                .map_err(|e| {
+                    js_error(
+                        Family::Argument,
+                        "invalid_argument",
+                        &format!("request context: {e}"),
+                        None,
+                    )
+                })?;
+            if let Some(current) = current {
+                ctx.current = Some(json(Some(current), "options.current")?);
+            }
+            normalize_scim_request(&req, &ctx)
+                .map(|o| to_json(&o))
+                .map_err(|e| to_js(&e))
+        },
+    )
 }

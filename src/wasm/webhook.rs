@@ -5,82 +5,28 @@
 //! façade encodes the headers and body straight into one reusable input buffer in wasm memory
 //! (`inputBuffer`) and calls a method of a [`Verifier`] that holds the secrets' prepared keys.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use super::errors::{from_core, js_error, Family};
+use super::input::{text, with_parts};
 use crate::webhook::{VerifyOptions, Webhook, WebhookError, WebhookHeaders};
 
-thread_local! {
-    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Returns the address of an input buffer of at least `len` bytes in wasm memory. The façade
-/// writes `[id][timestamp][signature][body]` there, then calls a [`Verifier`] method with the
-/// lengths. The address is valid until the next call into the module.
-#[wasm_bindgen(js_name = inputBuffer)]
-pub fn input_buffer(len: usize) -> usize {
-    INPUT.with(|b| {
-        let mut b = b.borrow_mut();
-        if b.len() < len {
-            b.resize(len, 0);
-        }
-        b.as_mut_ptr() as usize
-    })
-}
-
-/// The input buffer's parts, as lengths in bytes; a `None` header was absent.
-struct Parts {
-    id: Option<usize>,
-    timestamp: Option<usize>,
-    signature: Option<usize>,
-    body: usize,
-}
-
+/// Splits the input buffer `[id][timestamp][signature][body]` (negative length: header absent).
 fn with_input<T>(
-    parts: &Parts,
+    lens: [f64; 4],
     f: impl FnOnce(WebhookHeaders<'_>, &[u8]) -> Result<T, JsValue>,
 ) -> Result<T, JsValue> {
-    INPUT.with(|b| {
-        let b = b.borrow();
-        let mut at = 0usize;
-        let mut take = |len: Option<usize>, name: &str| -> Result<Option<&str>, JsValue> {
-            let Some(len) = len else { return Ok(None) };
-            let bytes = b.get(at..at + len).ok_or_else(|| input_error(name))?;
-            at += len;
-            // encodeInto always writes UTF-8; anything else means the buffer was misused.
-            std::str::from_utf8(bytes)
-                .map(Some)
-                .map_err(|_| input_error(name))
+    with_parts(lens, |[id, timestamp, signature, body]| {
+        let headers = WebhookHeaders {
+            id: text(id)?,
+            timestamp: text(timestamp)?,
+            signature: text(signature)?,
         };
-        let id = take(parts.id, "webhook-id")?;
-        let timestamp = take(parts.timestamp, "webhook-timestamp")?;
-        let signature = take(parts.signature, "webhook-signature")?;
-        let body = b
-            .get(at..at + parts.body)
-            .ok_or_else(|| input_error("body"))?;
-        f(
-            WebhookHeaders {
-                id,
-                timestamp,
-                signature,
-            },
-            body,
-        )
+        f(headers, body.unwrap_or_default())
     })
-}
-
-fn input_error(what: &str) -> JsValue {
-    let msg = format!("internal: {what} was not written to the input buffer as announced");
-    js_error(Family::Argument, "invalid_argument", &msg, None)
-}
-
-/// `len` is the byte length, or a negative number when the header is absent.
-fn opt_len(len: f64) -> Option<usize> {
-    (len >= 0.0).then_some(len as usize)
 }
 
 /// Verifies and signs with one set of secrets (one, or several during rotation). The façade
@@ -130,13 +76,8 @@ impl Verifier {
         tolerance_secs: f64,
         max_body_bytes: f64,
     ) -> Result<f64, JsValue> {
-        let parts = Parts {
-            id: opt_len(id_len),
-            timestamp: opt_len(ts_len),
-            signature: opt_len(sig_len),
-            body: body_len,
-        };
-        self.verify(&parts, now_ms, tolerance_secs, max_body_bytes, |_| Ok(()))
+        let lens = [id_len, ts_len, sig_len, body_len as f64];
+        self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |_| Ok(()))
             .map(|(ts, ())| ts)
     }
 
@@ -154,13 +95,8 @@ impl Verifier {
         tolerance_secs: f64,
         max_body_bytes: f64,
     ) -> Result<String, JsValue> {
-        let parts = Parts {
-            id: opt_len(id_len),
-            timestamp: opt_len(ts_len),
-            signature: opt_len(sig_len),
-            body: body_len,
-        };
-        self.verify(&parts, now_ms, tolerance_secs, max_body_bytes, |body| {
+        let lens = [id_len, ts_len, sig_len, body_len as f64];
+        self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |body| {
             super::normalize::event_json(body).map_err(|e| {
                 // The caller asked for an event, so a verified non-event body is a webhook error.
                 let msg = format!("verified webhook body is not a JSON event: {e}");
@@ -182,13 +118,7 @@ impl Verifier {
             let msg = format!("timestamp must be whole Unix seconds (or a Date), got {timestamp}");
             return Err(js_error(Family::Webhook, "invalid_timestamp", &msg, None));
         }
-        let parts = Parts {
-            id: Some(id_len),
-            timestamp: None,
-            signature: None,
-            body: body_len,
-        };
-        with_input(&parts, |h, body| {
+        with_input([id_len as f64, -1.0, -1.0, body_len as f64], |h, body| {
             self.hook
                 .sign(h.id.unwrap_or(""), timestamp as i64, body)
                 .map_err(|e| from_core(Family::Webhook, &e))
@@ -197,7 +127,7 @@ impl Verifier {
 
     fn verify<T>(
         &self,
-        parts: &Parts,
+        lens: [f64; 4],
         now_ms: f64,
         tolerance_secs: f64,
         max_body_bytes: f64,
@@ -213,7 +143,7 @@ impl Verifier {
             ));
         }
         let now = (now_ms / 1000.0).floor() as i64;
-        with_input(parts, |headers, body| {
+        with_input(lens, |headers, body| {
             let verified = self
                 .hook
                 .verify(&headers, body, now, &opts)

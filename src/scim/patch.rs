@@ -482,9 +482,15 @@ fn apply_path(
                     Some(v) => vec![v.clone()],
                     None => Vec::new(),
                 };
-                let keys: Vec<&Value> = gone.iter().filter_map(item_key).collect();
-                items.retain(|item| {
-                    !(gone.contains(item) || item_key(item).is_some_and(|k| keys.contains(&k)))
+                // Keyed by `value` in a set: a large group must not cost members × removals.
+                let keys: std::collections::HashSet<String> = gone
+                    .iter()
+                    .filter_map(item_key)
+                    .map(Value::to_string)
+                    .collect();
+                items.retain(|item| match item_key(item) {
+                    Some(k) => !keys.contains(&k.to_string()),
+                    None => !gone.contains(item),
                 });
                 if items.is_empty() {
                     target.remove(&key);
@@ -620,11 +626,14 @@ fn apply_filtered(
                 }
             }
             None => {
-                let mut i = 0;
-                items.retain(|_| {
-                    i += 1;
-                    !matched.contains(&(i - 1))
-                });
+                let mut keep = vec![true; items.len()];
+                for &i in &matched {
+                    if let Some(k) = keep.get_mut(i) {
+                        *k = false;
+                    }
+                }
+                let mut flags = keep.into_iter();
+                items.retain(|_| flags.next().unwrap_or(true));
             }
         }
         if items.is_empty() {

@@ -3,6 +3,7 @@
 pub mod filter;
 pub mod patch;
 pub mod path;
+mod values;
 
 pub use filter::{parse_filter, CaseRule, CompareOp, Filter};
 pub use patch::{apply_scim_patch, PatchOpKind};

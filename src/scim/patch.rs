@@ -3,16 +3,14 @@
 //! path-less value, Entra's member remove carrying a value array, `$ref: null` re-adds, manager as
 //! string/object/array, read-only `id` inside a value, explicit `null`s.
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
-use super::filter::CaseRule;
 use super::path::{parse_path, PatchPath};
-use crate::normalize::limits::MAX_OPERATIONS;
-use crate::normalize::value::{
-    check_depth, child, get_ci, key_ci, parse_bool_str, strip_passwords,
+use super::values::{
+    append, case_rule, into_items, is_multi, item_key, merge_into, prepared, set_ci, single_primary,
 };
+use crate::normalize::limits::MAX_OPERATIONS;
+use crate::normalize::value::{check_depth, child, get_ci, key_ci, strip_passwords};
 use crate::normalize::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
@@ -35,21 +33,6 @@ pub(crate) struct ParsedOp<'a> {
     /// `/Operations/<i>`.
     pub pointer: String,
 }
-
-/// Multi-valued attributes of the core schemas: an `add` of one value creates an array.
-const MULTI_VALUED: [&str; 11] = [
-    "emails",
-    "phonenumbers",
-    "ims",
-    "photos",
-    "addresses",
-    "groups",
-    "entitlements",
-    "roles",
-    "x509certificates",
-    "members",
-    "schemas",
-];
 
 /// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
 const READ_ONLY: [&str; 2] = ["id", "meta"];
@@ -236,154 +219,6 @@ fn container<'a>(
     slot.as_object_mut()
 }
 
-/// `"True"`/`"False"` strings under boolean attributes (`active`, `primary`) become booleans.
-fn coerce_bools(attr: &str, value: &mut Value) {
-    match value {
-        Value::String(s)
-            if attr.eq_ignore_ascii_case("active") || attr.eq_ignore_ascii_case("primary") =>
-        {
-            if let Some(b) = parse_bool_str(s) {
-                *value = Value::Bool(b);
-            }
-        }
-        Value::Object(m) => m.iter_mut().for_each(|(k, v)| coerce_bools(k, v)),
-        Value::Array(items) => items.iter_mut().for_each(|v| coerce_bools(attr, v)),
-        _ => {}
-    }
-}
-
-/// A manager as an RFC 7643 object, whatever form it came in (Entra: bare id, or `[{value, $ref}]`).
-fn coerce_manager(value: Value) -> Value {
-    match value {
-        Value::String(s) if s.is_empty() => Value::Null,
-        Value::String(_) | Value::Number(_) => {
-            let mut m = Map::new();
-            m.insert("value".to_owned(), value);
-            Value::Object(m)
-        }
-        Value::Array(items) => items
-            .into_iter()
-            .next()
-            .map(coerce_manager)
-            .unwrap_or(Value::Null),
-        other => other,
-    }
-}
-
-/// The value an operation writes at `attr`, normalized.
-fn prepared(attr: &str, value: &Value) -> Value {
-    let mut v = value.clone();
-    coerce_bools(attr, &mut v);
-    if attr.eq_ignore_ascii_case("manager") {
-        v = coerce_manager(v);
-    }
-    v
-}
-
-fn is_multi(attr: &str) -> bool {
-    MULTI_VALUED.iter().any(|m| attr.eq_ignore_ascii_case(m))
-}
-
-/// Case rule for filters on `attr`: member and group ids are case-exact.
-fn case_rule(attr: &str) -> CaseRule {
-    if attr.eq_ignore_ascii_case("members") || attr.eq_ignore_ascii_case("groups") {
-        CaseRule::ExactValue
-    } else {
-        CaseRule::Insensitive
-    }
-}
-
-/// The `value` of a multi-valued item, as the key deduplication and Entra's remove-by-value use.
-fn item_key(item: &Value) -> Option<&Value> {
-    match item {
-        Value::Object(m) => get_ci(m, "value").map(|(_, v)| v).filter(|v| !v.is_null()),
-        Value::Array(_) => None,
-        other => Some(other),
-    }
-}
-
-/// Sets `key` in `map`, reusing an existing key's spelling; `null` removes it.
-fn set_ci(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let existing = key_ci(map, key);
-    if value.is_null() {
-        if let Some(k) = existing {
-            map.remove(&k);
-        }
-        return;
-    }
-    map.insert(existing.unwrap_or_else(|| key.to_owned()), value);
-}
-
-/// Merges `src`'s members into `dst` (sub-attributes not mentioned stay; `null` removes one).
-fn merge_into(dst: &mut Map<String, Value>, src: Map<String, Value>) {
-    for (k, v) in src {
-        set_ci(dst, &k, v);
-    }
-}
-
-/// Keeps at most one `primary: true`: the one at `keep` (RFC 7643 §2.4).
-fn single_primary(items: &mut [Value], keep: usize) {
-    let keeps = items
-        .get(keep)
-        .and_then(Value::as_object)
-        .and_then(|m| get_ci(m, "primary"))
-        .is_some_and(|(_, v)| v == &Value::Bool(true));
-    if !keeps {
-        return;
-    }
-    for (i, item) in items.iter_mut().enumerate() {
-        if i != keep {
-            if let Some(m) = item.as_object_mut() {
-                if let Some(k) = key_ci(m, "primary") {
-                    if m.get(&k) == Some(&Value::Bool(true)) {
-                        m.insert(k, Value::Bool(false));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Appends values to a multi-valued attribute; a value whose `value` is already there is merged
-/// into it instead of duplicated (Entra re-adds members with `"$ref": null`).
-fn append(items: &mut Vec<Value>, new: Vec<Value>) {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Some(k) = item_key(item) {
-            index.entry(k.to_string()).or_insert(i);
-        }
-    }
-    for item in new {
-        if item.is_null() {
-            continue;
-        }
-        let at = match item_key(&item)
-            .map(Value::to_string)
-            .and_then(|k| index.get(&k).copied())
-        {
-            Some(i) => {
-                if let (Some(Value::Object(dst)), Value::Object(src)) = (items.get_mut(i), item) {
-                    for (k, v) in src.into_iter().filter(|(_, v)| !v.is_null()) {
-                        set_ci(dst, &k, v);
-                    }
-                }
-                i
-            }
-            None => {
-                if items.contains(&item) {
-                    continue;
-                }
-                if let Some(k) = item_key(&item) {
-                    index.insert(k.to_string(), items.len());
-                }
-                items.push(item);
-                items.len() - 1
-            }
-        };
-        single_primary(items, at);
-    }
-}
-
 fn apply_path(
     res: &mut Map<String, Value>,
     kind: PatchOpKind,
@@ -482,9 +317,15 @@ fn apply_path(
                     Some(v) => vec![v.clone()],
                     None => Vec::new(),
                 };
-                let keys: Vec<&Value> = gone.iter().filter_map(item_key).collect();
-                items.retain(|item| {
-                    !(gone.contains(item) || item_key(item).is_some_and(|k| keys.contains(&k)))
+                // Keyed by `value` in a set: a large group must not cost members × removals.
+                let keys: std::collections::HashSet<String> = gone
+                    .iter()
+                    .filter_map(item_key)
+                    .map(Value::to_string)
+                    .collect();
+                items.retain(|item| match item_key(item) {
+                    Some(k) => !keys.contains(&k.to_string()),
+                    None => !gone.contains(item),
                 });
                 if items.is_empty() {
                     target.remove(&key);
@@ -562,14 +403,6 @@ fn apply_path(
     Ok(())
 }
 
-fn into_items(value: Value) -> Vec<Value> {
-    match value {
-        Value::Array(items) => items,
-        Value::Null => Vec::new(),
-        one => vec![one],
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn apply_filtered(
     target: &mut Map<String, Value>,
@@ -620,11 +453,14 @@ fn apply_filtered(
                 }
             }
             None => {
-                let mut i = 0;
-                items.retain(|_| {
-                    i += 1;
-                    !matched.contains(&(i - 1))
-                });
+                let mut keep = vec![true; items.len()];
+                for &i in &matched {
+                    if let Some(k) = keep.get_mut(i) {
+                        *k = false;
+                    }
+                }
+                let mut flags = keep.into_iter();
+                items.retain(|_| flags.next().unwrap_or(true));
             }
         }
         if items.is_empty() {

@@ -51,7 +51,7 @@ pub(crate) fn with_parts<const N: usize, T>(
 }
 
 /// Text the façade wrote with `encodeInto` is always UTF-8; anything else is a misuse.
-pub(crate) fn text<'a>(part: Option<&'a [u8]>) -> Result<Option<&'a str>, JsValue> {
+pub(crate) fn text(part: Option<&[u8]>) -> Result<Option<&str>, JsValue> {
     part.map(|p| std::str::from_utf8(p).map_err(|_| misuse()))
         .transpose()
 }

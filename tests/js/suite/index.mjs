@@ -2,6 +2,7 @@
 // `export default [{ name, run: async (scimkit, ctx) => {...}, nodeOnly? }]` and list it here.
 import errors from "./errors.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
+import normalizeFixtures from "./normalize-fixtures.mjs";
 import randomizedWebcrypto from "./randomized-webcrypto.mjs";
 import scalekitClient from "./scalekit-client.mjs";
 import webhookInputs from "./webhook-inputs.mjs";
@@ -13,6 +14,7 @@ export const files = [
   { file: "webhook-inputs.mjs", cases: webhookInputs },
   { file: "scalekit-client.mjs", cases: scalekitClient },
   { file: "randomized-webcrypto.mjs", cases: randomizedWebcrypto },
+  { file: "normalize-fixtures.mjs", cases: normalizeFixtures },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
 ];
 export default files;

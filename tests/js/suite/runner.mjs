@@ -37,11 +37,11 @@ function describe(e) {
 }
 
 /**
- * Runs every case. options: { vectors, runtime, node (Node-only extras; nodeOnly cases run only
+ * Runs every case. options: { vectors, fixtures (normalization fixtures, lib/fixtures.mjs), runtime, node (Node-only extras; nodeOnly cases run only
  * when given), seed, onResult(result) }. Returns { runtime, total, passed, failed, excluded, results }.
  */
 export async function runSuite(scimkit, options = {}) {
-  const { vectors, runtime = "unknown", node, seed, onResult } = options;
+  const { vectors, fixtures, runtime = "unknown", node, seed, onResult } = options;
   const cases = listCases();
   const results = [];
   let excluded = 0;
@@ -50,7 +50,7 @@ export async function runSuite(scimkit, options = {}) {
       excluded++;
       continue;
     }
-    const ctx = { assert, vectors, runtime, node, seed };
+    const ctx = { assert, vectors, fixtures, runtime, node, seed };
     const t0 = Date.now();
     let result;
     try {

@@ -2,6 +2,7 @@
 // package, run by Miniflare (workerd). /suite runs the shared suite; /webhook is the issue's check.
 import * as scimkit from "scimkit";
 import { runSuite } from "./suite/runner.mjs";
+import fixtures from "./fixtures.json";
 import vectors from "./vectors.json";
 
 function errorResponse(e) {
@@ -19,7 +20,7 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === "/suite") {
-      const summary = await runSuite(scimkit, { vectors, runtime: `workerd (${navigator.userAgent})` });
+      const summary = await runSuite(scimkit, { vectors, fixtures, runtime: `workerd (${navigator.userAgent})` });
       return Response.json({ ...summary, userAgent: navigator.userAgent });
     }
     if (url.pathname === "/webhook" && request.method === "POST") {

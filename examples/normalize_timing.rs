@@ -1,0 +1,73 @@
+//! Native timing of the core's share of `normalizeUser` / `applyScimPatch` (no wasm, no JS), for
+//! bench/normalize.mjs: parse the input text, normalize (or patch), serialize the output.
+//! Usage: cargo run --release --example normalize_timing -- <user.json> [<resource.json> <patch.json>]
+//! Prints one JSON line of nanoseconds per operation (medians of 7 timed batches).
+use std::hint::black_box;
+use std::time::Instant;
+
+use scimkit::normalize::{normalize_user, NormalizeOptions};
+use scimkit::scim::apply_scim_patch;
+use serde_json::Value;
+
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    // Calibrate a batch of ~20 ms, then take the median of 7 batches.
+    let mut n = 1u64;
+    loop {
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        if t.elapsed().as_millis() >= 20 {
+            break;
+        }
+        n *= 2;
+    }
+    let mut samples: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / n as f64
+        })
+        .collect();
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    samples[3]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = std::fs::read(&args[0]).expect("user file");
+    let opts = NormalizeOptions::default();
+    let value: Value = serde_json::from_slice(&text).unwrap();
+    let user = normalize_user(&value, &opts).unwrap();
+    let parse = median_ns(|| {
+        black_box(serde_json::from_slice::<Value>(black_box(&text)).unwrap());
+    });
+    let normalize = median_ns(|| {
+        black_box(normalize_user(black_box(&value), &opts).unwrap());
+    });
+    let serialize = median_ns(|| {
+        black_box(serde_json::to_string(black_box(&user)).unwrap());
+    });
+    let total = median_ns(|| {
+        let v: Value = serde_json::from_slice(black_box(&text)).unwrap();
+        black_box(serde_json::to_string(&normalize_user(&v, &opts).unwrap()).unwrap());
+    });
+    let out_len = serde_json::to_string(&user).unwrap().len();
+    let mut line = format!(
+        "{{\"user\":{{\"input_bytes\":{},\"output_bytes\":{},\"parse_ns\":{:.0},\"normalize_ns\":{:.0},\"serialize_ns\":{:.0},\"total_ns\":{:.0}}}",
+        text.len(), out_len, parse, normalize, serialize, total
+    );
+    if args.len() >= 3 {
+        let resource = std::fs::read(&args[1]).expect("resource file");
+        let patch = std::fs::read(&args[2]).expect("patch file");
+        let total = median_ns(|| {
+            let r: Value = serde_json::from_slice(black_box(&resource)).unwrap();
+            let p: Value = serde_json::from_slice(black_box(&patch)).unwrap();
+            black_box(serde_json::to_string(&apply_scim_patch(&r, &p).unwrap()).unwrap());
+        });
+        line.push_str(&format!(",\"patch_total_ns\":{total:.0}"));
+    }
+    println!("{line}}}");
+}

@@ -276,6 +276,54 @@ export interface DirectoryEvent {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Normalization
+
+/** JSON text, its UTF-8 bytes, or an already-parsed value. */
+export type JsonInput = string | Uint8Array | ArrayBuffer | JsonValue;
+
+/** Identity providers whose quirks scimkit knows (case-insensitive; aliases like `azure` accepted). */
+export type ProviderName = "okta" | "entra" | "google" | "onelogin" | "jumpcloud" | "pingfederate" | "generic" | (string & {});
+
+export interface NormalizeOptions {
+  /** The sending provider, when known; otherwise detected where the payload shows it. */
+  provider?: ProviderName;
+}
+
+/** A reference-service event, in either envelope shape → the normalized event. */
+export function normalizeEvent(payload: JsonInput): DirectoryEvent;
+
+/** Raw SCIM 2.0 / 1.x, a Google Workspace resource or a reference-service user → the model. */
+export function normalizeUser(resource: JsonInput, options?: NormalizeOptions): DirectoryUser;
+
+/** Raw SCIM 2.0 / 1.x, a Google Workspace resource or a reference-service group → the model. */
+export function normalizeGroup(resource: JsonInput, options?: NormalizeOptions): DirectoryGroup;
+
+/** Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. */
+export function applyScimPatch(resource: JsonInput, patch: JsonInput): JsonObject;
+
+/** A SCIM request your app received. Paths may carry a base prefix (`/scim/v2/Users/42`). */
+export interface ScimRequest {
+  method: string;
+  path: string;
+  body?: JsonInput | null;
+}
+
+export interface ScimRequestOptions extends NormalizeOptions {
+  organizationId?: string;
+  directoryId?: string;
+  /** The resource before this request: updates then emit the full result instead of a partial one. */
+  current?: JsonInput | null;
+  /** Event time (`Date`, epoch ms or RFC 3339); default now; `null` leaves `occurred_at` null. */
+  now?: Date | number | string | null;
+}
+
+/** The directory events a SCIM request means, and the resulting resource (without passwords). */
+export function normalizeScimRequest(
+  request: ScimRequest,
+  options?: ScimRequestOptions,
+): { events: DirectoryEvent[]; resource: JsonObject | null };
+
+// ---------------------------------------------------------------------------------------------
 // Directory API
 
 export interface DirectoryClientOptions {

@@ -7,7 +7,13 @@ export function checkOptions(options, allowed, where, ErrorClass = ScimkitError)
   if (typeof options !== "object") {
     throw new ErrorClass("invalid_argument", `${where} must be an object, got ${typeof options}`);
   }
-  for (const key of Object.keys(options)) {
+  let keys;
+  try {
+    keys = Object.keys(options);
+  } catch (err) {
+    throw new ErrorClass("invalid_argument", `${where} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  for (const key of keys) {
     if (!allowed.includes(key)) {
       throw new ErrorClass("invalid_argument", `unknown option "${key}" in ${where} (expected one of: ${allowed.join(", ")})`);
     }

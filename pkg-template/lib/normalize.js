@@ -7,22 +7,43 @@ import { ensureReady } from "./state.js";
 
 /** Accepts JSON text, UTF-8 bytes or an already-parsed value. */
 function jsonText(value, what) {
-  if (typeof value === "string" || value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (value === undefined) throw new NormalizationError("invalid_json", `${what} is missing`, { pointer: "" });
+  let text;
   try {
-    return JSON.stringify(value);
+    if (typeof value === "string" || value instanceof Uint8Array) return value;
+    if (value instanceof ArrayBuffer) return new Uint8Array(value);
+    text = JSON.stringify(value);
   } catch (err) {
-    throw new NormalizationError("invalid_json", `${what} cannot be serialized as JSON: ${err.message}`, { pointer: "" });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new NormalizationError("invalid_json", `${what} cannot be serialized as JSON: ${reason}`, { pointer: "" });
   }
+  // JSON.stringify gives undefined for undefined, functions and symbols.
+  if (typeof text !== "string") {
+    throw new NormalizationError("invalid_json", `${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`, { pointer: "" });
+  }
+  return text;
+}
+
+function optionalString(value, name) {
+  if (value === undefined || value === null || typeof value === "string") return value ?? undefined;
+  throw new ScimkitError("invalid_argument", `${name} must be a string, got ${typeof value}`);
+}
+
+/** `now` as RFC 3339: a Date, an RFC 3339 string, or epoch milliseconds; default the current time. */
+function rfc3339(now) {
+  if (now === null) return null;
+  let date;
+  try {
+    date = now === undefined ? new Date() : typeof now === "number" || now instanceof Date ? new Date(now) : undefined;
+  } catch (err) {
+    throw new ScimkitError("invalid_argument", `options.now cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (date === undefined) return optionalString(now, "options.now");
+  if (Number.isNaN(date.getTime())) throw new ScimkitError("invalid_argument", "options.now is not a valid time");
+  return date.toISOString();
 }
 
 function providerOf(options, where) {
-  const { provider } = checkOptions(options, ["provider"], where);
-  if (provider !== undefined && typeof provider !== "string") {
-    throw new ScimkitError("invalid_argument", `${where}.provider must be a string, got ${typeof provider}`);
-  }
-  return provider;
+  return optionalString(checkOptions(options, ["provider"], where).provider, `${where}.provider`);
 }
 
 /** A reference-service event (either envelope shape) → `DirectoryEvent`. */
@@ -70,12 +91,11 @@ export function normalizeScimRequest(request, options) {
     }
   }
   const o = checkOptions(options, REQUEST_OPTIONS, "options");
-  const now = o.now === undefined ? new Date() : o.now;
   const context = JSON.stringify({
-    organization_id: o.organizationId,
-    directory_id: o.directoryId,
-    provider: o.provider,
-    now: now instanceof Date ? now.toISOString() : now,
+    organization_id: optionalString(o.organizationId, "options.organizationId"),
+    directory_id: optionalString(o.directoryId, "options.directoryId"),
+    provider: optionalString(o.provider, "options.provider"),
+    now: rfc3339(o.now),
   });
   const body = r.body === undefined || r.body === null || r.body === "" ? undefined : jsonText(r.body, "request.body");
   const current = o.current === undefined || o.current === null ? undefined : jsonText(o.current, "options.current");

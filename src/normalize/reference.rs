@@ -180,6 +180,7 @@ pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, Normalizati
             "custom_attributes" => group.custom_attributes = object_or_empty(v, &p)?,
             "raw_attributes" => group.raw_attributes = object_or_empty(v, &p)?,
             "group_detail" => detail = Some(object_or_empty(v, &p)?),
+            "password" => {}
             _ => {
                 let mut v = v.clone();
                 super::value::strip_passwords(&mut v);

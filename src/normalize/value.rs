@@ -49,16 +49,31 @@ pub(crate) fn check_depth(value: &Value, pointer: &str) -> Result<(), Normalizat
     }
 }
 
-/// Removes every `password` member (any case, at any depth): a password is never kept.
+/// Removes every `password` member (any case, at any depth), and the `value` of any PATCH
+/// operation whose `path` targets a password (`password`, `…:User:password`): a password is
+/// never kept, not even inside a raw request kept for reference.
 pub(crate) fn strip_passwords(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            map.retain(|k, _| !k.eq_ignore_ascii_case("password"));
+            let targets_password = map.iter().any(|(k, v)| {
+                k.eq_ignore_ascii_case("path") && v.as_str().is_some_and(path_targets_password)
+            });
+            map.retain(|k, _| {
+                !(k.eq_ignore_ascii_case("password")
+                    || targets_password && k.eq_ignore_ascii_case("value"))
+            });
             map.values_mut().for_each(strip_passwords);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_passwords),
         _ => {}
     }
+}
+
+/// Whether a PATCH path's last attribute is `password` (after any URN prefix or parent attribute).
+fn path_targets_password(path: &str) -> bool {
+    path.rsplit([':', '.'])
+        .next()
+        .is_some_and(|last| last.trim().eq_ignore_ascii_case("password"))
 }
 
 /// A copy of `map` without passwords, for `raw_attributes`.

@@ -98,9 +98,12 @@ impl Verifier {
         let lens = [id_len, ts_len, sig_len, body_len as f64];
         self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |body| {
             super::normalize::event_json(body).map_err(|e| {
-                // The caller asked for an event, so a verified non-event body is a webhook error.
+                // The caller asked for an event, so a verified body that is not one is a webhook
+                // error; the normalizer's pointer says where.
                 let msg = format!("verified webhook body is not a JSON event: {e}");
-                js_error(Family::Webhook, "invalid_json", &msg, None)
+                let details = js_sys::Object::new();
+                super::errors::set(&details, "pointer", e.pointer.as_str());
+                js_error(Family::Webhook, "invalid_json", &msg, Some(details))
             })
         })
         .map(|(_, json)| json)

@@ -108,7 +108,7 @@ test("calling the API before init() throws ScimkitError not_initialized; works a
     assert.match(r.message, /init\(\)/, `${name} message mentions init()`);
   }
   assert.equal(Object.keys(result.before).length, 4);
-  assert.deepEqual(result.after, { ok: true }, "works after init()");
+  assert.deepEqual(result.after, { id: "msg_after", timestamp: 1700000000 }, "works after init()");
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -92,7 +92,14 @@ test("Worker verifies a signed request (200) and rejects a tampered one (400 + c
 
   let res = await post("/webhook", headers, body);
   assert.equal(res.status, 200, await res.clone().text());
-  assert.deepEqual(await res.json(), { ok: true, event: JSON.parse(body) });
+  const { ok, event } = await res.json();
+  assert.equal(ok, true);
+  // The normalized event: the sent fields, plus the model's defaults (active, groups, …).
+  assert.equal(event.type, "organization.directory.user_created");
+  assert.equal(event.object, "DirectoryUser");
+  assert.equal(event.data.email, "zoë@example.com");
+  assert.equal(event.data.active, true);
+  assert.deepEqual(event.data.groups, []);
 
   res = await post("/webhook-bytes", headers, body);
   assert.equal(res.status, 200, await res.clone().text());

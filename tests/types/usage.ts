@@ -10,6 +10,11 @@ import {
   signWebhook,
   verifySignature,
   verifyWebhook,
+  normalizeUser,
+  normalizeGroup,
+  normalizeEvent,
+  applyScimPatch,
+  normalizeScimRequest,
   WebhookVerificationError,
   type DirectoryEvent,
   type DirectoryUser,
@@ -69,4 +74,20 @@ export async function guide(): Promise<void> {
   console.log(directory.id);
   const ok: true = scalekit.verifyWebhookPayload("whsec_x", { "webhook-id": "a" }, "{}");
   console.log(ok, new DirectoryClient({ environmentUrl: "u", clientId: "c", clientSecret: "s", fetch: globalThis.fetch }));
+}
+
+export function normalization(raw: string, bytes: Uint8Array): boolean {
+  const u: DirectoryUser = normalizeUser(raw, { provider: "entra" });
+  const g = normalizeGroup(bytes);
+  const patched = applyScimPatch({ userName: "a" }, { Operations: [{ op: "replace", path: "active", value: false }] });
+  const { events, resource } = normalizeScimRequest(
+    { method: "PATCH", path: "/scim/v2/Users/42", body: { Operations: [] } },
+    { organizationId: "org_1", current: resource0(), now: new Date() },
+  );
+  const e: DirectoryEvent = normalizeEvent(raw);
+  return u.active && g.members !== undefined && "userName" in patched && events.length >= 0 && resource !== undefined && e.partial === false;
+}
+
+function resource0(): { userName: string } {
+  return { userName: "a" };
 }

@@ -6,6 +6,20 @@ const BODY = JSON.stringify(EVENT);
 
 export default [
   {
+    name: "verifyWebhook returns the normalized event (model defaults filled, name kept)",
+    run: async (scimkit, { assert }) => {
+      const { headers, now } = signed(scimkit, BODY);
+      const event = scimkit.verifyWebhook(SECRET, headers, BODY, { now });
+      assert.equal(event.type, "organization.directory.user_created");
+      assert.equal(event.object, "DirectoryUser");
+      assert.equal(event.data.email, "ada@example.com");
+      assert.equal(event.data.name, "Ada");
+      assert.equal(event.data.active, true);
+      assert.deepEqual(event.data.groups, []);
+      assert.equal(event.partial, false);
+    },
+  },
+  {
     name: "headers as Fetch Headers, Map, plain object (any key case) and array values",
     run: async (scimkit, { assert }) => {
       const { headers: h, now, id, timestamp } = signed(scimkit, BODY);
@@ -24,7 +38,7 @@ export default [
       };
       for (const [label, headers] of Object.entries(forms)) {
         assert.deepEqual(scimkit.verifySignature(SECRET, headers, BODY, { now }), expected, label);
-        assert.deepEqual(scimkit.verifyWebhook(SECRET, headers, BODY, { now }), EVENT, label);
+        assert.deepEqual(scimkit.verifyWebhook(SECRET, headers, BODY, { now }), scimkit.normalizeEvent(BODY), label);
       }
       // Headers built with append (comma-joined multiple signatures, as Fetch delivers repeated headers).
       const appended = new Headers({ "webhook-id": h["webhook-id"], "webhook-timestamp": h["webhook-timestamp"] });
@@ -69,7 +83,7 @@ export default [
       }
       for (const [label, body] of Object.entries(forms)) {
         assert.deepEqual(scimkit.verifySignature(SECRET, h, body, { now }), { id, timestamp }, label);
-        assert.deepEqual(scimkit.verifyWebhook(SECRET, h, body, { now }), EVENT, label);
+        assert.deepEqual(scimkit.verifyWebhook(SECRET, h, body, { now }), scimkit.normalizeEvent(BODY), label);
         assert.deepEqual(scimkit.signWebhook(SECRET, { id, timestamp, body }), h, `sign ${label}`);
       }
       // The subarray's surrounding bytes must not leak into the MAC: a neighbouring byte change is harmless.
@@ -119,7 +133,7 @@ export default [
       expectScimkitError(scimkit, assert, () => scimkit.verifySignature(SECRET, signed(scimkit, BODY).headers, BODY, { now, maxBodyBytes: 10 }), { code: "payload_too_large" });
       // A later normal-size call still works (the large input buffer did not break the instance).
       const small = signed(scimkit, BODY);
-      assert.deepEqual(scimkit.verifyWebhook(SECRET, small.headers, BODY, { now: small.now }), EVENT);
+      assert.deepEqual(scimkit.verifyWebhook(SECRET, small.headers, BODY, { now: small.now }), scimkit.normalizeEvent(BODY));
     },
   },
   {
@@ -158,7 +172,7 @@ export default [
       const fresh = scimkit.signWebhook(SECRET, { body: BODY });
       assert.match(fresh["webhook-id"], /^msg_[0-9a-f]{32}$/, "generated id");
       assert.ok(Math.abs(Number(fresh["webhook-timestamp"]) - Date.now() / 1000) < 60, "default timestamp is now");
-      assert.deepEqual(scimkit.verifyWebhook(SECRET, fresh, BODY), EVENT);
+      assert.deepEqual(scimkit.verifyWebhook(SECRET, fresh, BODY), scimkit.normalizeEvent(BODY));
       // A Date timestamp when signing.
       assert.deepEqual(scimkit.signWebhook(SECRET, { id, timestamp: new Date(timestamp * 1000 + 999), body: BODY }), h, "Date timestamp floors to seconds");
     },
@@ -169,8 +183,8 @@ export default [
       const old = signed(scimkit, BODY, { secret: SECRET });
       const neu = signed(scimkit, BODY, { secret: SECRET2 });
       for (const secrets of [[SECRET, SECRET2], [SECRET2, SECRET]]) {
-        assert.deepEqual(scimkit.verifyWebhook(secrets, old.headers, BODY, { now: old.now }), EVENT, "old secret");
-        assert.deepEqual(scimkit.verifyWebhook(secrets, neu.headers, BODY, { now: neu.now }), EVENT, "new secret");
+        assert.deepEqual(scimkit.verifyWebhook(secrets, old.headers, BODY, { now: old.now }), scimkit.normalizeEvent(BODY), "old secret");
+        assert.deepEqual(scimkit.verifyWebhook(secrets, neu.headers, BODY, { now: neu.now }), scimkit.normalizeEvent(BODY), "new secret");
       }
       const third = "whsec_dGhpcmQtc2VjcmV0LWZvci1yb3RhdGlvbi10ZXN0cw==";
       expectScimkitError(scimkit, assert, () => scimkit.verifySignature([third, SECRET2], old.headers, BODY, { now: old.now }), { code: "invalid_signature" }, { secrets: [SECRET, SECRET2, third], signatures: [old.headers["webhook-signature"]] });
@@ -182,18 +196,18 @@ export default [
       assert.equal(entries.length, 2, "two signature entries");
       for (const e of entries) assert.match(e, /^v1,[A-Za-z0-9+/]{43}=$/);
       assert.deepEqual(entries.sort(), [old.headers["webhook-signature"], neu.headers["webhook-signature"]].sort());
-      assert.deepEqual(scimkit.verifyWebhook(SECRET, both, BODY, { now: old.now }), EVENT, "verifies with first");
-      assert.deepEqual(scimkit.verifyWebhook(SECRET2, both, BODY, { now: old.now }), EVENT, "verifies with second");
+      assert.deepEqual(scimkit.verifyWebhook(SECRET, both, BODY, { now: old.now }), scimkit.normalizeEvent(BODY), "verifies with first");
+      assert.deepEqual(scimkit.verifyWebhook(SECRET2, both, BODY, { now: old.now }), scimkit.normalizeEvent(BODY), "verifies with second");
     },
   },
   {
     name: "non-ASCII bodies (BMP, astral, combining, NUL) sign like WebCrypto and verify as string and bytes",
     run: async (scimkit, { assert }) => {
       const bodies = [
-        JSON.stringify({ name: "Zoë Ångström", city: "München", note: "naïve café" }),
-        JSON.stringify({ jp: "日本語テキスト", kr: "한국어", zh: "中文" }),
-        JSON.stringify({ emoji: "😀🎉🚀👩‍👩‍👧", astral: "𝔘𝔫𝔦𝔠𝔬𝔡𝔢" }),
-        JSON.stringify({ combining: "e\u0301", rtl: "مرحبا", nul: "a\u0000b" }),
+        JSON.stringify({ type: "organization.directory.user_created", data: { name: "Zoë Ångström", city: "München", note: "naïve café" } }),
+        JSON.stringify({ type: "organization.directory.group_created", data: { display_name: "日本語テキスト", kr: "한국어", zh: "中文" } }),
+        JSON.stringify({ type: "custom.event", data: { emoji: "😀🎉🚀👩‍👩‍👧", astral: "𝔘𝔫𝔦𝔠𝔬𝔡𝔢" } }),
+        JSON.stringify({ type: "organization.directory.user_updated", data: { given_name: "e\u0301", family_name: "مرحبا", nul: "a\u0000b" } }),
         "plain text with \u2028 line separator and \u00a0 nbsp",
       ];
       for (const body of bodies) {
@@ -201,7 +215,7 @@ export default [
         assert.equal(h["webhook-signature"], await referenceSignature(SECRET, id, timestamp, body), `sign ${body.slice(0, 20)}`);
         assert.deepEqual(scimkit.verifySignature(SECRET, h, body, { now }), { id, timestamp });
         assert.deepEqual(scimkit.verifySignature(SECRET, h, utf8(body), { now }), { id, timestamp });
-        if (body.startsWith("{")) assert.deepEqual(scimkit.verifyWebhook(SECRET, h, body, { now }), JSON.parse(body));
+        if (body.startsWith("{")) assert.deepEqual(scimkit.verifyWebhook(SECRET, h, body, { now }), scimkit.normalizeEvent(body));
         // NFC vs NFD differ in bytes, so must not verify interchangeably.
         if (body.normalize("NFD") !== body) {
           expectScimkitError(scimkit, assert, () => scimkit.verifySignature(SECRET, h, body.normalize("NFD"), { now }), { code: "invalid_signature" });

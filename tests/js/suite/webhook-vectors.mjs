@@ -33,9 +33,11 @@ export default [
         const headers = { "webhook-id": v.msg_id, "webhook-timestamp": String(v.timestamp), "webhook-signature": v.expected_signature };
         for (const now of [v.timestamp * 1000, new Date(v.timestamp * 1000)]) {
           assert.deepEqual(scimkit.verifySignature(v.secret, headers, body, { now }), { id: v.msg_id, timestamp: v.timestamp }, `vector ${v.name}`);
-          if (isJson(body)) {
-            assert.deepEqual(scimkit.verifyWebhook(v.secret, headers, body, { now }), JSON.parse(body), `vector ${v.name} event`);
+          if (isJson(body) && typeof JSON.parse(body)?.type === "string") {
+            assert.deepEqual(scimkit.verifyWebhook(v.secret, headers, body, { now }), scimkit.normalizeEvent(body), `vector ${v.name} event`);
           } else {
+            // Verified, but not a directory event (the vectors' {"test": …} has no type): verifyWebhook
+            // reports invalid_json; verifySignature above is the call for arbitrary payloads.
             expectScimkitError(scimkit, assert, () => scimkit.verifyWebhook(v.secret, headers, body, { now }), { code: "invalid_json" }, { secrets: [v.secret], signatures: [v.expected_signature] });
           }
         }

@@ -1,5 +1,6 @@
 // Runs the suite against one loaded `scimkit` module; runtime-agnostic (no Node APIs).
 import { assert } from "./assert.mjs";
+import { adminClient } from "./directory-helpers.mjs";
 import files from "./index.mjs";
 
 const CASE_TIMEOUT_MS = 60_000;
@@ -38,10 +39,12 @@ function describe(e) {
 
 /**
  * Runs every case. options: { vectors, runtime, node (Node-only extras; nodeOnly cases run only
- * when given), seed, onResult(result) }. Returns { runtime, total, passed, failed, excluded, results }.
+ * when given), seed, directory (the local directory service's info from tests/js/lib/directory.mjs;
+ * cases get it as ctx.directory, with an `admin` client added), onResult(result) }. Returns { runtime, total, passed, failed, excluded, results }.
  */
 export async function runSuite(scimkit, options = {}) {
   const { vectors, runtime = "unknown", node, seed, onResult } = options;
+  const directory = options.directory ? { ...options.directory, admin: adminClient(options.directory.url) } : undefined;
   const cases = listCases();
   const results = [];
   let excluded = 0;
@@ -50,7 +53,7 @@ export async function runSuite(scimkit, options = {}) {
       excluded++;
       continue;
     }
-    const ctx = { assert, vectors, runtime, node, seed };
+    const ctx = { assert, vectors, runtime, node, seed, directory };
     const t0 = Date.now();
     let result;
     try {

@@ -337,6 +337,12 @@ export interface DirectoryClientOptions {
   maxRetries?: number;
   /** Per-request timeout in ms. Default 30,000; 0 disables it. */
   timeoutMs?: number;
+  /** Backoff before retry n (from 0): a random wait up to min(backoffMaxMs, backoffBaseMs · 2ⁿ). Default 500. */
+  backoffBaseMs?: number;
+  /** Default 30,000. */
+  backoffMaxMs?: number;
+  /** Longest `Retry-After` honoured; longer ones are cut to this. Default 60,000. */
+  maxRetryAfterMs?: number;
 }
 
 export interface PageOptions {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the cross-runtime JavaScript suite against an already-built pkg/ (node scripts/build.mjs):
 # Node (CJS + ESM, from the packed tarball), workerd (Miniflare), Chromium (playwright-core),
-# and Node 22/24, Bun, Deno (binaries from npm). Fails if any runner fails.
+# and Node 22/24, Bun, Deno (binaries from npm); the runners start the local directory service
+# (tools/directory-service) for the Directory API cases. guide.test.mjs runs the reference guide's
+# snippets unchanged against the tarball installed as @scalekit-sdk/node. Fails if any runner fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +32,7 @@ run node 120 node.test.mjs
 run workerd 120 workerd.test.mjs
 run readme 120 readme.test.mjs
 run browser 150 browser.test.mjs
+run guide 90 guide.test.mjs
 run runtimes 300 runtimes.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"

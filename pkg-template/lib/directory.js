@@ -79,6 +79,9 @@ const CLIENT = {
   clientSecret: "client_secret",
   maxRetries: "max_retries",
   timeoutMs: "timeout_ms",
+  backoffBaseMs: "backoff_base_ms",
+  backoffMaxMs: "backoff_max_ms",
+  maxRetryAfterMs: "max_retry_after_ms",
 };
 
 async function* pages(walker) {

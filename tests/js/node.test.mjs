@@ -2,16 +2,22 @@
 // require() (CJS driver) and import() (ESM driver), in child processes; plus the same-instance check.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { startSuiteDirectory } from "./lib/directory.mjs";
 import { nodeDepsEnv, parseSummary, prepareProject, reportCases, run } from "./lib/harness.mjs";
 import { listCases } from "./suite/runner.mjs";
 
 const allCases = listCases();
 let proj;
+let directory;
 
-before(() => {
+before(async () => {
   proj = prepareProject("node");
+  directory = await startSuiteDirectory();
 });
-after(() => proj?.cleanup());
+after(async () => {
+  await directory?.close();
+  proj?.cleanup();
+});
 
 test("npm pack: the tarball has every entry the exports map points at", () => {
   const files = proj.packedFiles;
@@ -24,7 +30,7 @@ for (const [driver, how] of [["driver.cjs", "require"], ["driver.mjs", "import"]
   test(`suite via ${how}('scimkit') in Node ${process.version} (${driver})`, async (t) => {
     const r = await run(process.execPath, [`harness/${driver}`], {
       cwd: proj.project,
-      env: { SCIMKIT_NODE_DEPS: nodeDepsEnv() },
+      env: { SCIMKIT_NODE_DEPS: nodeDepsEnv(), SCIMKIT_DIRECTORY: JSON.stringify(directory.info) },
       timeoutMs: 120_000,
     });
     const summary = parseSummary(r.stdout);

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { startSuiteDirectory } from "./lib/directory.mjs";
 import { jsDir, nodeDepsEnv, parseSummary, prepareProject, reportCases, run, workDir } from "./lib/harness.mjs";
 import { listCases } from "./suite/runner.mjs";
 
@@ -14,6 +15,7 @@ const rtDir = join(workDir, "runtimes");
 const nm = join(rtDir, "node_modules");
 const allCases = listCases();
 let proj;
+let directory;
 
 function ensureRuntimes() {
   mkdirSync(rtDir, { recursive: true });
@@ -29,7 +31,8 @@ function ensureRuntimes() {
   return "installed";
 }
 
-const denoArgs = (driver) => ["run", "--allow-read", "--allow-env", "--node-modules-dir=manual", `harness/${driver}`];
+// Network: only the local directory service.
+const denoArgs = (driver) => ["run", "--allow-read", "--allow-env", `--allow-net=127.0.0.1:${directory.info.port}`, "--node-modules-dir=manual", `harness/${driver}`];
 
 // [label, binary, args for a driver, which drivers]
 const RUNTIMES = [
@@ -39,13 +42,17 @@ const RUNTIMES = [
   ["deno", join(nm, "@deno", "linux-x64-glibc", "deno"), denoArgs, ["driver.mjs", "driver.cjs"]],
 ];
 
-before(() => {
+before(async () => {
   const how = ensureRuntimes();
   proj = prepareProject("runtimes");
+  directory = await startSuiteDirectory();
   mkdirSync(join(proj.tmp, "deno-dir"));
   console.log(`# runtimes ${how} in ${rtDir}`);
 });
-after(() => proj?.cleanup());
+after(async () => {
+  await directory?.close();
+  proj?.cleanup();
+});
 
 for (const [label, bin, argsFor, drivers] of RUNTIMES) {
   for (const driver of drivers) {
@@ -56,6 +63,7 @@ for (const [label, bin, argsFor, drivers] of RUNTIMES) {
         cwd: proj.project,
         env: {
           SCIMKIT_NODE_DEPS: nodeDepsEnv(),
+          SCIMKIT_DIRECTORY: JSON.stringify(directory.info),
           DENO_DIR: join(proj.tmp, "deno-dir"),
           DENO_NO_UPDATE_CHECK: "1",
           DENO_NO_PROMPT: "1",

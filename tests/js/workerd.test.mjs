@@ -9,12 +9,14 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { startSuiteDirectory } from "./lib/directory.mjs";
 import { jsDir, prepareProject, reportCases } from "./lib/harness.mjs";
 import { listCases } from "./suite/runner.mjs";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 let proj;
 let mf;
+let directory;
 let bundleInputs = [];
 
 /** Independent Standard Webhooks signer (node:crypto), so the Worker is checked against something else. */
@@ -25,6 +27,7 @@ function sign(id, ts, body) {
 
 before(async () => {
   proj = prepareProject("workerd");
+  directory = await startSuiteDirectory();
   cpSync(join(jsDir, "workerd", "worker.mjs"), join(proj.harness, "worker.mjs"));
   const wasmExternal = {
     name: "wasm-external",
@@ -65,6 +68,7 @@ before(async () => {
 
 after(async () => {
   await mf?.dispose();
+  await directory?.close();
   proj?.cleanup();
 });
 
@@ -75,7 +79,11 @@ test("the bundle took the package's workerd entry from the installed tarball", (
 });
 
 test("shared suite inside workerd", async (t) => {
-  const res = await mf.dispatchFetch("http://worker.test/suite");
+  const res = await mf.dispatchFetch("http://worker.test/suite", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ directory: directory.info }),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   const summary = await res.json();
   assert.equal(summary.userAgent, "Cloudflare-Workers");

@@ -9,14 +9,34 @@ import { runSuite, toTap } from "./suite/runner.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Node-only extras, from absolute package paths in SCIMKIT_NODE_DEPS (JSON), with a network guard. */
-function nodeExtras() {
+/** The local directory service's info (JSON in SCIMKIT_DIRECTORY, from tests/js/lib/directory.mjs). */
+function directoryInfo() {
+  const raw = process.env.SCIMKIT_DIRECTORY;
+  return raw ? JSON.parse(raw) : undefined;
+}
+
+/** Host and port a Socket#connect call targets (its argument forms, incl. net.connect's normalized array). */
+function connectTarget(args) {
+  let a = args[0];
+  if (Array.isArray(a)) a = a[0];
+  if (a && typeof a === "object") return { host: a.host ?? "localhost", port: Number(a.port), path: a.path };
+  return { host: typeof args[1] === "string" ? args[1] : "localhost", port: Number(a) };
+}
+
+/**
+ * Node-only extras, from absolute package paths in SCIMKIT_NODE_DEPS (JSON), with a network guard:
+ * every connection is refused except to the local directory service (127.0.0.1:<its port>).
+ */
+function nodeExtras(directory) {
   const raw = process.env.SCIMKIT_NODE_DEPS;
   if (!raw) return undefined;
   const deps = JSON.parse(raw);
   const require = createRequire(join(here, "noop.cjs"));
   let attempts = 0;
-  net.Socket.prototype.connect = function guarded() {
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function guarded(...args) {
+    const t = connectTarget(args);
+    if (directory && !t.path && t.host === "127.0.0.1" && t.port === directory.port) return connect.apply(this, args);
     attempts++;
     this.destroy(new Error("scimkit test harness: network access is not allowed"));
     return this;
@@ -41,7 +61,8 @@ export async function drive(scimkit, how, entry) {
   const runtime = `${runtimeVersion()} ${how}`;
   let summary;
   try {
-    summary = await runSuite(scimkit, { vectors, fixtures, runtime, node: nodeExtras(), seed: process.env.SCIMKIT_SEED ? Number(process.env.SCIMKIT_SEED) : undefined });
+    const directory = directoryInfo();
+    summary = await runSuite(scimkit, { vectors, fixtures, runtime, node: nodeExtras(directory), directory, seed: process.env.SCIMKIT_SEED ? Number(process.env.SCIMKIT_SEED) : undefined });
   } catch (e) {
     console.log(`Bail out! ${e?.stack ?? e}`);
     process.exitCode = 1;

@@ -103,6 +103,8 @@ export async function reportCases(t, summary, { expectedTotal, label, output = "
     });
   }
   t.diagnostic(`${label}: ${summary.passed}/${summary.total} passed, ${summary.failed} failed, ${summary.excluded} nodeOnly not run`);
+  const slowest = [...summary.results].sort((a, b) => b.ms - a.ms).slice(0, 3);
+  t.diagnostic(`${label}: slowest cases: ${slowest.map((r) => `${r.name} ${r.ms} ms`).join("; ")}`);
   assert.equal(summary.failed, 0, `${label}: failures`);
   assert.equal(summary.total, expectedTotal, `${label}: expected ${expectedTotal} cases to run`);
   assert.equal(summary.passed, expectedTotal, `${label}: passed count`);

@@ -1,5 +1,6 @@
 // Every suite file, in run order. To add cases: create a file exporting
 // `export default [{ name, run: async (scimkit, ctx) => {...}, nodeOnly? }]` and list it here.
+import directoryApi from "./directory-api.mjs";
 import errors from "./errors.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
 import normalizeFixtures from "./normalize-fixtures.mjs";
@@ -16,5 +17,6 @@ export const files = [
   { file: "randomized-webcrypto.mjs", cases: randomizedWebcrypto },
   { file: "normalize-fixtures.mjs", cases: normalizeFixtures },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
+  { file: "directory-api.mjs", cases: directoryApi },
 ];
 export default files;

@@ -1,5 +1,6 @@
 // Runs the suite against one loaded `scimkit` module; runtime-agnostic (no Node APIs).
 import { assert } from "./assert.mjs";
+import { adminClient } from "./directory-helpers.mjs";
 import files from "./index.mjs";
 
 const CASE_TIMEOUT_MS = 60_000;
@@ -37,11 +38,14 @@ function describe(e) {
 }
 
 /**
- * Runs every case. options: { vectors, fixtures (normalization fixtures, lib/fixtures.mjs), runtime, node (Node-only extras; nodeOnly cases run only
- * when given), seed, onResult(result) }. Returns { runtime, total, passed, failed, excluded, results }.
+ * Runs every case. options: { vectors, fixtures (normalization fixtures, lib/fixtures.mjs), runtime,
+ * node (Node-only extras; nodeOnly cases run only when given), seed, directory (the local directory
+ * service's info from tests/js/lib/directory.mjs; cases get it as ctx.directory, with an `admin`
+ * client added), onResult(result) }. Returns { runtime, total, passed, failed, excluded, results }.
  */
 export async function runSuite(scimkit, options = {}) {
   const { vectors, fixtures, runtime = "unknown", node, seed, onResult } = options;
+  const directory = options.directory ? { ...options.directory, admin: adminClient(options.directory.url) } : undefined;
   const cases = listCases();
   const results = [];
   let excluded = 0;
@@ -50,7 +54,7 @@ export async function runSuite(scimkit, options = {}) {
       excluded++;
       continue;
     }
-    const ctx = { assert, vectors, fixtures, runtime, node, seed };
+    const ctx = { assert, vectors, fixtures, runtime, node, seed, directory };
     const t0 = Date.now();
     let result;
     try {

@@ -20,7 +20,9 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === "/suite") {
-      const summary = await runSuite(scimkit, { vectors, fixtures, runtime: `workerd (${navigator.userAgent})` });
+      // POST { directory }: the local directory service's info (reached with fetch on 127.0.0.1).
+      const directory = request.method === "POST" ? (await request.json()).directory : undefined;
+      const summary = await runSuite(scimkit, { vectors, fixtures, directory, runtime: `workerd (${navigator.userAgent})` });
       return Response.json({ ...summary, userAgent: navigator.userAgent });
     }
     if (url.pathname === "/webhook" && request.method === "POST") {

@@ -24,7 +24,7 @@ use crate::directory::{
 use crate::error::ErrorCode;
 
 /// Calls `send(method, url, headers, body, timeoutMs)`, which resolves to
-/// `[status, [name, value, …], body]` or rejects with `{ name: "TimeoutError" | other, message }`.
+/// `[status, [name, value, …], body bytes]` or rejects with `{ name: "TimeoutError" | other, message }`.
 struct JsTransport {
     send: Function,
 }
@@ -70,10 +70,15 @@ fn response(value: &JsValue) -> Option<HttpResponse> {
             flat.get(i + 1).as_string()?,
         ));
     }
+    // The body arrives as bytes (one copy into wasm memory); invalid UTF-8 is replaced rather than
+    // rejected here, so the core reports the body as malformed JSON under its usual retry policy.
+    let body = parts.get(2).dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
+    let body = String::from_utf8(body)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Some(HttpResponse {
         status: status as u16,
         headers,
-        body: parts.get(2).as_string()?,
+        body,
     })
 }
 

@@ -17,9 +17,9 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::errors::{js_error, set, Family};
 use crate::directory::{
-    ClientConfig, DirectoryClient, DirectoryError, GroupListOptions, GroupsWalker, HttpRequest,
-    HttpResponse, ListOptions, LocalBoxFuture, OrganizationsWalker, PageWalker, Runtime, Transport,
-    TransportError, UserListOptions, UsersWalker,
+    ClientConfig, DirectoryClient, DirectoryError, GroupListOptions, HttpRequest, HttpResponse,
+    ListOptions, LocalBoxFuture, PageQuery, PageWalker, Runtime, Transport, TransportError,
+    UserListOptions,
 };
 use crate::error::ErrorCode;
 
@@ -331,7 +331,7 @@ impl DirectoryCore {
         let w = PageWalker::users(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
         Ok(Walker {
             client: self.client.clone(),
-            walk: Walk::Users(Rc::new(RefCell::new(w))),
+            walk: Box::new(Rc::new(RefCell::new(w))),
         })
     }
 
@@ -347,7 +347,7 @@ impl DirectoryCore {
         let w = PageWalker::groups(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
         Ok(Walker {
             client: self.client.clone(),
-            walk: Walk::Groups(Rc::new(RefCell::new(w))),
+            walk: Box::new(Rc::new(RefCell::new(w))),
         })
     }
 
@@ -358,22 +358,39 @@ impl DirectoryCore {
         let w = PageWalker::organizations(o).map_err(|e| to_js(&e))?;
         Ok(Walker {
             client: self.client.clone(),
-            walk: Walk::Organizations(Rc::new(RefCell::new(w))),
+            walk: Box::new(Rc::new(RefCell::new(w))),
         })
     }
 }
 
-enum Walk {
-    Users(Rc<RefCell<UsersWalker>>),
-    Groups(Rc<RefCell<GroupsWalker>>),
-    Organizations(Rc<RefCell<OrganizationsWalker>>),
+/// A walk over any listing; the page type only matters for serialization.
+trait Walk {
+    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise;
 }
 
-/// A page walk in progress: one page in memory at a time, resumable from [`Walker::resume_token`].
+impl<Q: PageQuery> Walk for Rc<RefCell<PageWalker<Q>>>
+where
+    Q::Page: Serialize,
+{
+    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise {
+        let fut = PageWalker::next_page_shared(self, client);
+        future_to_promise(async move {
+            match fut.await.map_err(|e| to_js(&e))? {
+                None => Ok(JsValue::NULL),
+                Some(page) => serde_json::to_string(&page)
+                    .map(JsValue::from)
+                    .map_err(|e| argument_error("serializing the page", e)),
+            }
+        })
+    }
+}
+
+/// A page walk in progress: one page in memory at a time. The façade resumes walks from page
+/// tokens (`next_page_token`, or an error's `pageToken`), so nothing else is exposed.
 #[wasm_bindgen]
 pub struct Walker {
     client: Rc<DirectoryClient>,
-    walk: Walk,
+    walk: Box<dyn Walk>,
 }
 
 #[wasm_bindgen]
@@ -381,43 +398,6 @@ impl Walker {
     /// Resolves to the next page as JSON text, or `null` after the last page.
     #[wasm_bindgen(js_name = nextPage)]
     pub fn next_page(&self) -> Promise {
-        fn page<P: Serialize + 'static>(
-            fut: LocalBoxFuture<'static, Result<Option<P>, DirectoryError>>,
-        ) -> Promise {
-            future_to_promise(async move {
-                match fut.await.map_err(|e| to_js(&e))? {
-                    None => Ok(JsValue::NULL),
-                    Some(p) => serde_json::to_string(&p)
-                        .map(JsValue::from)
-                        .map_err(|e| argument_error("serializing the page", e)),
-                }
-            })
-        }
-        match &self.walk {
-            Walk::Users(w) => page(PageWalker::next_page_shared(w, &self.client)),
-            Walk::Groups(w) => page(PageWalker::next_page_shared(w, &self.client)),
-            Walk::Organizations(w) => page(PageWalker::next_page_shared(w, &self.client)),
-        }
-    }
-
-    /// The page token to resume this walk from later (`undefined` before the first page or
-    /// when the walk is complete).
-    #[wasm_bindgen(getter, js_name = resumeToken)]
-    pub fn resume_token(&self) -> Option<String> {
-        match &self.walk {
-            Walk::Users(w) => w.borrow().resume_token().map(str::to_owned),
-            Walk::Groups(w) => w.borrow().resume_token().map(str::to_owned),
-            Walk::Organizations(w) => w.borrow().resume_token().map(str::to_owned),
-        }
-    }
-
-    /// Whether the last page has been returned.
-    #[wasm_bindgen(getter)]
-    pub fn done(&self) -> bool {
-        match &self.walk {
-            Walk::Users(w) => w.borrow().is_done(),
-            Walk::Groups(w) => w.borrow().is_done(),
-            Walk::Organizations(w) => w.borrow().is_done(),
-        }
+        self.walk.next_page(&self.client)
     }
 }

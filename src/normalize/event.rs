@@ -8,7 +8,7 @@ use super::value::{
     check_depth, get_ci, opt_string, strip_passwords, strip_passwords_map, take_string, ROOT,
 };
 use super::{NormalizationError, NormalizationErrorKind};
-use crate::model::{DirectoryEvent, EventData, PartialDirectoryUser};
+use crate::model::{DirectoryEvent, DirectoryUser, EventData, PartialDirectoryUser};
 
 /// What an event type says its `data` is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,9 @@ impl EventObject {
 /// Errors: `invalid_json` when the text is not JSON or not an object, `too_complex` when it nests
 /// too deep, and the errors of [`normalize_event_value`].
 pub fn normalize_event(payload: &[u8]) -> Result<DirectoryEvent, NormalizationError> {
+    if let Some(event) = super::event_stream::user_event(payload) {
+        return Ok(event);
+    }
     let value: Value = serde_json::from_slice(payload).map_err(|e| {
         // serde_json reports its own nesting limit as a syntax error; it is a bound, not bad JSON.
         let kind = if e.to_string().contains("recursion limit") {
@@ -115,16 +118,14 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
             EventData::PartialUser(Box::new(user))
         }
         EventObject::User => {
-            let mut user = user_from_value(data).map_err(|e| e.prefixed("/data"))?;
-            if event_type.eq_ignore_ascii_case("organization.directory.user_deleted")
-                && !states_active
-            {
-                // A deleted user is not active; `true` (the model default) would be false news.
-                user.active = false;
-            }
-            user.organization_id = user.organization_id.or_else(|| organization_id.clone());
-            user.directory_id = user.directory_id.or_else(|| directory_id.clone());
-            EventData::User(Box::new(user))
+            let user = user_from_value(data).map_err(|e| e.prefixed("/data"))?;
+            user_data(
+                user,
+                &event_type,
+                states_active,
+                &organization_id,
+                &directory_id,
+            )
         }
         EventObject::Group => {
             let mut group = group_from_value(data).map_err(|e| e.prefixed("/data"))?;
@@ -157,6 +158,23 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
         event_type,
         data,
     })
+}
+
+/// A user event's `data`, once the user is read: what the envelope adds to it.
+pub(super) fn user_data(
+    mut user: DirectoryUser,
+    event_type: &str,
+    states_active: bool,
+    organization_id: &Option<String>,
+    directory_id: &Option<String>,
+) -> EventData {
+    if event_type.eq_ignore_ascii_case("organization.directory.user_deleted") && !states_active {
+        // A deleted user is not active; `true` (the model default) would be false news.
+        user.active = false;
+    }
+    user.organization_id = user.organization_id.or_else(|| organization_id.clone());
+    user.directory_id = user.directory_id.or_else(|| directory_id.clone());
+    EventData::User(Box::new(user))
 }
 
 /// The first member whose key equals `name` ignoring ASCII case, mutably.

@@ -108,13 +108,35 @@ pub fn user_from_reference(value: &Value) -> Result<DirectoryUser, Normalization
 /// raw/custom attribute objects are moved into the user instead of copied.
 pub(crate) fn user_from_value(value: Value) -> Result<DirectoryUser, NormalizationError> {
     let map = expect_object(value)?;
-    let mut user = DirectoryUser::default();
-    let mut extras = Map::new();
-    let mut detail = None;
+    let mut b = UserBuilder::default();
     for (key, v) in map {
-        let p = ROOT.key(&key);
-        let name = lower(&key);
-        let unknown = match name.as_ref() {
+        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
+            b.extra(key, v);
+        }
+    }
+    Ok(b.finish())
+}
+
+/// A reference user being read one member at a time: shared by [`user_from_value`] and the
+/// streaming event reader, so both apply exactly the same rules.
+#[derive(Default)]
+pub(crate) struct UserBuilder {
+    user: DirectoryUser,
+    extras: Map<String, Value>,
+    detail: Option<Map<String, Value>>,
+}
+
+impl UserBuilder {
+    /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
+    /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
+    pub(crate) fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError> {
+        let user = &mut self.user;
+        Ok(match name {
             "id" => set(&mut user.id, v, p)?,
             "dp_id" => set(&mut user.dp_id, v, p)?,
             "organization_id" => set(&mut user.organization_id, v, p)?,
@@ -172,27 +194,40 @@ pub(crate) fn user_from_value(value: Value) -> Result<DirectoryUser, Normalizati
                 None
             }
             "user_detail" => {
-                detail = Some(object_or_empty(v, p)?);
+                self.detail = Some(object_or_empty(v, p)?);
                 None
             }
             "password" => None,
             _ => Some(v),
-        };
-        if let Some(mut v) = unknown {
-            strip_passwords(&mut v);
-            extras.insert(key, v);
+        })
+    }
+
+    /// Keeps a member the model has no field for (without passwords).
+    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
+        strip_passwords(&mut v);
+        self.extras.insert(key, v);
+    }
+
+    /// What the members read so far say (`organization_id`, `directory_id`), for the envelope.
+    pub(crate) fn user(&self) -> &DirectoryUser {
+        &self.user
+    }
+
+    /// The user: `user_detail` as raw attributes when there are none, extras under custom
+    /// attributes, derived fields filled.
+    pub(crate) fn finish(self) -> DirectoryUser {
+        let mut user = self.user;
+        if user.raw_attributes.is_empty() {
+            if let Some(d) = self.detail {
+                user.raw_attributes = d;
+            }
         }
-    }
-    if user.raw_attributes.is_empty() {
-        if let Some(d) = detail {
-            user.raw_attributes = d;
+        for (k, v) in self.extras {
+            user.custom_attributes.entry(k).or_insert(v);
         }
+        complete_user(&mut user);
+        user
     }
-    for (k, v) in extras {
-        user.custom_attributes.entry(k).or_insert(v);
-    }
-    complete_user(&mut user);
-    Ok(user)
 }
 
 /// Reads a string field, moving the string; never an unknown field (`None` to the caller's loop).

@@ -130,20 +130,22 @@ pub(crate) fn child(prefix: &str, token: &str) -> String {
 /// Fails with `too_complex` when `value` nests deeper than [`MAX_DEPTH`]. The walk stops at the
 /// limit, so it is bounded however deep the value is.
 pub(crate) fn check_depth(value: &Value, pointer: Ptr<'_>) -> Result<(), NormalizationError> {
-    fn depth_ok(v: &Value, left: usize) -> bool {
-        match v {
-            Value::Array(a) => left > 0 && a.iter().all(|x| depth_ok(x, left - 1)),
-            Value::Object(o) => left > 0 && o.values().all(|x| depth_ok(x, left - 1)),
-            _ => true,
-        }
-    }
-    if depth_ok(value, MAX_DEPTH) {
+    if within_depth(value, MAX_DEPTH) {
         Ok(())
     } else {
         Err(NormalizationError::too_complex(
             pointer,
             format!("JSON nested deeper than {MAX_DEPTH} levels"),
         ))
+    }
+}
+
+/// Whether `value` nests at most `levels` deep (the walk stops at the limit).
+pub(crate) fn within_depth(value: &Value, levels: usize) -> bool {
+    match value {
+        Value::Array(a) => levels > 0 && a.iter().all(|x| within_depth(x, levels - 1)),
+        Value::Object(o) => levels > 0 && o.values().all(|x| within_depth(x, levels - 1)),
+        _ => true,
     }
 }
 

@@ -386,7 +386,7 @@ impl DirectoryClient {
                     format!("network error: {}", m.chars().take(200).collect::<String>()),
                 ),
                 Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
-                    match serde_json::from_str::<Value>(&resp.body) {
+                    match serde_json::from_slice::<Value>(resp.body.as_bytes()) {
                         Ok(v) => return Ok(v),
                         Err(_) => Failure::retry(
                             DirectoryErrorKind::InvalidResponse,
@@ -453,7 +453,7 @@ impl DirectoryClient {
     fn classify(&self, endpoint: Endpoint, resp: &HttpResponse) -> Failure {
         use DirectoryErrorKind as K;
         let status = resp.status;
-        let body: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
+        let body: Value = serde_json::from_slice(resp.body.as_bytes()).unwrap_or(Value::Null);
         let (kind, retryable) = match status {
             400 | 401 | 403 if endpoint == Endpoint::Token => (K::Unauthorized, false),
             401 => (K::Unauthorized, false),

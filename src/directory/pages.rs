@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::error::DirectoryError;
 use crate::model::{DirectoryGroup, DirectoryUser};
-use crate::normalize::reference::{group_from_reference, user_from_reference};
+use crate::normalize::reference::{group_from_value, user_from_value};
 
 /// Options of `list_organizations`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,7 +225,7 @@ pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
         prev,
         total,
     } = page(v, "users", WHAT, |i, v| {
-        user_from_reference(&v).map_err(|e| {
+        user_from_value(v).map_err(|e| {
             DirectoryError::invalid_response(format!("{WHAT}: user /users/{i} is invalid: {e}"))
         })
     })?;
@@ -245,7 +245,7 @@ pub(crate) fn parse_groups_page(v: Value) -> Result<GroupsPage, DirectoryError> 
         prev,
         total,
     } = page(v, "groups", WHAT, |i, v| {
-        group_from_reference(&v).map_err(|e| {
+        group_from_value(v).map_err(|e| {
             DirectoryError::invalid_response(format!("{WHAT}: group /groups/{i} is invalid: {e}"))
         })
     })?;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::value::{child, get_ci, looks_like_email, opt_string};
+use super::value::{get_ci, looks_like_email, opt_string, Ptr};
 use super::NormalizationError;
 use crate::model::{DirectoryUser, GroupMember, GroupRef, Manager, Role};
 
@@ -12,7 +12,7 @@ use crate::model::{DirectoryUser, GroupMember, GroupRef, Manager, Role};
 /// `null`, `""`, `[]` are "none".
 pub(crate) fn manager_from_value(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<Manager>, NormalizationError> {
     match value {
         Value::Null => Ok(None),
@@ -25,14 +25,14 @@ pub(crate) fn manager_from_value(
                 .or_else(|| get_ci(map, "managerId"))
                 .or_else(|| get_ci(map, "id"))
             {
-                Some((k, v)) => opt_string(v, &child(pointer, k))?,
+                Some((k, v)) => opt_string(v, pointer.key(k))?,
                 None => None,
             };
             let display = match get_ci(map, "displayName")
                 .or_else(|| get_ci(map, "display_name"))
                 .or_else(|| get_ci(map, "display"))
             {
-                Some((k, v)) => opt_string(v, &child(pointer, k))?,
+                Some((k, v)) => opt_string(v, pointer.key(k))?,
                 None => None,
             };
             if id.is_none() && display.is_none() {
@@ -44,7 +44,7 @@ pub(crate) fn manager_from_value(
             }))
         }
         Value::Array(items) => match items.first() {
-            Some(first) => manager_from_value(first, &format!("{pointer}/0")),
+            Some(first) => manager_from_value(first, pointer.index(0)),
             None => Ok(None),
         },
         Value::Bool(_) => Err(NormalizationError::invalid_value(
@@ -58,11 +58,11 @@ pub(crate) fn manager_from_value(
 pub(crate) fn string_of(
     map: &Map<String, Value>,
     names: &[&str],
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<String>, NormalizationError> {
     for name in names {
         if let Some((k, v)) = get_ci(map, name) {
-            if let Some(s) = opt_string(v, &child(pointer, k))? {
+            if let Some(s) = opt_string(v, pointer.key(k))? {
                 return Ok(Some(s));
             }
         }
@@ -73,7 +73,7 @@ pub(crate) fn string_of(
 /// A list of group members (`[{value, display, type}]`, or bare id strings); `null` is "unknown".
 pub(crate) fn members_from_value(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<Vec<GroupMember>>, NormalizationError> {
     let items = match value {
         Value::Null => return Ok(None),
@@ -87,15 +87,15 @@ pub(crate) fn members_from_value(
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let p = format!("{pointer}/{i}");
+        let p = pointer.index(i);
         out.push(match item {
             Value::Object(m) => GroupMember {
-                value: string_of(m, &["value", "id"], &p)?,
-                display: string_of(m, &["display", "displayName", "display_name", "name"], &p)?,
-                member_type: string_of(m, &["type"], &p)?,
+                value: string_of(m, &["value", "id"], p)?,
+                display: string_of(m, &["display", "displayName", "display_name", "name"], p)?,
+                member_type: string_of(m, &["type"], p)?,
             },
             other => GroupMember {
-                value: opt_string(other, &p)?,
+                value: opt_string(other, p)?,
                 display: None,
                 member_type: None,
             },
@@ -108,7 +108,7 @@ pub(crate) fn members_from_value(
 /// `[{id, display_name}]`, or bare ids. `null` is `[]` (seen in real reference deliveries).
 pub(crate) fn group_refs_from_value(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Vec<GroupRef>, NormalizationError> {
     let items = match value {
         Value::Null => return Ok(Vec::new()),
@@ -122,14 +122,14 @@ pub(crate) fn group_refs_from_value(
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let p = format!("{pointer}/{i}");
+        let p = pointer.index(i);
         out.push(match item {
             Value::Object(m) => GroupRef {
-                id: string_of(m, &["id", "value"], &p)?,
-                name: string_of(m, &["name", "display", "display_name", "displayName"], &p)?,
+                id: string_of(m, &["id", "value"], p)?,
+                name: string_of(m, &["name", "display", "display_name", "displayName"], p)?,
             },
             other => GroupRef {
-                id: opt_string(other, &p)?,
+                id: opt_string(other, p)?,
                 name: None,
             },
         });
@@ -140,7 +140,7 @@ pub(crate) fn group_refs_from_value(
 /// Roles: reference `[{role_name}]`, SCIM `[{value, display, type, primary}]`, or bare names.
 pub(crate) fn roles_from_value(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Vec<Role>, NormalizationError> {
     let items = match value {
         Value::Null => return Ok(Vec::new()),
@@ -154,10 +154,10 @@ pub(crate) fn roles_from_value(
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let p = format!("{pointer}/{i}");
+        let p = pointer.index(i);
         let role_name = match item {
-            Value::Object(m) => string_of(m, &["role_name", "value", "display", "name"], &p)?,
-            other => opt_string(other, &p)?,
+            Value::Object(m) => string_of(m, &["role_name", "value", "display", "name"], p)?,
+            other => opt_string(other, p)?,
         };
         out.push(Role { role_name });
     }

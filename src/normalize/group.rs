@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::fill::{members_from_value, string_of};
 use super::reference::complete_group;
 use super::user::{declared_type, is_google, resource_object, Declared, NormalizeOptions};
-use super::value::{child, opt_string, raw_without_passwords, strip_passwords};
+use super::value::{cloned_without_passwords, lower, opt_string, raw_without_passwords, ROOT};
 use super::{google, NormalizationError};
 use crate::model::DirectoryGroup;
 
@@ -36,22 +36,21 @@ pub fn normalize_group(
 pub(crate) fn scim_group(map: &Map<String, Value>) -> Result<DirectoryGroup, NormalizationError> {
     let mut g = DirectoryGroup::default();
     for (key, v) in map {
-        let p = child("", key);
-        match key.to_ascii_lowercase().as_str() {
-            "id" => g.id = opt_string(v, &p)?,
-            "externalid" => g.external_id = opt_string(v, &p)?,
-            "displayname" => g.display_name = opt_string(v, &p)?,
-            "members" => g.members = members_from_value(v, &p)?,
+        let p = ROOT.key(key);
+        match lower(key).as_ref() {
+            "id" => g.id = opt_string(v, p)?,
+            "externalid" => g.external_id = opt_string(v, p)?,
+            "displayname" => g.display_name = opt_string(v, p)?,
+            "members" => g.members = members_from_value(v, p)?,
             "meta" => {
                 if let Value::Object(m) = v {
-                    g.updated_at = string_of(m, &["lastModified"], &p)?;
+                    g.updated_at = string_of(m, &["lastModified"], p)?;
                 }
             }
             "schemas" | "password" => {}
             _ => {
-                let mut kept = v.clone();
-                strip_passwords(&mut kept);
-                g.custom_attributes.insert(key.clone(), kept);
+                g.custom_attributes
+                    .insert(key.clone(), cloned_without_passwords(v));
             }
         }
     }

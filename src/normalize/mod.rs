@@ -23,6 +23,7 @@
 
 mod error;
 mod event;
+mod event_stream;
 mod fill;
 mod google;
 mod group;

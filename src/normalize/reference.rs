@@ -7,25 +7,37 @@ use serde_json::{Map, Value};
 use super::fill::{
     complete_user, group_refs_from_value, manager_from_value, members_from_value, roles_from_value,
 };
-use super::value::{check_depth, child, opt_bool, opt_string, raw_without_passwords};
+use super::value::{
+    check_depth, lower, opt_bool, opt_string, strip_passwords, strip_passwords_map, take_string,
+    Ptr, ROOT,
+};
 use super::{NormalizationError, NormalizationErrorKind};
 use crate::model::{Address, DirectoryGroup, DirectoryUser};
 
-fn expect_object(value: &Value) -> Result<&Map<String, Value>, NormalizationError> {
-    check_depth(value, "")?;
-    value.as_object().ok_or_else(|| {
-        NormalizationError::new(
+/// The object `value` is, owned, within the depth bound.
+fn expect_object(value: Value) -> Result<Map<String, Value>, NormalizationError> {
+    check_depth(&value, ROOT)?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(NormalizationError::new(
             NormalizationErrorKind::InvalidJson,
             "",
             "expected a JSON object",
-        )
-    })
+        )),
+    }
 }
 
-fn object_or_empty(value: &Value, pointer: &str) -> Result<Map<String, Value>, NormalizationError> {
+/// The object `value` is, without passwords; moved, not copied (it can be the whole resource).
+fn object_or_empty(
+    value: Value,
+    pointer: Ptr<'_>,
+) -> Result<Map<String, Value>, NormalizationError> {
     match value {
         Value::Null => Ok(Map::new()),
-        Value::Object(m) => Ok(raw_without_passwords(m)),
+        Value::Object(mut m) => {
+            strip_passwords_map(&mut m);
+            Ok(m)
+        }
         _ => Err(NormalizationError::invalid_value(
             pointer,
             "expected an object",
@@ -33,19 +45,19 @@ fn object_or_empty(value: &Value, pointer: &str) -> Result<Map<String, Value>, N
     }
 }
 
-fn strings(value: &Value, pointer: &str) -> Result<Vec<String>, NormalizationError> {
+fn strings(value: &Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationError> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let p = format!("{pointer}/{i}");
+                let p = pointer.index(i);
                 // Some pages carry `[{value, primary}]` instead of plain strings.
                 let s = match item {
                     Value::Object(m) => {
-                        super::fill::string_of(m, &["value", "email", "address"], &p)?
+                        super::fill::string_of(m, &["value", "email", "address"], p)?
                     }
-                    other => opt_string(other, &p)?,
+                    other => opt_string(other, p)?,
                 };
                 out.extend(s);
             }
@@ -61,7 +73,7 @@ fn strings(value: &Value, pointer: &str) -> Result<Vec<String>, NormalizationErr
 /// Reads an OpenID-Connect-style address object.
 pub(crate) fn address_from_reference(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<Address>, NormalizationError> {
     let map = match value {
         Value::Null => return Ok(None),
@@ -89,65 +101,143 @@ pub(crate) fn address_from_reference(
 /// Unknown fields go to `custom_attributes` (unless it already has that key); `user_detail` (the
 /// Directory API's raw payload) becomes `raw_attributes` when that is absent; `password` is dropped.
 pub fn user_from_reference(value: &Value) -> Result<DirectoryUser, NormalizationError> {
+    user_from_value(value.clone())
+}
+
+/// [`user_from_reference`] of a value the caller owns (an event's `data`): strings and the
+/// raw/custom attribute objects are moved into the user instead of copied.
+pub(crate) fn user_from_value(value: Value) -> Result<DirectoryUser, NormalizationError> {
     let map = expect_object(value)?;
-    let mut user = DirectoryUser::default();
-    let mut extras = Map::new();
-    let mut detail = None;
+    let mut b = UserBuilder::default();
     for (key, v) in map {
-        let p = child("", key);
-        let s = || opt_string(v, &p);
-        match key.to_ascii_lowercase().as_str() {
-            "id" => user.id = s()?,
-            "dp_id" => user.dp_id = s()?,
-            "organization_id" => user.organization_id = s()?,
-            "directory_id" => user.directory_id = s()?,
-            "email" => user.email = s()?,
-            "preferred_username" => user.preferred_username = s()?,
-            "name" => user.name = s()?,
-            "given_name" => user.given_name = s()?,
-            "family_name" => user.family_name = s()?,
-            "nickname" => user.nickname = s()?,
-            "phone_number" => user.phone_number = s()?,
-            "locale" => user.locale = s()?,
-            "language" => user.language = s()?,
-            "zoneinfo" => user.zoneinfo = s()?,
-            "user_type" => user.user_type = s()?,
-            "profile" => user.profile = s()?,
-            "picture" => user.picture = s()?,
-            "title" => user.title = s()?,
-            "department" => user.department = s()?,
-            "employee_id" => user.employee_id = s()?,
-            "cost_center" => user.cost_center = s()?,
-            "division" => user.division = s()?,
-            "organization" => user.organization = s()?,
-            "updated_at" => user.updated_at = s()?,
-            "active" => user.active = opt_bool(v, &p)?.unwrap_or(true),
-            "emails" => user.emails = strings(v, &p)?,
-            "groups" => user.groups = group_refs_from_value(v, &p)?,
-            "roles" => user.roles = roles_from_value(v, &p)?,
-            "manager" => user.manager = manager_from_value(v, &p)?,
-            "address" => user.address = address_from_reference(v, &p)?,
-            "custom_attributes" => user.custom_attributes = object_or_empty(v, &p)?,
-            "raw_attributes" => user.raw_attributes = object_or_empty(v, &p)?,
-            "user_detail" => detail = Some(object_or_empty(v, &p)?),
-            "password" => {}
-            _ => {
-                let mut v = v.clone();
-                super::value::strip_passwords(&mut v);
-                extras.insert(key.clone(), v);
+        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
+            b.extra(key, v);
+        }
+    }
+    Ok(b.finish())
+}
+
+/// A reference user being read one member at a time: shared by [`user_from_value`] and the
+/// streaming event reader, so both apply exactly the same rules.
+#[derive(Default)]
+pub(crate) struct UserBuilder {
+    user: DirectoryUser,
+    extras: Map<String, Value>,
+    detail: Option<Map<String, Value>>,
+}
+
+impl UserBuilder {
+    /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
+    /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
+    pub(crate) fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError> {
+        let user = &mut self.user;
+        Ok(match name {
+            "id" => set(&mut user.id, v, p)?,
+            "dp_id" => set(&mut user.dp_id, v, p)?,
+            "organization_id" => set(&mut user.organization_id, v, p)?,
+            "directory_id" => set(&mut user.directory_id, v, p)?,
+            "email" => set(&mut user.email, v, p)?,
+            "preferred_username" => set(&mut user.preferred_username, v, p)?,
+            "name" => set(&mut user.name, v, p)?,
+            "given_name" => set(&mut user.given_name, v, p)?,
+            "family_name" => set(&mut user.family_name, v, p)?,
+            "nickname" => set(&mut user.nickname, v, p)?,
+            "phone_number" => set(&mut user.phone_number, v, p)?,
+            "locale" => set(&mut user.locale, v, p)?,
+            "language" => set(&mut user.language, v, p)?,
+            "zoneinfo" => set(&mut user.zoneinfo, v, p)?,
+            "user_type" => set(&mut user.user_type, v, p)?,
+            "profile" => set(&mut user.profile, v, p)?,
+            "picture" => set(&mut user.picture, v, p)?,
+            "title" => set(&mut user.title, v, p)?,
+            "department" => set(&mut user.department, v, p)?,
+            "employee_id" => set(&mut user.employee_id, v, p)?,
+            "cost_center" => set(&mut user.cost_center, v, p)?,
+            "division" => set(&mut user.division, v, p)?,
+            "organization" => set(&mut user.organization, v, p)?,
+            "updated_at" => set(&mut user.updated_at, v, p)?,
+            "active" => {
+                user.active = opt_bool(&v, p)?.unwrap_or(true);
+                None
+            }
+            "emails" => {
+                user.emails = strings(&v, p)?;
+                None
+            }
+            "groups" => {
+                user.groups = group_refs_from_value(&v, p)?;
+                None
+            }
+            "roles" => {
+                user.roles = roles_from_value(&v, p)?;
+                None
+            }
+            "manager" => {
+                user.manager = manager_from_value(&v, p)?;
+                None
+            }
+            "address" => {
+                user.address = address_from_reference(&v, p)?;
+                None
+            }
+            "custom_attributes" => {
+                user.custom_attributes = object_or_empty(v, p)?;
+                None
+            }
+            "raw_attributes" => {
+                user.raw_attributes = object_or_empty(v, p)?;
+                None
+            }
+            "user_detail" => {
+                self.detail = Some(object_or_empty(v, p)?);
+                None
+            }
+            "password" => None,
+            _ => Some(v),
+        })
+    }
+
+    /// Keeps a member the model has no field for (without passwords).
+    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
+        strip_passwords(&mut v);
+        self.extras.insert(key, v);
+    }
+
+    /// What the members read so far say (`organization_id`, `directory_id`), for the envelope.
+    pub(crate) fn user(&self) -> &DirectoryUser {
+        &self.user
+    }
+
+    /// The user: `user_detail` as raw attributes when there are none, extras under custom
+    /// attributes, derived fields filled.
+    pub(crate) fn finish(self) -> DirectoryUser {
+        let mut user = self.user;
+        if user.raw_attributes.is_empty() {
+            if let Some(d) = self.detail {
+                user.raw_attributes = d;
             }
         }
-    }
-    if user.raw_attributes.is_empty() {
-        if let Some(d) = detail {
-            user.raw_attributes = d;
+        for (k, v) in self.extras {
+            user.custom_attributes.entry(k).or_insert(v);
         }
+        complete_user(&mut user);
+        user
     }
-    for (k, v) in extras {
-        user.custom_attributes.entry(k).or_insert(v);
-    }
-    complete_user(&mut user);
-    Ok(user)
+}
+
+/// Reads a string field, moving the string; never an unknown field (`None` to the caller's loop).
+fn set(
+    field: &mut Option<String>,
+    value: Value,
+    pointer: Ptr<'_>,
+) -> Result<Option<Value>, NormalizationError> {
+    *field = take_string(value, pointer)?;
+    Ok(None)
 }
 
 /// Normalizes a reference-service group object (webhook `data` or a Directory API list item).
@@ -155,37 +245,63 @@ pub fn user_from_reference(value: &Value) -> Result<DirectoryUser, Normalization
 /// `display_name` and `name` fill each other; unknown fields go to `custom_attributes`;
 /// `group_detail` becomes `raw_attributes` when that is absent.
 pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, NormalizationError> {
+    group_from_value(value.clone())
+}
+
+/// [`group_from_reference`] of a value the caller owns (an event's `data`), moving out of it.
+pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, NormalizationError> {
     let map = expect_object(value)?;
     let mut group = DirectoryGroup::default();
     let mut extras = Map::new();
     let mut detail = None;
     for (key, v) in map {
-        let p = child("", key);
-        let s = || opt_string(v, &p);
-        match key.to_ascii_lowercase().as_str() {
-            "id" => group.id = s()?,
-            "dp_id" => group.dp_id = s()?,
-            "organization_id" => group.organization_id = s()?,
-            "directory_id" => group.directory_id = s()?,
-            "display_name" => group.display_name = s()?,
-            "name" => group.name = s()?,
-            "external_id" => group.external_id = s()?,
-            "email" => group.email = s()?,
-            "description" => group.description = s()?,
-            "updated_at" => group.updated_at = s()?,
-            "total_users" => group.total_users = count(v, &p)?,
-            "members" => group.members = members_from_value(v, &p)?,
-            "members_added" => group.members_added = members_from_value(v, &p)?,
-            "members_removed" => group.members_removed = members_from_value(v, &p)?,
-            "custom_attributes" => group.custom_attributes = object_or_empty(v, &p)?,
-            "raw_attributes" => group.raw_attributes = object_or_empty(v, &p)?,
-            "group_detail" => detail = Some(object_or_empty(v, &p)?),
-            "password" => {}
-            _ => {
-                let mut v = v.clone();
-                super::value::strip_passwords(&mut v);
-                extras.insert(key.clone(), v);
+        let p = ROOT.key(&key);
+        let name = lower(&key);
+        let unknown = match name.as_ref() {
+            "id" => set(&mut group.id, v, p)?,
+            "dp_id" => set(&mut group.dp_id, v, p)?,
+            "organization_id" => set(&mut group.organization_id, v, p)?,
+            "directory_id" => set(&mut group.directory_id, v, p)?,
+            "display_name" => set(&mut group.display_name, v, p)?,
+            "name" => set(&mut group.name, v, p)?,
+            "external_id" => set(&mut group.external_id, v, p)?,
+            "email" => set(&mut group.email, v, p)?,
+            "description" => set(&mut group.description, v, p)?,
+            "updated_at" => set(&mut group.updated_at, v, p)?,
+            "total_users" => {
+                group.total_users = count(&v, p)?;
+                None
             }
+            "members" => {
+                group.members = members_from_value(&v, p)?;
+                None
+            }
+            "members_added" => {
+                group.members_added = members_from_value(&v, p)?;
+                None
+            }
+            "members_removed" => {
+                group.members_removed = members_from_value(&v, p)?;
+                None
+            }
+            "custom_attributes" => {
+                group.custom_attributes = object_or_empty(v, p)?;
+                None
+            }
+            "raw_attributes" => {
+                group.raw_attributes = object_or_empty(v, p)?;
+                None
+            }
+            "group_detail" => {
+                detail = Some(object_or_empty(v, p)?);
+                None
+            }
+            "password" => None,
+            _ => Some(v),
+        };
+        if let Some(mut v) = unknown {
+            strip_passwords(&mut v);
+            extras.insert(key, v);
         }
     }
     if group.raw_attributes.is_empty() {
@@ -211,7 +327,7 @@ pub(crate) fn complete_group(group: &mut DirectoryGroup) {
 }
 
 /// A non-negative count, as a JSON number or a decimal string (Google's `directMembersCount`).
-pub(crate) fn count(value: &Value, pointer: &str) -> Result<Option<u64>, NormalizationError> {
+pub(crate) fn count(value: &Value, pointer: Ptr<'_>) -> Result<Option<u64>, NormalizationError> {
     match value {
         Value::Null => Ok(None),
         Value::Number(n) => n

@@ -121,7 +121,7 @@ fn parse_resource_path(path: &str) -> Result<(Kind, Option<String>), Normalizati
 fn body_object(req: &ScimRequest) -> Result<&Value, NormalizationError> {
     match &req.body {
         Some(v @ Value::Object(_)) => {
-            check_depth(v, "/body")?;
+            check_depth(v, "/body".into())?;
             Ok(v)
         }
         _ => Err(NormalizationError::new(
@@ -136,7 +136,7 @@ fn current_object(ctx: &RequestContext) -> Result<Option<&Map<String, Value>>, N
     match &ctx.current {
         None | Some(Value::Null) => Ok(None),
         Some(v @ Value::Object(m)) => {
-            check_depth(v, "/context/current")?;
+            check_depth(v, "/context/current".into())?;
             Ok(Some(m))
         }
         Some(_) => Err(NormalizationError::new(

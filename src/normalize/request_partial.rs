@@ -188,11 +188,11 @@ fn is_members(path: &PatchPath) -> bool {
 fn members_of(value: Option<&Value>) -> Result<Vec<GroupMember>, NormalizationError> {
     match value {
         Some(v @ Value::Array(_)) => {
-            Ok(super::fill::members_from_value(v, "/body")?.unwrap_or_default())
+            Ok(super::fill::members_from_value(v, "/body".into())?.unwrap_or_default())
         }
         Some(v @ Value::Object(_)) => Ok(super::fill::members_from_value(
             &Value::Array(vec![v.clone()]),
-            "/body",
+            "/body".into(),
         )?
         .unwrap_or_default()),
         _ => Ok(Vec::new()),

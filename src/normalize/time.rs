@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::value::Ptr;
 use super::NormalizationError;
 
 /// Timestamps at or above this many units are taken as milliseconds: as seconds they would be
@@ -12,7 +13,7 @@ const MILLIS_THRESHOLD: f64 = 1e11;
 /// seconds or milliseconds (told apart by size), in UTC.
 pub(crate) fn timestamp_to_rfc3339(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<String>, NormalizationError> {
     let bad =
         || NormalizationError::invalid_value(pointer, "expected an RFC 3339 string or Unix time");
@@ -83,10 +84,10 @@ mod tests {
 
     #[test]
     fn seconds_and_millis() {
-        let s = timestamp_to_rfc3339(&serde_json::json!(1_700_000_000), "").unwrap();
-        let ms = timestamp_to_rfc3339(&serde_json::json!(1_700_000_000_000u64), "").unwrap();
+        let s = timestamp_to_rfc3339(&serde_json::json!(1_700_000_000), "".into()).unwrap();
+        let ms = timestamp_to_rfc3339(&serde_json::json!(1_700_000_000_000u64), "".into()).unwrap();
         assert_eq!(s, ms);
-        assert!(timestamp_to_rfc3339(&serde_json::json!(1e300), "").is_err());
-        assert!(timestamp_to_rfc3339(&serde_json::json!(true), "").is_err());
+        assert!(timestamp_to_rfc3339(&serde_json::json!(1e300), "".into()).is_err());
+        assert!(timestamp_to_rfc3339(&serde_json::json!(true), "".into()).is_err());
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::fill::{complete_user, join_names};
 use super::provider::{detect_provider, Provider};
-use super::value::{check_depth, get_ci};
+use super::value::{check_depth, get_ci, ROOT};
 use super::{google, scim_user, NormalizationError, NormalizationErrorKind};
 use crate::model::{DirectoryUser, PartialDirectoryUser};
 
@@ -72,7 +72,7 @@ pub(crate) fn declared_type(map: &Map<String, Value>) -> Result<Declared, Normal
 
 /// The resource as an object, within the depth bound.
 pub(crate) fn resource_object(resource: &Value) -> Result<&Map<String, Value>, NormalizationError> {
-    check_depth(resource, "")?;
+    check_depth(resource, ROOT)?;
     resource.as_object().ok_or_else(|| {
         NormalizationError::new(
             NormalizationErrorKind::InvalidJson,

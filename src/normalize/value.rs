@@ -2,10 +2,105 @@
 //! case-insensitive attribute lookup (RFC 7643 §2.1), depth checks, password stripping and
 //! lenient scalar reading.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::limits::MAX_DEPTH;
 use super::NormalizationError;
+
+/// A JSON pointer that is only rendered when an error needs it. Normalizers read every field
+/// with a pointer to it, but almost every read succeeds: building the string eagerly was a
+/// `format!` (and an escape) per field on the success path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ptr<'a> {
+    /// An already-rendered pointer (`""` for the whole document).
+    Text(&'a str),
+    /// `parent` plus one member name (escaped when rendered).
+    Key(&'a Ptr<'a>, &'a str),
+    /// `parent` plus one array index.
+    Index(&'a Ptr<'a>, usize),
+}
+
+/// The whole document.
+pub(crate) const ROOT: Ptr<'static> = Ptr::Text("");
+
+impl<'a> Ptr<'a> {
+    /// The pointer to member `key` of the value this points to.
+    pub(crate) fn key(&'a self, key: &'a str) -> Ptr<'a> {
+        Ptr::Key(self, key)
+    }
+
+    /// The pointer to item `index` of the array this points to.
+    pub(crate) fn index(&'a self, index: usize) -> Ptr<'a> {
+        Ptr::Index(self, index)
+    }
+
+    fn write_to(&self, out: &mut String) {
+        match *self {
+            Ptr::Text(s) => out.push_str(s),
+            Ptr::Key(parent, key) => {
+                parent.write_to(out);
+                out.push('/');
+                escape_into(key, out);
+            }
+            Ptr::Index(parent, i) => {
+                parent.write_to(out);
+                let _ = write!(out, "/{i}");
+            }
+        }
+    }
+
+    /// The pointer as RFC 6901 text.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out);
+        out
+    }
+}
+
+impl From<Ptr<'_>> for String {
+    fn from(p: Ptr<'_>) -> String {
+        p.render()
+    }
+}
+
+impl<'a> From<&'a str> for Ptr<'a> {
+    fn from(s: &'a str) -> Self {
+        Ptr::Text(s)
+    }
+}
+
+impl<'a> From<&'a String> for Ptr<'a> {
+    fn from(s: &'a String) -> Self {
+        Ptr::Text(s)
+    }
+}
+
+/// `key` lower-cased, borrowed when it already is (the common case: no allocation per field).
+pub(crate) fn lower(key: &str) -> Cow<'_, str> {
+    if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
+fn is_password(key: &str) -> bool {
+    key.eq_ignore_ascii_case("password")
+}
+
+/// Whether `map` is a PATCH operation whose `path`'s last attribute is `password` (after any URN
+/// prefix or parent attribute), so its `value` is a password.
+fn sets_password(map: &Map<String, Value>) -> bool {
+    map.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("path")
+            && v.as_str()
+                .and_then(|p| p.rsplit([':', '.']).next())
+                .is_some_and(|last| is_password(last.trim()))
+    })
+}
 
 /// The first entry whose key equals `name` ignoring ASCII case, with the key as it was sent.
 pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a str, &'a Value)> {
@@ -19,27 +114,34 @@ pub(crate) fn key_ci(map: &Map<String, Value>, name: &str) -> Option<String> {
     map.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned()
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Appends one reference token of a JSON pointer, escaped (RFC 6901).
+fn escape_into(token: &str, out: &mut String) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// `prefix` plus one escaped token.
 pub(crate) fn child(prefix: &str, token: &str) -> String {
-    format!("{prefix}/{}", escape(token))
+    let mut out = String::with_capacity(prefix.len() + token.len() + 1);
+    out.push_str(prefix);
+    out.push('/');
+    escape_into(token, &mut out);
+    out
 }
 
 /// Fails with `too_complex` when `value` nests deeper than [`MAX_DEPTH`]. The walk stops at the
 /// limit, so it is bounded however deep the value is.
-pub(crate) fn check_depth(value: &Value, pointer: &str) -> Result<(), NormalizationError> {
-    fn depth_ok(v: &Value, left: usize) -> bool {
-        match v {
-            Value::Array(a) => left > 0 && a.iter().all(|x| depth_ok(x, left - 1)),
-            Value::Object(o) => left > 0 && o.values().all(|x| depth_ok(x, left - 1)),
-            _ => true,
-        }
-    }
-    if depth_ok(value, MAX_DEPTH) {
+pub(crate) fn check_depth(value: &Value, pointer: Ptr<'_>) -> Result<(), NormalizationError> {
+    if within_depth(value, MAX_DEPTH) {
         Ok(())
     } else {
         Err(NormalizationError::too_complex(
@@ -49,41 +151,70 @@ pub(crate) fn check_depth(value: &Value, pointer: &str) -> Result<(), Normalizat
     }
 }
 
+/// Whether `value` nests at most `levels` deep (the walk stops at the limit).
+pub(crate) fn within_depth(value: &Value, levels: usize) -> bool {
+    match value {
+        Value::Array(a) => levels > 0 && a.iter().all(|x| within_depth(x, levels - 1)),
+        Value::Object(o) => levels > 0 && o.values().all(|x| within_depth(x, levels - 1)),
+        _ => true,
+    }
+}
+
 /// Removes every `password` member (any case, at any depth), and the `value` of any PATCH
 /// operation whose `path` targets a password (`password`, `…:User:password`): a password is
 /// never kept, not even inside a raw request kept for reference.
 pub(crate) fn strip_passwords(value: &mut Value) {
     match value {
-        Value::Object(map) => {
-            let targets_password = map.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case("path") && v.as_str().is_some_and(path_targets_password)
-            });
-            map.retain(|k, _| {
-                !(k.eq_ignore_ascii_case("password")
-                    || targets_password && k.eq_ignore_ascii_case("value"))
-            });
-            map.values_mut().for_each(strip_passwords);
-        }
+        Value::Object(map) => strip_passwords_map(map),
         Value::Array(items) => items.iter_mut().for_each(strip_passwords),
         _ => {}
     }
 }
 
-/// Whether a PATCH path's last attribute is `password` (after any URN prefix or parent attribute).
-fn path_targets_password(path: &str) -> bool {
-    path.rsplit([':', '.'])
-        .next()
-        .is_some_and(|last| last.trim().eq_ignore_ascii_case("password"))
+/// [`strip_passwords`] on an object's members.
+pub(crate) fn strip_passwords_map(map: &mut Map<String, Value>) {
+    // `retain` rebuilds nothing when nothing goes, but it still walks the tree mutably; almost no
+    // object has a password, so look first.
+    if map.keys().any(|k| is_password(k)) {
+        map.retain(|k, _| !is_password(k));
+    }
+    if sets_password(map) {
+        map.retain(|k, _| !k.eq_ignore_ascii_case("value"));
+    }
+    for v in map.values_mut() {
+        if matches!(v, Value::Object(_) | Value::Array(_)) {
+            strip_passwords(v);
+        }
+    }
+}
+
+/// Whether `value` has a `password` member anywhere.
+fn has_password(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            sets_password(map) || map.iter().any(|(k, v)| is_password(k) || has_password(v))
+        }
+        Value::Array(items) => items.iter().any(has_password),
+        _ => false,
+    }
+}
+
+/// A copy of `value` without passwords.
+pub(crate) fn cloned_without_passwords(value: &Value) -> Value {
+    let mut copy = value.clone();
+    if has_password(&copy) {
+        strip_passwords(&mut copy);
+    }
+    copy
 }
 
 /// A copy of `map` without passwords, for `raw_attributes`.
 pub(crate) fn raw_without_passwords(map: &Map<String, Value>) -> Map<String, Value> {
-    let mut copy = Value::Object(map.clone());
-    strip_passwords(&mut copy);
-    match copy {
-        Value::Object(m) => m,
-        _ => Map::new(),
+    let mut copy = map.clone();
+    if map.iter().any(|(k, v)| is_password(k) || has_password(v)) {
+        strip_passwords_map(&mut copy);
     }
+    copy
 }
 
 /// Reads a string-typed attribute leniently: `null` and `""` are "not set", numbers become their
@@ -91,7 +222,7 @@ pub(crate) fn raw_without_passwords(map: &Map<String, Value>) -> Map<String, Val
 /// reported rather than dropped.
 pub(crate) fn opt_string(
     value: &Value,
-    pointer: &str,
+    pointer: Ptr<'_>,
 ) -> Result<Option<String>, NormalizationError> {
     match value {
         Value::Null => Ok(None),
@@ -105,9 +236,23 @@ pub(crate) fn opt_string(
     }
 }
 
+/// [`opt_string`] of a value the caller owns: the string is moved, not copied.
+pub(crate) fn take_string(
+    value: Value,
+    pointer: Ptr<'_>,
+) -> Result<Option<String>, NormalizationError> {
+    match value {
+        Value::String(s) if !s.is_empty() => Ok(Some(s)),
+        other => opt_string(&other, pointer),
+    }
+}
+
 /// Reads a boolean leniently: JSON booleans and the strings `"true"`/`"false"` in any case (Entra
 /// sends `"False"` and `"True"`). `null` is "not set".
-pub(crate) fn opt_bool(value: &Value, pointer: &str) -> Result<Option<bool>, NormalizationError> {
+pub(crate) fn opt_bool(
+    value: &Value,
+    pointer: Ptr<'_>,
+) -> Result<Option<bool>, NormalizationError> {
     match value {
         Value::Null => Ok(None),
         Value::Bool(b) => Ok(Some(*b)),

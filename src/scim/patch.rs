@@ -43,7 +43,7 @@ fn patch_err(pointer: impl Into<String>, message: impl Into<String>) -> Normaliz
 
 /// The operations of a PATCH body, parsed and bounded.
 pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, NormalizationError> {
-    check_depth(patch, "")?;
+    check_depth(patch, "".into())?;
     let map = patch
         .as_object()
         .ok_or_else(|| patch_err("", "a PATCH body must be a JSON object"))?;
@@ -106,7 +106,7 @@ pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, Norma
 /// `invalid_json` at `""`. Bounded: nesting depth, path and filter length, filter terms and the
 /// number of operations are limited (`too_complex`). The result never contains a `password`.
 pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
-    check_depth(resource, "")?;
+    check_depth(resource, "".into())?;
     let Value::Object(map) = resource else {
         return Err(NormalizationError::new(
             NormalizationErrorKind::InvalidJson,

@@ -186,7 +186,7 @@ fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
 }
 
 fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(json).map_err(|e| argument_error(what, e))
+    serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))
 }
 
 fn to_js(err: &DirectoryError) -> JsValue {

@@ -1,0 +1,231 @@
+//! The webhook fast path: a user event read straight from its text, member by member, without
+//! building the envelope and `data` as `serde_json::Value` maps first (that allocated every key
+//! and a B-tree per object, and was the larger half of normalizing a 1 KiB event).
+//!
+//! It handles only the shape the reference service sends (lower-case keys, each once, `type`
+//! before `data`, a user type) and gives up (`None`) on anything else, including every error:
+//! [`super::normalize_event`] then takes the general path, which decides. So where this path
+//! answers it must answer exactly what the general path would; everything it reads goes through
+//! the same functions ([`UserBuilder`], `take_string`, `timestamp_to_rfc3339`, `user_data`).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+
+use super::event::{user_data, EventObject};
+use super::limits::MAX_DEPTH;
+use super::reference::UserBuilder;
+use super::time::timestamp_to_rfc3339;
+use super::value::{opt_string, take_string, within_depth, ROOT};
+use crate::model::DirectoryEvent;
+
+/// Most members an object may have on this path (the reference user has about 30).
+const MAX_KEYS: usize = 64;
+
+/// The envelope members this path reads, as sent.
+#[derive(Default)]
+struct Envelope {
+    event_type: Option<Value>,
+    occurred_at: Option<Value>,
+    timestamp: Option<Value>,
+    organization_id: Option<Value>,
+    directory_id: Option<Value>,
+    spec_version: Option<Value>,
+    id: Option<Value>,
+    environment_id: Option<Value>,
+    object: Option<Value>,
+    display_name: Option<Value>,
+    /// The user read from `data`, and whether `data` states `active`.
+    data: Option<(UserBuilder, bool)>,
+}
+
+/// Any reason to leave the event to the general path; never shown to anyone.
+fn give_up<E: de::Error>() -> E {
+    E::custom("not the fast path")
+}
+
+/// Member names seen in one object, to give up on duplicates (the general path keeps the last).
+struct Seen<'de> {
+    keys: [&'de str; MAX_KEYS],
+    len: usize,
+}
+
+impl<'de> Seen<'de> {
+    fn new() -> Self {
+        Self {
+            keys: [""; MAX_KEYS],
+            len: 0,
+        }
+    }
+
+    /// Records `key`; `false` when it is a repeat, has upper case (the general path matches names
+    /// ignoring case) or there are too many.
+    fn fresh(&mut self, key: &'de str) -> bool {
+        if key.bytes().any(|b| b.is_ascii_uppercase())
+            || self.len == MAX_KEYS
+            || self.keys[..self.len].contains(&key)
+        {
+            return false;
+        }
+        self.keys[self.len] = key;
+        self.len += 1;
+        true
+    }
+}
+
+/// Reads a user event from `payload`; `None` when it is not one in the usual shape, or anything
+/// about it would be an error.
+pub(super) fn user_event(payload: &[u8]) -> Option<DirectoryEvent> {
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    let env = de.deserialize_map(EnvelopeVisitor).ok()?;
+    de.end().ok()?;
+    finish(env)
+}
+
+fn finish(env: Envelope) -> Option<DirectoryEvent> {
+    let string = |v: Option<Value>| match v {
+        Some(v) => take_string(v, ROOT).ok(),
+        None => Some(None),
+    };
+    let event_type = string(env.event_type)??;
+    let (builder, states_active) = env.data?;
+    let occurred_at = match env.occurred_at.or(env.timestamp) {
+        Some(v) => timestamp_to_rfc3339(&v, ROOT).ok()?,
+        None => None,
+    };
+    let organization_id = match string(env.organization_id)? {
+        Some(o) => Some(o),
+        None => builder.user().organization_id.clone(),
+    };
+    let directory_id = match string(env.directory_id)? {
+        Some(d) => Some(d),
+        None => builder.user().directory_id.clone(),
+    };
+    let data = user_data(
+        builder.finish(),
+        &event_type,
+        states_active,
+        &organization_id,
+        &directory_id,
+    );
+    Some(DirectoryEvent {
+        spec_version: string(env.spec_version)?,
+        id: string(env.id)?,
+        occurred_at,
+        environment_id: string(env.environment_id)?,
+        organization_id,
+        directory_id,
+        object: string(env.object)?.or_else(|| EventObject::User.name().map(str::to_owned)),
+        display_name: match env.display_name {
+            // `""` is kept as sent, as on the general path.
+            Some(Value::String(s)) => Some(s),
+            Some(v) => opt_string(&v, ROOT).ok()?,
+            None => None,
+        },
+        partial: false,
+        event_type,
+        data,
+    })
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut env = Envelope::default();
+        let mut seen = Seen::new();
+        while let Some(key) = map.next_key::<&'de str>()? {
+            if !seen.fresh(key) {
+                return Err(give_up());
+            }
+            let slot = match key {
+                "type" => &mut env.event_type,
+                "occurred_at" => &mut env.occurred_at,
+                "timestamp" => &mut env.timestamp,
+                "organization_id" => &mut env.organization_id,
+                "directory_id" => &mut env.directory_id,
+                "spec_version" => &mut env.spec_version,
+                "id" => &mut env.id,
+                "environment_id" => &mut env.environment_id,
+                "object" => &mut env.object,
+                "display_name" => &mut env.display_name,
+                "data" => {
+                    // Only a user type stated before `data` tells how to read it as it streams.
+                    let is_user = matches!(&env.event_type, Some(Value::String(t))
+                        if EventObject::of_type(t) == EventObject::User);
+                    if !is_user {
+                        return Err(give_up());
+                    }
+                    env.data = Some(map.next_value_seed(UserSeed)?);
+                    continue;
+                }
+                // Our own partial events read back: the general path's business.
+                "partial" => return Err(give_up()),
+                _ => {
+                    // Ignored, but it still counts towards the nesting bound.
+                    let v: Value = map.next_value()?;
+                    if !within_depth(&v, MAX_DEPTH - 1) {
+                        return Err(give_up());
+                    }
+                    continue;
+                }
+            };
+            let v: Value = map.next_value()?;
+            // Every envelope member is a scalar on success; nested values are errors.
+            if matches!(v, Value::Array(_) | Value::Object(_)) {
+                return Err(give_up());
+            }
+            *slot = Some(v);
+        }
+        Ok(env)
+    }
+}
+
+/// `data` of a user event, read into a [`UserBuilder`].
+struct UserSeed;
+
+impl<'de> DeserializeSeed<'de> for UserSeed {
+    type Value = (UserBuilder, bool);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UserSeed {
+    type Value = (UserBuilder, bool);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a user object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut b = UserBuilder::default();
+        let mut seen = Seen::new();
+        let mut states_active = false;
+        while let Some(key) = map.next_key::<&'de str>()? {
+            if !seen.fresh(key) {
+                return Err(give_up());
+            }
+            let v: Value = map.next_value()?;
+            // `data` members sit two levels below the document.
+            if !within_depth(&v, MAX_DEPTH - 2) {
+                return Err(give_up());
+            }
+            states_active |= key == "active";
+            match b.field(key, v, ROOT) {
+                Ok(Some(v)) => b.extra(key.to_owned(), v),
+                Ok(None) => {}
+                Err(_) => return Err(give_up()),
+            }
+        }
+        Ok((b, states_active))
+    }
+}

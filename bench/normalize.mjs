@@ -6,7 +6,12 @@
 // 2. normalize: a realistic SCIM user (bench/data/user-2k.json) → scimkit normalizeUser vs a
 //    hand-written JS mapping; then where scimkit's time goes, and what other ways of crossing the
 //    JS↔wasm boundary would cost.
-// --native also builds and runs examples/normalize_timing.rs (the core natively, no wasm) via cargo.
+// --native also builds and runs examples/normalize_timing.rs (the core natively, no wasm) via cargo;
+// examples/patch_timing.rs times every PATCH request below natively, step by step.
+// applyScimPatch(object, …) takes the delta route (src/scim/delta.rs, pkg-template/lib/normalize.js):
+// only the top-level attributes the PATCH needs cross into wasm, and only the top-level delta comes
+// back; the "where the time goes" table for PATCH below times the whole-text route (JSON text
+// inputs), which is what strings and bytes still take.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

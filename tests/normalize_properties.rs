@@ -232,6 +232,17 @@ proptest! {
     }
 
     #[test]
+    fn patch_delta_route_equals_whole_resource(resource in object(), body in patch()) {
+        let whole = apply_scim_patch(&resource, &body);
+        let via = via_delta(&resource, &body);
+        match (whole, via) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!((a.kind, a.pointer), (b.kind, b.pointer)),
+            (a, b) => prop_assert!(false, "whole {:?} vs delta {:?}", a, b),
+        }
+    }
+
+    #[test]
     fn add_then_remove_restores(resource in object(), name in "[a-zA-Z][a-zA-Z0-9_]{0,8}", value in json_value()) {
         prop_assume!(addable(&name, &resource) && without_passwords(&resource));
         let body = json!({"Operations": [
@@ -347,4 +358,38 @@ fn deep_values_built_in_rust_are_bounded() {
     assert_eq!(err.kind.code(), "too_complex");
     // Dropping a 10 000-deep Value recurses in serde_json itself; leak it rather than test that.
     std::mem::forget(body);
+}
+
+/// What the JS façade does with an object resource (src/scim/delta.rs): plan on the top-level
+/// keys, send the needed members plus any holding a nested `password`/`path` key, apply the delta
+/// to a copy of the resource.
+fn via_delta(
+    resource: &Value,
+    body: &Value,
+) -> Result<Value, scimkit::normalize::NormalizationError> {
+    fn sensitive(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => m.iter().any(|(k, v)| {
+                k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("path") || sensitive(v)
+            }),
+            Value::Array(a) => a.iter().any(sensitive),
+            _ => false,
+        }
+    }
+    let map = resource.as_object().expect("object()");
+    let keys: Vec<&String> = map.keys().collect();
+    let needed = scimkit::scim::plan_scim_patch(&keys, body)?;
+    let part: serde_json::Map<String, Value> = keys
+        .iter()
+        .enumerate()
+        .filter(|(i, k)| needed.contains(i) || sensitive(&map[k.as_str()]))
+        .map(|(_, k)| ((*k).clone(), map[k.as_str()].clone()))
+        .collect();
+    let delta = scimkit::scim::apply_scim_patch_delta(part, body)?;
+    let mut out = map.clone();
+    for k in &delta.removed {
+        out.remove(k);
+    }
+    out.extend(delta.set);
+    Ok(Value::Object(out))
 }

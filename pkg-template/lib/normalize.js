@@ -72,8 +72,129 @@ export function normalizeGroup(resource, options) {
 /** Applies a SCIM PATCH (RFC 7644 §3.5.2, with providers' quirks) and returns the new resource. */
 export function applyScimPatch(resource, patch) {
   ensureReady();
+  const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
+  if (shape !== undefined) return patchObject(resource, shape, jsonText(patch, "patch"));
+  // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
   const [resourceLen, patchLen] = writeInputs([jsonText(resource, "resource"), jsonText(patch, "patch")]);
   return JSON.parse(wasm.applyScimPatchInput(resourceLen, patchLen));
+}
+
+// applyScimPatch on an object. Why: stringifying the whole resource in and parsing the whole
+// result out costs about as much as a pure-JS PATCH library's entire call (bench/normalize.mjs),
+// while a PATCH touches a few top-level attributes. So the core is told the resource's top-level
+// keys and answers which ones it needs (src/scim/delta.rs decides: the attributes the operations
+// name, any spelling; extension objects; password keys), only those are stringified, and the core
+// returns the top-level delta, applied here to a shallow copy of the caller's object. No SCIM
+// logic lives here: this layer only checks that the resource is plain JSON data (so the copy is
+// what a JSON round trip would give) and reports which attributes hold a `password` or `path` key
+// somewhere inside, which the core must see to strip nested passwords as the text route does.
+// The result is a new object; attributes the PATCH leaves alone are the caller's own values
+// (shared, not copied), and the caller's object is never modified.
+
+/** Deeper than this, the text route decides (the core's limit is 64 levels: `too_complex`). */
+const PLAIN_DEPTH = 48;
+const NOT_PLAIN = -1;
+const OBJECT_PROTO = Object.prototype;
+const ARRAY_PROTO = Array.prototype;
+
+/** `password` or `path` in any case: keys the core's password stripping looks at. */
+function sensitive(k) {
+  if (k.length !== 8 && k.length !== 4) return false;
+  const l = k.toLowerCase();
+  return l === "password" || l === "path";
+}
+
+/**
+ * 0 when `v` is plain JSON data that JSON.stringify + JSON.parse gives back unchanged (finite
+ * numbers other than -0, strings, booleans, null, arrays without holes, objects with a plain
+ * prototype and no toJSON), 1 when it is and holds a sensitive key, NOT_PLAIN otherwise.
+ */
+function scan(v, depth) {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return 0;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0) ? 0 : NOT_PLAIN;
+    case "object": {
+      if (v === null) return 0;
+      if (depth > PLAIN_DEPTH) return NOT_PLAIN;
+      let flag = 0;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== ARRAY_PROTO) return NOT_PLAIN;
+        for (let i = 0; i < v.length; i++) {
+          const r = scan(v[i], depth + 1);
+          if (r === NOT_PLAIN) return NOT_PLAIN;
+          flag |= r;
+        }
+        return flag;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== OBJECT_PROTO && proto !== null) return NOT_PLAIN;
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (sensitive(k)) flag = 1;
+        const r = scan(v[k], depth + 1);
+        if (r === NOT_PLAIN) return NOT_PLAIN;
+        flag |= r;
+      }
+      return flag;
+    }
+    default:
+      return NOT_PLAIN; // undefined, functions, symbols, bigints
+  }
+}
+
+/** `{ keys, values, flagged }` for a plain-data object resource, else undefined (text route). */
+function plainShape(resource) {
+  try {
+    if (Array.isArray(resource)) return undefined;
+    const proto = Object.getPrototypeOf(resource);
+    if (proto !== OBJECT_PROTO && proto !== null) return undefined;
+    const keys = Object.keys(resource);
+    const values = new Array(keys.length);
+    let flagged;
+    for (let i = 0; i < keys.length; i++) {
+      const v = resource[keys[i]];
+      const r = scan(v, 1);
+      if (r === NOT_PLAIN) return undefined;
+      if (r === 1) (flagged ??= []).push(i);
+      values[i] = v;
+    }
+    return { keys, values, flagged };
+  } catch {
+    return undefined; // a throwing getter, a revoked proxy…: the text route reports it
+  }
+}
+
+function patchObject(resource, { keys, values, flagged }, patchText) {
+  const [keysLen, patchLen] = writeInputs([JSON.stringify(keys), patchText]);
+  const needed = wasm.planScimPatchInput(keysLen, patchLen);
+  const send = new Uint8Array(keys.length);
+  for (let i = 0; i < needed.length; i++) send[needed[i]] = 1;
+  if (flagged) for (const i of flagged) send[i] = 1;
+  let part = "{";
+  for (let i = 0; i < keys.length; i++) {
+    if (send[i] === 0) continue;
+    if (part.length > 1) part += ",";
+    part += `${JSON.stringify(keys[i])}:${JSON.stringify(values[i])}`;
+  }
+  part += "}";
+  const [partLen, patchLen2] = writeInputs([part, patchText]);
+  const delta = JSON.parse(wasm.applyScimPatchDeltaInput(partLen, patchLen2));
+  const out = {};
+  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], values[i]);
+  const removed = delta[0];
+  for (let i = 0; i < removed.length; i++) delete out[removed[i]];
+  for (let i = 1; i < delta.length; i += 2) setOwn(out, delta[i], delta[i + 1]);
+  return out;
+}
+
+/** `o[k] = v`, except that `__proto__` becomes an own property (as JSON.parse makes it). */
+function setOwn(o, k, v) {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
 }
 
 const REQUEST_OPTIONS = ["organizationId", "directoryId", "provider", "current", "now"];

@@ -10,7 +10,7 @@ use super::values::{
     append, case_rule, into_items, is_multi, item_key, merge_into, prepared, set_ci, single_primary,
 };
 use crate::normalize::limits::MAX_OPERATIONS;
-use crate::normalize::value::{check_depth, child, get_ci, key_ci, strip_passwords};
+use crate::normalize::value::{check_depth, escape, get_ci, key_ci, strip_passwords};
 use crate::normalize::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
@@ -30,8 +30,79 @@ pub(crate) struct ParsedOp<'a> {
     pub kind: PatchOpKind,
     pub path: Option<PatchPath>,
     pub value: Option<&'a Value>,
-    /// `/Operations/<i>`.
-    pub pointer: String,
+    /// The `Operations` key as sent; with `index`, the operation's pointer `/Operations/<i>`,
+    /// rendered only when an error needs it (see [`Ptr`]).
+    pub ops_key: &'a str,
+    /// Position in `Operations`.
+    pub index: usize,
+}
+
+/// A JSON pointer into the PATCH body, built as a chain on the stack and rendered to text only
+/// when an error is created: the success path formats no pointers at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ptr<'a> {
+    parent: Option<&'a Ptr<'a>>,
+    token: Tok<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Tok<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Ptr<'a> {
+    const ROOT: Ptr<'static> = Ptr {
+        parent: None,
+        token: Tok::Root,
+    };
+
+    fn key(&'a self, key: &'a str) -> Ptr<'a> {
+        Ptr {
+            parent: Some(self),
+            token: Tok::Key(key),
+        }
+    }
+
+    fn index(&'a self, index: usize) -> Ptr<'a> {
+        Ptr {
+            parent: Some(self),
+            token: Tok::Index(index),
+        }
+    }
+
+    /// The pointer as RFC 6901 text.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.render_into(out);
+        }
+        match self.token {
+            Tok::Root => {}
+            Tok::Key(k) => {
+                out.push('/');
+                out.push_str(&escape(k));
+            }
+            Tok::Index(i) => {
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+}
+
+impl ParsedOp<'_> {
+    /// `/Operations/<i>`, as text.
+    #[allow(dead_code)]
+    pub(crate) fn pointer(&self) -> String {
+        Ptr::ROOT.key(self.ops_key).index(self.index).render()
+    }
 }
 
 /// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
@@ -49,42 +120,47 @@ pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, Norma
         .ok_or_else(|| patch_err("", "a PATCH body must be a JSON object"))?;
     let (ops_key, ops) =
         get_ci(map, "Operations").ok_or_else(|| patch_err("", "no `Operations`"))?;
-    let ops_ptr = child("", ops_key);
+    let ops_ptr = Ptr::ROOT.key(ops_key);
     let ops = ops
         .as_array()
-        .ok_or_else(|| patch_err(ops_ptr.as_str(), "`Operations` must be an array"))?;
+        .ok_or_else(|| patch_err(ops_ptr.render(), "`Operations` must be an array"))?;
     if ops.len() > MAX_OPERATIONS {
         return Err(NormalizationError::too_complex(
-            ops_ptr,
+            ops_ptr.render(),
             format!("more than {MAX_OPERATIONS} operations"),
         ));
     }
     let mut parsed = Vec::with_capacity(ops.len());
     for (i, op) in ops.iter().enumerate() {
-        let pointer = format!("{ops_ptr}/{i}");
+        let at = ops_ptr.index(i);
         let op = op
             .as_object()
-            .ok_or_else(|| patch_err(pointer.as_str(), "an operation must be an object"))?;
+            .ok_or_else(|| patch_err(at.render(), "an operation must be an object"))?;
         let kind = match get_ci(op, "op") {
-            Some((k, Value::String(s))) => match s.to_ascii_lowercase().as_str() {
-                "add" => PatchOpKind::Add,
-                "remove" => PatchOpKind::Remove,
-                "replace" => PatchOpKind::Replace,
-                _ => return Err(patch_err(child(&pointer, k), format!("unknown op `{s}`"))),
-            },
-            Some((k, _)) => return Err(patch_err(child(&pointer, k), "`op` must be a string")),
-            None => return Err(patch_err(pointer.as_str(), "missing `op`")),
+            Some((k, Value::String(s))) => {
+                if s.eq_ignore_ascii_case("add") {
+                    PatchOpKind::Add
+                } else if s.eq_ignore_ascii_case("remove") {
+                    PatchOpKind::Remove
+                } else if s.eq_ignore_ascii_case("replace") {
+                    PatchOpKind::Replace
+                } else {
+                    return Err(patch_err(at.key(k).render(), format!("unknown op `{s}`")));
+                }
+            }
+            Some((k, _)) => return Err(patch_err(at.key(k).render(), "`op` must be a string")),
+            None => return Err(patch_err(at.render(), "missing `op`")),
         };
         let path = match get_ci(op, "path") {
             None | Some((_, Value::Null)) => None,
             Some((_, Value::String(s))) if s.trim().is_empty() => None,
             Some((k, Value::String(s))) => {
-                Some(parse_path(s).map_err(|e| e.prefixed(&child(&pointer, k)))?)
+                Some(parse_path(s).map_err(|e| e.prefixed(&at.key(k).render()))?)
             }
             Some((k, _)) => {
                 return Err(NormalizationError::new(
                     NormalizationErrorKind::InvalidPath,
-                    child(&pointer, k),
+                    at.key(k).render(),
                     "`path` must be a string",
                 ))
             }
@@ -94,7 +170,8 @@ pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, Norma
             kind,
             path,
             value,
-            pointer,
+            ops_key,
+            index: i,
         });
     }
     Ok(parsed)
@@ -108,20 +185,46 @@ pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, Norma
 pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
     check_depth(resource, "".into())?;
     let Value::Object(map) = resource else {
-        return Err(NormalizationError::new(
-            NormalizationErrorKind::InvalidJson,
-            "",
-            "the resource must be a JSON object",
-        ));
+        return Err(not_an_object());
     };
     let ops = parse_operations(patch)?;
     let mut out = map.clone();
-    for op in &ops {
-        apply_op(&mut out, op)?;
-    }
+    apply_all(&mut out, &ops)?;
     let mut out = Value::Object(out);
     strip_passwords(&mut out);
     Ok(out)
+}
+
+/// [`apply_scim_patch`] on a resource the caller owns (the wasm entry point parses it from text):
+/// the same result, without copying the resource first.
+pub fn apply_scim_patch_owned(resource: Value, patch: &Value) -> Result<Value, NormalizationError> {
+    check_depth(&resource, "")?;
+    let Value::Object(mut map) = resource else {
+        return Err(not_an_object());
+    };
+    let ops = parse_operations(patch)?;
+    apply_all(&mut map, &ops)?;
+    let mut out = Value::Object(map);
+    strip_passwords(&mut out);
+    Ok(out)
+}
+
+fn not_an_object() -> NormalizationError {
+    NormalizationError::new(
+        NormalizationErrorKind::InvalidJson,
+        "",
+        "the resource must be a JSON object",
+    )
+}
+
+pub(crate) fn apply_all(
+    res: &mut Map<String, Value>,
+    ops: &[ParsedOp<'_>],
+) -> Result<(), NormalizationError> {
+    for op in ops {
+        apply_op(res, op)?;
+    }
+    Ok(())
 }
 
 /// One operation on one attribute: kind, path, value.
@@ -141,8 +244,12 @@ pub(crate) fn expand_ops<'a>(
                     if key.eq_ignore_ascii_case("schemas") {
                         continue;
                     }
-                    let key_ptr = child(&format!("{}/value", op.pointer), key);
-                    let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr))?;
+                    let path = parse_path(key).map_err(|e| {
+                        let ops_ptr = Ptr::ROOT.key(op.ops_key);
+                        let at = ops_ptr.index(op.index);
+                        let value_ptr = at.key("value");
+                        e.prefixed(&value_ptr.key(key).render())
+                    })?;
                     out.push((op.kind, path, Some(v)));
                 }
             }
@@ -157,13 +264,15 @@ pub(crate) fn apply_op(
     res: &mut Map<String, Value>,
     op: &ParsedOp<'_>,
 ) -> Result<(), NormalizationError> {
-    let value_ptr = format!("{}/value", op.pointer);
+    let ops_ptr = Ptr::ROOT.key(op.ops_key);
+    let at = ops_ptr.index(op.index);
     match &op.path {
-        Some(path) => apply_path(res, op.kind, path, op.value, &op.pointer),
+        Some(path) => apply_path(res, op.kind, path, op.value, &at),
         None => {
+            let value_ptr = at.key("value");
             let Some(Value::Object(attrs)) = op.value else {
                 return Err(NormalizationError::invalid_value(
-                    value_ptr,
+                    value_ptr.render(),
                     "an operation without `path` needs an object `value`",
                 ));
             };
@@ -171,9 +280,9 @@ pub(crate) fn apply_op(
                 if key.eq_ignore_ascii_case("schemas") {
                     continue;
                 }
-                let key_ptr = child(&value_ptr, key);
+                let key_ptr = value_ptr.key(key);
                 // Entra (aadOptscim062020) sends `"name.givenName"` and full-URN keys here.
-                let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr))?;
+                let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr.render()))?;
                 apply_path(res, op.kind, &path, Some(v), &key_ptr)?;
             }
             Ok(())
@@ -224,10 +333,10 @@ fn apply_path(
     kind: PatchOpKind,
     path: &PatchPath,
     value: Option<&Value>,
-    pointer: &str,
+    at: &Ptr<'_>,
 ) -> Result<(), NormalizationError> {
-    let path_ptr = format!("{pointer}/path");
-    let value_ptr = format!("{pointer}/value");
+    let path_ptr = || at.key("path").render();
+    let value_ptr = at.key("value");
     let Some(attr) = path.attr.as_deref() else {
         // The whole extension object: each of its members is one attribute of that schema.
         return match (kind, value) {
@@ -253,7 +362,7 @@ fn apply_path(
                         filter: None,
                         sub: None,
                     };
-                    apply_path(res, kind, &sub, Some(v), &child(&value_ptr, k))?;
+                    apply_path(res, kind, &sub, Some(v), &value_ptr.key(k))?;
                 }
                 Ok(())
             }
@@ -262,10 +371,10 @@ fn apply_path(
                     attr: None,
                     ..path.clone()
                 };
-                apply_path(res, PatchOpKind::Remove, &none, None, pointer)
+                apply_path(res, PatchOpKind::Remove, &none, None, at)
             }
             _ => Err(NormalizationError::invalid_value(
-                value_ptr,
+                value_ptr.render(),
                 "an extension needs an object value",
             )),
         };
@@ -288,7 +397,7 @@ fn apply_path(
             filter,
             path.sub.as_deref(),
             value,
-            pointer,
+            at,
         );
     }
     if remove {
@@ -305,7 +414,7 @@ fn apply_path(
             (Some(_), Some(Value::Array(_))) => {
                 return Err(NormalizationError::new(
                     NormalizationErrorKind::InvalidPath,
-                    path_ptr,
+                    path_ptr(),
                     "a sub-attribute of a multi-valued attribute needs a filter",
                 ))
             }
@@ -338,7 +447,7 @@ fn apply_path(
         return Ok(());
     }
     let Some(value) = value else {
-        return Err(patch_err(pointer, "`add` and `replace` need a `value`"));
+        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
     };
     let new = prepared(path.sub.as_deref().unwrap_or(attr), value);
     if let Some(sub) = &path.sub {
@@ -349,7 +458,7 @@ fn apply_path(
             Value::Array(_) => {
                 return Err(NormalizationError::new(
                     NormalizationErrorKind::InvalidPath,
-                    path_ptr,
+                    path_ptr(),
                     "a sub-attribute of a multi-valued attribute needs a filter",
                 ))
             }
@@ -412,9 +521,9 @@ fn apply_filtered(
     filter: &super::filter::Filter,
     sub: Option<&str>,
     value: Option<&Value>,
-    pointer: &str,
+    at: &Ptr<'_>,
 ) -> Result<(), NormalizationError> {
-    let path_ptr = format!("{pointer}/path");
+    let path_ptr = || at.key("path").render();
     let rule = case_rule(attr);
     let slot_key = key.unwrap_or_else(|| attr.to_owned());
     let items = match target.get_mut(&slot_key) {
@@ -430,7 +539,7 @@ fn apply_filtered(
         Some(_) => {
             return Err(NormalizationError::new(
                 NormalizationErrorKind::InvalidPath,
-                path_ptr,
+                path_ptr(),
                 format!("`{attr}` is not multi-valued; a filter cannot select in it"),
             ))
         }
@@ -469,7 +578,7 @@ fn apply_filtered(
         return Ok(());
     }
     let Some(value) = value else {
-        return Err(patch_err(pointer, "`add` and `replace` need a `value`"));
+        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
     };
     let new = prepared(sub.unwrap_or(attr), value);
     let mut touched = matched.clone();
@@ -482,7 +591,7 @@ fn apply_filtered(
             }
             return Err(NormalizationError::new(
                 NormalizationErrorKind::InvalidPath,
-                path_ptr,
+                path_ptr(),
                 "no value matches the filter, and the filter does not describe one to create",
             ));
         };

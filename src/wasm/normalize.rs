@@ -2,6 +2,8 @@
 //! [`super::input`]); results leave as JSON text, which the façade parses — measured cheaper than
 //! building JS objects across the boundary (bench/normalize.mjs).
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -13,7 +15,7 @@ use crate::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
-use crate::scim::apply_scim_patch;
+use crate::scim::{apply_scim_patch_delta, apply_scim_patch_owned, plan_scim_patch, PatchDelta};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -95,10 +97,93 @@ pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<Strin
     with_parts([resource_len, patch_len], |[resource, patch]| {
         let resource = json(resource, "resource")?;
         let patch = json(patch, "patch")?;
-        apply_scim_patch(&resource, &patch)
+        apply_scim_patch_owned(resource, &patch)
             .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
     })
+}
+
+// `applyScimPatch` on a live JS object, in two calls (the design and why: src/scim/delta.rs).
+// The façade checks the resource is plain JSON data, then:
+//   1. `planScimPatchInput([keys][patch])`: the resource's top-level keys (a JSON array) and the
+//      PATCH → the indexes of the keys whose values the core needs;
+//   2. `applyScimPatchDeltaInput([part][patch])`: those members as a JSON object, and the PATCH
+//      again → the top-level delta `[[removed keys…], key, value, key, value, …]`, which the façade
+//      applies to a shallow copy of the caller's object.
+
+/// Step 1 of `applyScimPatch` on an object: which top-level keys the PATCH needs.
+#[wasm_bindgen(js_name = planScimPatchInput)]
+pub fn plan_scim_patch_input(keys_len: f64, patch_len: f64) -> Result<Vec<u32>, JsValue> {
+    with_parts([keys_len, patch_len], |[keys, patch]| {
+        let keys = keys.unwrap_or_default();
+        // Keys without escapes borrow from the buffer; any other spelling is decoded.
+        let needed = match serde_json::from_slice::<Vec<&str>>(keys) {
+            Ok(k) => plan(&k, patch)?,
+            Err(_) => {
+                let k: Vec<String> = serde_json::from_slice(keys).map_err(|_| internal())?;
+                plan(&k, patch)?
+            }
+        };
+        Ok(needed
+            .into_iter()
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect())
+    })
+}
+
+fn plan<S: AsRef<str>>(keys: &[S], patch: Option<&[u8]>) -> Result<Vec<usize>, JsValue> {
+    let bytes = patch.unwrap_or_default();
+    let patch = json(Some(bytes), "patch")?;
+    let needed = plan_scim_patch(keys, &patch).map_err(|e| to_js(&e))?;
+    PLANNED_PATCH.with(|c| *c.borrow_mut() = Some((bytes.to_vec(), patch)));
+    Ok(needed)
+}
+
+thread_local! {
+    /// The PATCH step 1 parsed, with its text: step 2 receives the text again and reuses the
+    /// parsed value when the bytes are the same (a memo: a different text is parsed afresh), so
+    /// one `applyScimPatch` parses its PATCH once. Step 2 takes it out: nothing lingers.
+    static PLANNED_PATCH: RefCell<Option<(Vec<u8>, Value)>> = const { RefCell::new(None) };
+}
+
+/// Step 2 of `applyScimPatch` on an object: the needed members → the top-level delta.
+#[wasm_bindgen(js_name = applyScimPatchDeltaInput)]
+pub fn apply_scim_patch_delta_input(part_len: f64, patch_len: f64) -> Result<String, JsValue> {
+    with_parts([part_len, patch_len], |[part, patch]| {
+        let Value::Object(part) = json(part, "resource")? else {
+            return Err(internal());
+        };
+        let bytes = patch.unwrap_or_default();
+        let patch = match PLANNED_PATCH.with(|c| c.borrow_mut().take()) {
+            Some((planned, value)) if planned == bytes => value,
+            _ => json(Some(bytes), "patch")?,
+        };
+        apply_scim_patch_delta(part, &patch)
+            .map(delta_json)
+            .map_err(|e| to_js(&e))
+    })
+}
+
+/// `[[removed…], key, value, key, value, …]`: flat, so the façade applies it in one loop.
+fn delta_json(delta: PatchDelta) -> String {
+    let mut items = Vec::with_capacity(1 + 2 * delta.set.len());
+    items.push(Value::Array(
+        delta.removed.into_iter().map(Value::String).collect(),
+    ));
+    for (k, v) in delta.set {
+        items.push(Value::String(k));
+        items.push(v);
+    }
+    to_json(&items)
+}
+
+fn internal() -> JsValue {
+    js_error(
+        Family::Argument,
+        "invalid_argument",
+        "internal: applyScimPatch's façade sent malformed input",
+        None,
+    )
 }
 
 /// `normalizeScimRequest`: `[method][path][body?][context][current?]` → `{ events, resource }`.

@@ -1,0 +1,116 @@
+//! Native timing of the PATCH engine on the benchmark requests of bench/normalize.mjs (no wasm, no
+//! JS). Usage: cargo run --release --example patch_timing -- [<fixtures dir>]
+//! Prints one line per request: the core alone on parsed values (`apply`), and the text route
+//! today's full-text entry point takes (parse both + apply + serialize the whole resource).
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use scimkit::scim::{apply_scim_patch, apply_scim_patch_delta, plan_scim_patch};
+use serde_json::Value;
+
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    let mut n = 1u64;
+    loop {
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        if t.elapsed().as_millis() >= 20 {
+            break;
+        }
+        n *= 2;
+    }
+    let mut samples: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            t.elapsed().as_nanos() as f64 / n as f64
+        })
+        .collect();
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[3]
+}
+
+const REQUESTS: [(&str, &str, &str); 6] = [
+    (
+        "Entra: disable user",
+        "resources/user-entra.json",
+        "samples/entra-patch-disable-user-no-flag.json",
+    ),
+    (
+        "Entra: replace multiple",
+        "resources/user-entra.json",
+        "samples/entra-patch-replace-multiple-no-flag.json",
+    ),
+    (
+        "Entra: add member",
+        "resources/group-entra.json",
+        "samples/entra-patch-group-add-members.json",
+    ),
+    (
+        "Entra: remove member",
+        "resources/group-entra.json",
+        "samples/entra-patch-group-remove-member-no-flag.json",
+    ),
+    (
+        "Okta: deactivate user",
+        "resources/user-okta.json",
+        "samples/okta-patch-deactivate-user.json",
+    ),
+    (
+        "Okta: group membership",
+        "resources/group-okta.json",
+        "samples/okta-patch-group-membership.json",
+    ),
+];
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    for (label, r, p) in REQUESTS {
+        let rt = std::fs::read(dir.join(r)).expect("resource");
+        let pt = std::fs::read(dir.join(p)).expect("patch");
+        let rv: Value = serde_json::from_slice(&rt).unwrap();
+        let pv: Value = serde_json::from_slice(&pt).unwrap();
+        let apply = median_ns(|| {
+            black_box(apply_scim_patch(black_box(&rv), black_box(&pv)).unwrap());
+        });
+        let text = median_ns(|| {
+            let r: Value = serde_json::from_slice(black_box(&rt)).unwrap();
+            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
+            black_box(serde_json::to_string(&apply_scim_patch(&r, &p).unwrap()).unwrap());
+        });
+        let map = rv.as_object().unwrap();
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        let keys_text = serde_json::to_vec(&keys).unwrap();
+        let needed = plan_scim_patch(&keys, &pv).unwrap();
+        let part: serde_json::Map<String, Value> = needed
+            .iter()
+            .map(|&i| (keys[i].to_owned(), map[keys[i]].clone()))
+            .collect();
+        let part_text = serde_json::to_vec(&part).unwrap();
+        let parse_patch = median_ns(|| {
+            black_box(serde_json::from_slice::<Value>(black_box(&pt)).unwrap());
+        });
+        let plan = median_ns(|| {
+            let k: Vec<&str> = serde_json::from_slice(black_box(&keys_text)).unwrap();
+            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
+            black_box(plan_scim_patch(&k, &p).unwrap());
+        });
+        let delta = median_ns(|| {
+            let r: Value = serde_json::from_slice(black_box(&part_text)).unwrap();
+            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
+            let Value::Object(r) = r else { return };
+            black_box(serde_json::to_string(&apply_scim_patch_delta(r, &p).unwrap().set).unwrap());
+        });
+        println!(
+            "{label:<24} apply {:>5.2} µs  text route {:>5.2} µs | parse patch {:>5.2}  plan {:>5.2}  delta {:>5.2} µs",
+            apply / 1e3, text / 1e3, parse_patch / 1e3, plan / 1e3, delta / 1e3
+        );
+    }
+}

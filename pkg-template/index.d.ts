@@ -298,7 +298,12 @@ export function normalizeUser(resource: JsonInput, options?: NormalizeOptions): 
 /** Raw SCIM 2.0 / 1.x, a Google Workspace resource or a reference-service group → the model. */
 export function normalizeGroup(resource: JsonInput, options?: NormalizeOptions): DirectoryGroup;
 
-/** Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. */
+/**
+ * Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. The
+ * input is never modified. Given an object, only the attributes the patch touches cross into the
+ * core, and the result shares the untouched ones with the input (as immutable-update libraries
+ * do): copy before mutating the result in place.
+ */
 export function applyScimPatch(resource: JsonInput, patch: JsonInput): JsonObject;
 
 /** A SCIM request your app received. Paths may carry a base prefix (`/scim/v2/Users/42`). */

@@ -129,15 +129,6 @@ fn escape_into(token: &str, out: &mut String) {
     }
 }
 
-/// `prefix` plus one escaped token.
-pub(crate) fn child(prefix: &str, token: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + token.len() + 1);
-    out.push_str(prefix);
-    out.push('/');
-    escape_into(token, &mut out);
-    out
-}
-
 /// Fails with `too_complex` when `value` nests deeper than [`MAX_DEPTH`]. The walk stops at the
 /// limit, so it is bounded however deep the value is.
 pub(crate) fn check_depth(value: &Value, pointer: Ptr<'_>) -> Result<(), NormalizationError> {

@@ -10,7 +10,7 @@ use super::values::{
     append, case_rule, into_items, is_multi, item_key, merge_into, prepared, set_ci, single_primary,
 };
 use crate::normalize::limits::MAX_OPERATIONS;
-use crate::normalize::value::{check_depth, escape, get_ci, key_ci, strip_passwords};
+use crate::normalize::value::{check_depth, get_ci, key_ci, strip_passwords, Ptr, ROOT};
 use crate::normalize::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
@@ -37,71 +37,11 @@ pub(crate) struct ParsedOp<'a> {
     pub index: usize,
 }
 
-/// A JSON pointer into the PATCH body, built as a chain on the stack and rendered to text only
-/// when an error is created: the success path formats no pointers at all.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Ptr<'a> {
-    parent: Option<&'a Ptr<'a>>,
-    token: Tok<'a>,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Tok<'a> {
-    Root,
-    Key(&'a str),
-    Index(usize),
-}
-
-impl<'a> Ptr<'a> {
-    const ROOT: Ptr<'static> = Ptr {
-        parent: None,
-        token: Tok::Root,
-    };
-
-    fn key(&'a self, key: &'a str) -> Ptr<'a> {
-        Ptr {
-            parent: Some(self),
-            token: Tok::Key(key),
-        }
-    }
-
-    fn index(&'a self, index: usize) -> Ptr<'a> {
-        Ptr {
-            parent: Some(self),
-            token: Tok::Index(index),
-        }
-    }
-
-    /// The pointer as RFC 6901 text.
-    pub(crate) fn render(&self) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out);
-        out
-    }
-
-    fn render_into(&self, out: &mut String) {
-        if let Some(parent) = self.parent {
-            parent.render_into(out);
-        }
-        match self.token {
-            Tok::Root => {}
-            Tok::Key(k) => {
-                out.push('/');
-                out.push_str(&escape(k));
-            }
-            Tok::Index(i) => {
-                out.push('/');
-                out.push_str(&i.to_string());
-            }
-        }
-    }
-}
-
 impl ParsedOp<'_> {
     /// `/Operations/<i>`, as text.
     #[allow(dead_code)]
     pub(crate) fn pointer(&self) -> String {
-        Ptr::ROOT.key(self.ops_key).index(self.index).render()
+        ROOT.key(self.ops_key).index(self.index).render()
     }
 }
 
@@ -114,13 +54,13 @@ fn patch_err(pointer: impl Into<String>, message: impl Into<String>) -> Normaliz
 
 /// The operations of a PATCH body, parsed and bounded.
 pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, NormalizationError> {
-    check_depth(patch, "".into())?;
+    check_depth(patch, ROOT)?;
     let map = patch
         .as_object()
         .ok_or_else(|| patch_err("", "a PATCH body must be a JSON object"))?;
     let (ops_key, ops) =
         get_ci(map, "Operations").ok_or_else(|| patch_err("", "no `Operations`"))?;
-    let ops_ptr = Ptr::ROOT.key(ops_key);
+    let ops_ptr = ROOT.key(ops_key);
     let ops = ops
         .as_array()
         .ok_or_else(|| patch_err(ops_ptr.render(), "`Operations` must be an array"))?;
@@ -183,7 +123,7 @@ pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, Norma
 /// `invalid_json` at `""`. Bounded: nesting depth, path and filter length, filter terms and the
 /// number of operations are limited (`too_complex`). The result never contains a `password`.
 pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
-    check_depth(resource, "".into())?;
+    check_depth(resource, ROOT)?;
     let Value::Object(map) = resource else {
         return Err(not_an_object());
     };
@@ -198,7 +138,7 @@ pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, Normal
 /// [`apply_scim_patch`] on a resource the caller owns (the wasm entry point parses it from text):
 /// the same result, without copying the resource first.
 pub fn apply_scim_patch_owned(resource: Value, patch: &Value) -> Result<Value, NormalizationError> {
-    check_depth(&resource, "")?;
+    check_depth(&resource, ROOT)?;
     let Value::Object(mut map) = resource else {
         return Err(not_an_object());
     };
@@ -245,7 +185,7 @@ pub(crate) fn expand_ops<'a>(
                         continue;
                     }
                     let path = parse_path(key).map_err(|e| {
-                        let ops_ptr = Ptr::ROOT.key(op.ops_key);
+                        let ops_ptr = ROOT.key(op.ops_key);
                         let at = ops_ptr.index(op.index);
                         let value_ptr = at.key("value");
                         e.prefixed(&value_ptr.key(key).render())
@@ -264,7 +204,7 @@ pub(crate) fn apply_op(
     res: &mut Map<String, Value>,
     op: &ParsedOp<'_>,
 ) -> Result<(), NormalizationError> {
-    let ops_ptr = Ptr::ROOT.key(op.ops_key);
+    let ops_ptr = ROOT.key(op.ops_key);
     let at = ops_ptr.index(op.index);
     match &op.path {
         Some(path) => apply_path(res, op.kind, path, op.value, &at),

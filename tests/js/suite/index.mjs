@@ -4,6 +4,7 @@ import directoryApi from "./directory-api.mjs";
 import errors from "./errors.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
 import normalizeFixtures from "./normalize-fixtures.mjs";
+import patchObjectRoute from "./patch-object-route.mjs";
 import randomizedWebcrypto from "./randomized-webcrypto.mjs";
 import scalekitClient from "./scalekit-client.mjs";
 import webhookInputs from "./webhook-inputs.mjs";
@@ -16,6 +17,7 @@ export const files = [
   { file: "scalekit-client.mjs", cases: scalekitClient },
   { file: "randomized-webcrypto.mjs", cases: randomizedWebcrypto },
   { file: "normalize-fixtures.mjs", cases: normalizeFixtures },
+  { file: "patch-object-route.mjs", cases: patchObjectRoute },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
   { file: "directory-api.mjs", cases: directoryApi },
 ];

@@ -165,11 +165,14 @@ impl fmt::Display for WebhookError {
                 skipped,
                 secrets,
             } => {
+                let found = if *v1_checked == 1 {
+                    "the v1 signature in the webhook-signature header does not match".to_owned()
+                } else {
+                    format!("none of the {v1_checked} v1 signatures in the webhook-signature header matches")
+                };
                 write!(
                     f,
-                    "none of the {v1_checked} v1 signature{} in webhook-signature header matched \
-                     (checked against {secrets} secret{}",
-                    plural(*v1_checked),
+                    "{found} (checked against {secrets} secret{}",
                     plural(*secrets)
                 )?;
                 if *skipped > 0 {

@@ -86,7 +86,7 @@ impl fmt::Debug for ClientConfig {
 /// To use it from `'static` futures (wasm-bindgen promises), keep it in an `Rc` and move a clone
 /// into each `async move` block:
 ///
-/// ```ignore
+/// ```text
 /// let client = Rc::clone(&self.client);
 /// future_to_promise(async move {
 ///     let page = client.list_directory_users(&org, &dir, &options).await?;

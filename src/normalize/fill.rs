@@ -104,22 +104,26 @@ pub(crate) fn members_from_value(
     Ok(Some(out))
 }
 
+/// The items of a list attribute; `null` is an empty list.
+fn list_items<'v>(
+    value: &'v Value,
+    pointer: Ptr<'_>,
+    expected: &'static str,
+) -> Result<&'v [Value], NormalizationError> {
+    match value {
+        Value::Null => Ok(&[]),
+        Value::Array(items) => Ok(items),
+        _ => Err(NormalizationError::invalid_value(pointer, expected)),
+    }
+}
+
 /// Group references of a user: SCIM `[{value, display}]`, reference `[{id, name}]`, Directory API
 /// `[{id, display_name}]`, or bare ids. `null` is `[]` (seen in real reference deliveries).
 pub(crate) fn group_refs_from_value(
     value: &Value,
     pointer: Ptr<'_>,
 ) -> Result<Vec<GroupRef>, NormalizationError> {
-    let items = match value {
-        Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => items,
-        _ => {
-            return Err(NormalizationError::invalid_value(
-                pointer,
-                "expected an array of groups",
-            ))
-        }
-    };
+    let items = list_items(value, pointer, "expected an array of groups")?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let p = pointer.index(i);
@@ -142,16 +146,7 @@ pub(crate) fn roles_from_value(
     value: &Value,
     pointer: Ptr<'_>,
 ) -> Result<Vec<Role>, NormalizationError> {
-    let items = match value {
-        Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => items,
-        _ => {
-            return Err(NormalizationError::invalid_value(
-                pointer,
-                "expected an array of roles",
-            ))
-        }
-    };
+    let items = list_items(value, pointer, "expected an array of roles")?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let p = pointer.index(i);

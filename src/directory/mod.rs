@@ -30,6 +30,8 @@ mod walker;
 pub use auth::REFRESH_MARGIN_MS;
 pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
 pub use error::{DirectoryError, DirectoryErrorKind};
+#[doc(hidden)]
+pub use pages::parse_users_page_body;
 pub use pages::{
     Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
     UserListOptions, UsersPage,

@@ -41,7 +41,7 @@ struct Envelope {
 }
 
 /// Any reason to leave the event to the general path; never shown to anyone.
-fn give_up<E: de::Error>() -> E {
+pub(super) fn give_up<E: de::Error>() -> E {
     E::custom("not the fast path")
 }
 
@@ -163,7 +163,11 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                     if !is_user {
                         return Err(give_up());
                     }
-                    env.data = Some(map.next_value_seed(UserSeed)?);
+                    // `data` members sit two levels below the document.
+                    let seed = UserSeed {
+                        member_levels: MAX_DEPTH - 2,
+                    };
+                    env.data = Some(map.next_value_seed(&seed)?);
                     continue;
                 }
                 // Our own partial events read back: the general path's business.
@@ -188,10 +192,14 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
     }
 }
 
-/// `data` of a user event, read into a [`UserBuilder`].
-struct UserSeed;
+/// A reference user object (an event's `data`, a list page item), read into a [`UserBuilder`],
+/// with whether it states `active`. `member_levels` is how deep each member may nest for the
+/// general path to accept the document it sits in.
+pub(super) struct UserSeed {
+    pub(super) member_levels: usize,
+}
 
-impl<'de> DeserializeSeed<'de> for UserSeed {
+impl<'de> DeserializeSeed<'de> for &UserSeed {
     type Value = (UserBuilder, bool);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -199,7 +207,7 @@ impl<'de> DeserializeSeed<'de> for UserSeed {
     }
 }
 
-impl<'de> Visitor<'de> for UserSeed {
+impl<'de> Visitor<'de> for &UserSeed {
     type Value = (UserBuilder, bool);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -215,8 +223,7 @@ impl<'de> Visitor<'de> for UserSeed {
                 return Err(give_up());
             }
             let v: Value = map.next_value()?;
-            // `data` members sit two levels below the document.
-            if !within_depth(&v, MAX_DEPTH - 2) {
+            if !within_depth(&v, self.member_levels) {
                 return Err(give_up());
             }
             states_active |= key == "active";

@@ -29,6 +29,7 @@ mod google;
 mod group;
 mod json;
 pub mod limits;
+mod page_stream;
 mod provider;
 pub mod reference;
 mod request;

@@ -14,6 +14,9 @@ use super::value::{
 use super::{NormalizationError, NormalizationErrorKind};
 use crate::model::{Address, DirectoryGroup, DirectoryUser};
 
+/// A Directory API users page read straight from its text, or `None` for the general path.
+pub(crate) use super::page_stream::users_page as users_page_from_text;
+
 /// The object `value` is, owned, within the depth bound.
 fn expect_object(value: Value) -> Result<Map<String, Value>, NormalizationError> {
     check_depth(&value, ROOT)?;

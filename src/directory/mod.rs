@@ -22,6 +22,8 @@ mod auth;
 mod client;
 mod error;
 mod pages;
+#[cfg(test)]
+mod pages_fast_tests;
 mod retry;
 mod transport;
 mod url;

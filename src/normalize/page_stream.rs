@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::event_stream::{give_up, UserSeed};
@@ -65,8 +65,10 @@ impl<'de> Visitor<'de> for PageVisitor {
                 "prev_page_token" => &mut prev,
                 "total_size" => &mut total,
                 _ => {
-                    // Ignored by the general path too (serde_json still bounds its nesting).
-                    map.next_value::<IgnoredAny>()?;
+                    // Ignored by the general path too, but read as a `Value` all the same: that
+                    // is what fails on it there (`1e400` is out of range for a `Value`, not for
+                    // `IgnoredAny`), and then this path must give up.
+                    map.next_value::<Value>()?;
                     continue;
                 }
             };

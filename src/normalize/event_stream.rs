@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::event::{user_data, EventObject};
+use super::group_refs_stream::GroupRefsSeed;
 use super::limits::MAX_DEPTH;
 use super::reference::UserBuilder;
 use super::time::timestamp_to_rfc3339;
@@ -46,13 +47,13 @@ pub(super) fn give_up<E: de::Error>() -> E {
 }
 
 /// Member names seen in one object, to give up on duplicates (the general path keeps the last).
-struct Seen<'de> {
+pub(super) struct Seen<'de> {
     keys: [&'de str; MAX_KEYS],
     len: usize,
 }
 
 impl<'de> Seen<'de> {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             keys: [""; MAX_KEYS],
             len: 0,
@@ -61,7 +62,7 @@ impl<'de> Seen<'de> {
 
     /// Records `key`; `false` when it is a repeat, has upper case (the general path matches names
     /// ignoring case) or there are too many.
-    fn fresh(&mut self, key: &'de str) -> bool {
+    pub(super) fn fresh(&mut self, key: &'de str) -> bool {
         if key.bytes().any(|b| b.is_ascii_uppercase())
             || self.len == MAX_KEYS
             || self.keys[..self.len].contains(&key)
@@ -221,6 +222,14 @@ impl<'de> Visitor<'de> for &UserSeed {
         while let Some(key) = map.next_key::<&'de str>()? {
             if !seen.fresh(key) {
                 return Err(give_up());
+            }
+            if key == "groups" {
+                // Streamed too: its items are the larger part of a Directory API user.
+                let seed = GroupRefsSeed {
+                    levels: self.member_levels,
+                };
+                b.set_groups(map.next_value_seed(seed)?);
+                continue;
             }
             let v: Value = map.next_value()?;
             if !within_depth(&v, self.member_levels) {

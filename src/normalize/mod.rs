@@ -27,6 +27,7 @@ mod event_stream;
 mod fill;
 mod google;
 mod group;
+mod group_refs_stream;
 mod json;
 pub mod limits;
 mod page_stream;

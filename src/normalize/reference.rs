@@ -8,11 +8,10 @@ use super::fill::{
     complete_user, group_refs_from_value, manager_from_value, members_from_value, roles_from_value,
 };
 use super::value::{
-    check_depth, lower, opt_bool, opt_string, strip_passwords, strip_passwords_map, take_string,
-    Ptr, ROOT,
+    check_depth, lower, opt_bool, strip_passwords, strip_passwords_map, take_string, Ptr, ROOT,
 };
 use super::{NormalizationError, NormalizationErrorKind};
-use crate::model::{Address, DirectoryGroup, DirectoryUser};
+use crate::model::{Address, DirectoryGroup, DirectoryUser, GroupRef};
 
 /// A Directory API users page read straight from its text, or `None` for the general path.
 pub(crate) use super::page_stream::users_page as users_page_from_text;
@@ -48,19 +47,20 @@ fn object_or_empty(
     }
 }
 
-fn strings(value: &Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationError> {
+/// A list of strings, moved out of `value` (each is read once).
+fn strings(value: Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationError> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.into_iter().enumerate() {
                 let p = pointer.index(i);
                 // Some pages carry `[{value, primary}]` instead of plain strings.
                 let s = match item {
                     Value::Object(m) => {
-                        super::fill::string_of(m, &["value", "email", "address"], p)?
+                        super::fill::string_of(&m, &["value", "email", "address"], p)?
                     }
-                    other => opt_string(other, p)?,
+                    other => take_string(other, p)?,
                 };
                 out.extend(s);
             }
@@ -169,7 +169,7 @@ impl UserBuilder {
                 None
             }
             "emails" => {
-                user.emails = strings(&v, p)?;
+                user.emails = strings(v, p)?;
                 None
             }
             "groups" => {
@@ -203,6 +203,11 @@ impl UserBuilder {
             "password" => None,
             _ => Some(v),
         })
+    }
+
+    /// Sets the groups read by the streaming reader (what [`Self::field`] makes of `groups`).
+    pub(crate) fn set_groups(&mut self, groups: Vec<GroupRef>) {
+        self.user.groups = groups;
     }
 
     /// Keeps a member the model has no field for (without passwords).

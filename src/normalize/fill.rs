@@ -214,10 +214,12 @@ pub(crate) fn complete_user(user: &mut DirectoryUser) {
                 .map(str::to_owned)
         });
     }
-    let mut emails = Vec::with_capacity(user.emails.len() + 1);
-    for e in user.email.iter().chain(user.emails.iter()) {
-        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(e)) {
-            emails.push(e.clone());
+    // The listed emails are moved into the new list, not copied; only the primary is.
+    let listed = std::mem::take(&mut user.emails);
+    let mut emails = Vec::with_capacity(listed.len() + 1);
+    for e in user.email.iter().cloned().chain(listed) {
+        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(&e)) {
+            emails.push(e);
         }
     }
     user.emails = emails;

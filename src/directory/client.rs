@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::auth::{Grant, Token, TokenCache};
 use super::error::{server_code, server_message, DirectoryError, DirectoryErrorKind};
 use super::pages::{
-    parse_directories, parse_directory, parse_groups_page, parse_organizations_page,
-    parse_users_page, users_page_from_text, Directory, GroupListOptions, GroupsPage, ListOptions,
-    OrganizationsPage, UserListOptions, UsersPage,
+    groups_page_from_text, parse_directories, parse_directory, parse_groups_page,
+    parse_organizations_page, parse_users_page, users_page_from_text, Directory, GroupListOptions,
+    GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
 use super::retry::{backoff_ms, parse_retry_after};
 use super::transport::{timeout, HttpRequest, HttpResponse, Runtime, Transport, TransportError};
@@ -312,8 +312,12 @@ impl DirectoryClient {
         q.push_display("include_detail", options.include_detail);
         q.push_opt("updated_after", options.updated_after.as_deref());
         q.push_display("include_external_groups", options.include_external_groups);
-        let v = self.get(path, q).await?;
-        parse_groups_page(v)
+        let call = Call::get(path, q);
+        // As for users: the body straight into the page, or `parse_groups_page` decides.
+        match self.call_with(&call, groups_page_from_text).await? {
+            Ok(page) => Ok(page),
+            Err(v) => parse_groups_page(v),
+        }
     }
 
     async fn get(&self, path: String, query: Query) -> Result<Value, DirectoryError> {

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use super::error::DirectoryError;
 use crate::model::{DirectoryGroup, DirectoryUser};
 use crate::normalize::reference::{
-    group_from_value, user_from_value, users_page_from_text as users_page_from_text_raw,
+    group_from_value, groups_page_from_text as groups_page_from_text_raw, user_from_value,
+    users_page_from_text as users_page_from_text_raw,
 };
 
 /// Options of `list_organizations`.
@@ -224,7 +225,7 @@ const USERS: &str = "list directory users";
 pub(crate) fn users_page_from_text(body: &[u8]) -> Option<UsersPage> {
     let p = users_page_from_text_raw(body)?;
     Some(UsersPage {
-        users: p.users,
+        users: p.items,
         next_page_token: token(p.next_page_token.as_ref(), "next_page_token", USERS).ok()?,
         prev_page_token: token(p.prev_page_token.as_ref(), "prev_page_token", USERS).ok()?,
         total_size: total_size(p.total_size.as_ref(), USERS).ok()?,
@@ -263,8 +264,21 @@ pub fn parse_users_page_body(body: &[u8]) -> Result<UsersPage, DirectoryError> {
     parse_users_page(v)
 }
 
+const GROUPS: &str = "list directory groups";
+
+/// [`users_page_from_text`] for a groups page ([`parse_groups_page`] decides otherwise).
+pub(crate) fn groups_page_from_text(body: &[u8]) -> Option<GroupsPage> {
+    let p = groups_page_from_text_raw(body)?;
+    Some(GroupsPage {
+        groups: p.items,
+        next_page_token: token(p.next_page_token.as_ref(), "next_page_token", GROUPS).ok()?,
+        prev_page_token: token(p.prev_page_token.as_ref(), "prev_page_token", GROUPS).ok()?,
+        total_size: total_size(p.total_size.as_ref(), GROUPS).ok()?,
+    })
+}
+
 pub(crate) fn parse_groups_page(v: Value) -> Result<GroupsPage, DirectoryError> {
-    const WHAT: &str = "list directory groups";
+    const WHAT: &str = GROUPS;
     let RawPage {
         items,
         next,

@@ -6,7 +6,10 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::pages::{parse_users_page, parse_users_page_body, users_page_from_text};
+use super::pages::{
+    groups_page_from_text, parse_groups_page, parse_users_page, parse_users_page_body,
+    users_page_from_text,
+};
 use super::DirectoryError;
 
 /// The general path alone, as the client takes it when the fast path gives up.
@@ -14,6 +17,27 @@ fn general(body: &[u8]) -> Result<String, DirectoryError> {
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| DirectoryError::invalid_response(format!("not JSON: {e}")))?;
     parse_users_page(v).map(|p| serde_json::to_string(&p).unwrap())
+}
+
+/// The groups page's general path.
+fn general_groups(body: &[u8]) -> Result<String, DirectoryError> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| DirectoryError::invalid_response(format!("not JSON: {e}")))?;
+    parse_groups_page(v).map(|p| serde_json::to_string(&p).unwrap())
+}
+
+/// [`check`] for a groups page.
+fn check_groups(body: &[u8]) -> bool {
+    let shown: String = String::from_utf8_lossy(body).chars().take(2000).collect();
+    let fast = groups_page_from_text(body).map(|p| serde_json::to_string(&p).unwrap());
+    match (&fast, general_groups(body)) {
+        (Some(f), Ok(s)) => assert_eq!(*f, s, "outputs differ for {shown}"),
+        (Some(_), Err(e)) => {
+            panic!("fast path answered where the general path fails ({e}) for {shown}")
+        }
+        (None, _) => {}
+    }
+    fast.is_some()
 }
 
 /// Checks one body; whether the fast path answered.
@@ -201,7 +225,12 @@ fn pool(i: usize) -> String {
     POOL[i % POOL.len()].to_owned()
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 21] = [
+    "group_detail",
+    "members",
+    "total_users",
+    "display_name",
+    "external_id",
     "password",
     "Password",
     "custom_attributes",
@@ -276,7 +305,8 @@ fn mutate(
         }
         // Top-level members.
         _ => {
-            const TOP: [&str; 6] = [
+            const TOP: [&str; 7] = [
+                "groups",
                 "users",
                 "next_page_token",
                 "prev_page_token",
@@ -330,11 +360,15 @@ fn group_item(a: usize, b: usize) -> String {
 }
 
 fn page_text(base: &Value, muts: &[(u8, usize, usize)]) -> String {
+    page_text_of(base, "users", muts)
+}
+
+fn page_text_of(base: &Value, items_key: &str, muts: &[(u8, usize, usize)]) -> String {
     let mut top: Vec<(String, String)> = members(base)
         .into_iter()
-        .filter(|(k, _)| k != "users")
+        .filter(|(k, _)| k != items_key)
         .collect();
-    let mut users: Vec<Vec<(String, String)>> = base["users"]
+    let mut users: Vec<Vec<(String, String)>> = base[items_key]
         .as_array()
         .unwrap()
         .iter()
@@ -356,7 +390,7 @@ fn page_text(base: &Value, muts: &[(u8, usize, usize)]) -> String {
             _ => obj_text(u),
         })
         .collect();
-    let mut all = vec![("users".to_owned(), format!("[{}]", items.join(",")))];
+    let mut all = vec![(items_key.to_owned(), format!("[{}]", items.join(",")))];
     all.extend(top);
     obj_text(&all)
 }
@@ -409,5 +443,65 @@ fn mutated_pages_often_take_the_fast_path() {
         fast * 5 > total,
         "only {fast} of {total} took the fast path"
     );
-    eprintln!("{fast} of {total} mutated pages took the fast path");
+    eprintln!("{fast} of {total} mutated users pages took the fast path");
+    let groups: Value = serde_json::from_slice(&fixture("pages/groups-page.json")).unwrap();
+    let (mut fast, total) = (0, 1000);
+    for _ in 0..total {
+        let n = (next() % 3) as usize;
+        let muts: Vec<(u8, usize, usize)> = (0..n)
+            .map(|_| {
+                (
+                    (next() % 11) as u8,
+                    (next() % 1000) as usize,
+                    (next() % 1000) as usize,
+                )
+            })
+            .collect();
+        fast += usize::from(check_groups(
+            page_text_of(&groups, "groups", &muts).as_bytes(),
+        ));
+    }
+    assert!(
+        fast * 5 > total,
+        "only {fast} of {total} groups pages took the fast path"
+    );
+    eprintln!("{fast} of {total} mutated groups pages took the fast path");
+}
+
+#[test]
+fn groups_pages_take_the_fast_path_and_match() {
+    assert!(check_groups(&fixture("pages/groups-page.json")));
+    let text = std::fs::read(format!(
+        "{}/tests/fixtures/normalize/reference-directory-api-group.input.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let group = serde_json::from_slice::<Value>(&text).unwrap()["args"]["value"].clone();
+    assert!(check_groups(
+        json!({"groups": [group], "total_size": "1"})
+            .to_string()
+            .as_bytes()
+    ));
+    for body in [
+        &br#"{"groups":[{"total_users":-1}]}"#[..],
+        br#"{"groups":[{"id":"a","Id":"b"}]}"#,
+        br#"{"groups":[{"members":[{"value":1}]}]}"#,
+        br#"{"groups":[{"id":"a"}],"groups":[]}"#,
+        br#"{"groups":null,"total_size":1.5}"#,
+        br#"{"groups":[{"x":1e400}]}"#,
+    ] {
+        check_groups(body);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn mutated_groups_pages_match(
+        muts in prop::collection::vec((0u8..11, 0usize..1000, 0usize..1000), 0..6),
+    ) {
+        let base: Value = serde_json::from_slice(&fixture("pages/groups-page.json")).unwrap();
+        check_groups(page_text_of(&base, "groups", &muts).as_bytes());
+    }
 }

@@ -13,8 +13,10 @@ use super::value::{
 use super::{NormalizationError, NormalizationErrorKind};
 use crate::model::{Address, DirectoryGroup, DirectoryUser, GroupRef};
 
-/// A Directory API users page read straight from its text, or `None` for the general path.
-pub(crate) use super::page_stream::users_page as users_page_from_text;
+/// Directory API list pages read straight from their text, or `None` for the general path.
+pub(crate) use super::page_stream::{
+    groups_page as groups_page_from_text, users_page as users_page_from_text,
+};
 
 /// The object `value` is, owned, within the depth bound.
 fn expect_object(value: Value) -> Result<Map<String, Value>, NormalizationError> {
@@ -259,13 +261,35 @@ pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, Normalizati
 /// [`group_from_reference`] of a value the caller owns (an event's `data`), moving out of it.
 pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, NormalizationError> {
     let map = expect_object(value)?;
-    let mut group = DirectoryGroup::default();
-    let mut extras = Map::new();
-    let mut detail = None;
+    let mut b = GroupBuilder::default();
     for (key, v) in map {
-        let p = ROOT.key(&key);
-        let name = lower(&key);
-        let unknown = match name.as_ref() {
+        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
+            b.extra(key, v);
+        }
+    }
+    Ok(b.finish())
+}
+
+/// A reference group being read one member at a time: shared by [`group_from_value`] and the
+/// streaming page reader, so both apply exactly the same rules.
+#[derive(Default)]
+pub(crate) struct GroupBuilder {
+    group: DirectoryGroup,
+    extras: Map<String, Value>,
+    detail: Option<Map<String, Value>>,
+}
+
+impl GroupBuilder {
+    /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
+    /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
+    pub(crate) fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError> {
+        let group = &mut self.group;
+        Ok(match name {
             "id" => set(&mut group.id, v, p)?,
             "dp_id" => set(&mut group.dp_id, v, p)?,
             "organization_id" => set(&mut group.organization_id, v, p)?,
@@ -301,27 +325,35 @@ pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, Normaliza
                 None
             }
             "group_detail" => {
-                detail = Some(object_or_empty(v, p)?);
+                self.detail = Some(object_or_empty(v, p)?);
                 None
             }
             "password" => None,
             _ => Some(v),
-        };
-        if let Some(mut v) = unknown {
-            strip_passwords(&mut v);
-            extras.insert(key, v);
+        })
+    }
+
+    /// Keeps a member the model has no field for (without passwords).
+    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
+        strip_passwords(&mut v);
+        self.extras.insert(key, v);
+    }
+
+    /// The group: `group_detail` as raw attributes when there are none, extras under custom
+    /// attributes, `display_name` and `name` filling each other.
+    pub(crate) fn finish(self) -> DirectoryGroup {
+        let mut group = self.group;
+        if group.raw_attributes.is_empty() {
+            if let Some(d) = self.detail {
+                group.raw_attributes = d;
+            }
         }
-    }
-    if group.raw_attributes.is_empty() {
-        if let Some(d) = detail {
-            group.raw_attributes = d;
+        for (k, v) in self.extras {
+            group.custom_attributes.entry(k).or_insert(v);
         }
+        complete_group(&mut group);
+        group
     }
-    for (k, v) in extras {
-        group.custom_attributes.entry(k).or_insert(v);
-    }
-    complete_group(&mut group);
-    Ok(group)
 }
 
 /// `display_name` and `name` are the same thing; whichever is known fills the other.

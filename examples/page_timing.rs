@@ -2,6 +2,11 @@
 //! bench/directory.mjs: parse and normalize the body, then serialize the page as the wasm layer
 //! does. Usage: cargo run --release --example page_timing -- <users-page.json>
 //! Prints one JSON line of nanoseconds per page (medians of 7 timed batches).
+//!
+//! tests/fixtures/pages/users-page-30.json (the local service's 30-user, 16.5 KB page), min (median)
+//! of 6 alternating runs on a loaded 2-core box: parse+normalize through the `Value` tree
+//! 83.0 (84.8) us, streamed from the text 60.0 (60.9) us; with serializing the page as the wasm
+//! layer does, 105.4 (107.8) -> 79.4 (80.1) us.
 use std::hint::black_box;
 use std::time::Instant;
 

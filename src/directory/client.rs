@@ -8,9 +8,9 @@ use serde_json::Value;
 use super::auth::{Grant, Token, TokenCache};
 use super::error::{server_code, server_message, DirectoryError, DirectoryErrorKind};
 use super::pages::{
-    parse_directories, parse_directory, parse_groups_page, parse_organizations_page,
-    parse_users_page, Directory, GroupListOptions, GroupsPage, ListOptions, OrganizationsPage,
-    UserListOptions, UsersPage,
+    groups_page_from_text, parse_directories, parse_directory, parse_groups_page,
+    parse_organizations_page, parse_users_page, users_page_from_text, Directory, GroupListOptions,
+    GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
 use super::retry::{backoff_ms, parse_retry_after};
 use super::transport::{timeout, HttpRequest, HttpResponse, Runtime, Transport, TransportError};
@@ -129,6 +129,19 @@ struct Call {
     query: String,
     body: Option<String>,
     endpoint: Endpoint,
+}
+
+impl Call {
+    /// An authenticated `GET` of the API.
+    fn get(path: String, query: Query) -> Self {
+        Call {
+            method: "GET",
+            path,
+            query: query.finish(),
+            body: None,
+            endpoint: Endpoint::Api,
+        }
+    }
 }
 
 /// A failed attempt: the error it would produce, whether it may be retried and after how long.
@@ -270,8 +283,13 @@ impl DirectoryClient {
         q.push_display("include_detail", options.include_detail);
         q.push_opt("directory_group_id", options.directory_group_id.as_deref());
         q.push_opt("updated_after", options.updated_after.as_deref());
-        let v = self.get(path, q).await?;
-        parse_users_page(v)
+        let call = Call::get(path, q);
+        // The body is read straight into the page when it has the usual shape; anything else
+        // (errors included) is parsed into a `Value` and decided by `parse_users_page`.
+        match self.call_with(&call, users_page_from_text).await? {
+            Ok(page) => Ok(page),
+            Err(v) => parse_users_page(v),
+        }
     }
 
     /// `GET …/directories/{directory_id}/groups`, items normalized with
@@ -294,19 +312,16 @@ impl DirectoryClient {
         q.push_display("include_detail", options.include_detail);
         q.push_opt("updated_after", options.updated_after.as_deref());
         q.push_display("include_external_groups", options.include_external_groups);
-        let v = self.get(path, q).await?;
-        parse_groups_page(v)
+        let call = Call::get(path, q);
+        // As for users: the body straight into the page, or `parse_groups_page` decides.
+        match self.call_with(&call, groups_page_from_text).await? {
+            Ok(page) => Ok(page),
+            Err(v) => parse_groups_page(v),
+        }
     }
 
     async fn get(&self, path: String, query: Query) -> Result<Value, DirectoryError> {
-        let call = Call {
-            method: "GET",
-            path,
-            query: query.finish(),
-            body: None,
-            endpoint: Endpoint::Api,
-        };
-        self.call(&call).await
+        self.call(&Call::get(path, query)).await
     }
 
     /// `POST /oauth/token` (client credentials), with the same retry policy as API calls.
@@ -351,6 +366,17 @@ impl DirectoryClient {
 
     /// Sends `call` with auth, timeout and retries, and returns the parsed JSON of its 2xx body.
     async fn call(&self, call: &Call) -> Result<Value, DirectoryError> {
+        let v = self.call_with(call, |_| None::<Value>).await?;
+        Ok(v.unwrap_or_else(|v| v))
+    }
+
+    /// [`Self::call`], reading a 2xx body with `fast` first: `Ok(t)` when it gives `Some(t)`,
+    /// else the body parsed into a `Value` as `Err` (or the not-JSON failure, retried as usual).
+    async fn call_with<T>(
+        &self,
+        call: &Call,
+        fast: fn(&[u8]) -> Option<T>,
+    ) -> Result<Result<T, Value>, DirectoryError> {
         let max_retries = self.config.max_retries;
         let mut retries: u32 = 0;
         let mut sent: u32 = 0;
@@ -386,8 +412,12 @@ impl DirectoryClient {
                     format!("network error: {}", m.chars().take(200).collect::<String>()),
                 ),
                 Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
+                    // `fast` only answers for bodies that are JSON, so it never hides a retry.
+                    if let Some(t) = fast(resp.body.as_bytes()) {
+                        return Ok(Ok(t));
+                    }
                     match serde_json::from_slice::<Value>(resp.body.as_bytes()) {
-                        Ok(v) => return Ok(v),
+                        Ok(v) => return Ok(Err(v)),
                         Err(_) => Failure::retry(
                             DirectoryErrorKind::InvalidResponse,
                             Some(resp.status),

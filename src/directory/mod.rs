@@ -22,6 +22,8 @@ mod auth;
 mod client;
 mod error;
 mod pages;
+#[cfg(test)]
+mod pages_fast_tests;
 mod retry;
 mod transport;
 mod url;
@@ -30,6 +32,8 @@ mod walker;
 pub use auth::REFRESH_MARGIN_MS;
 pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
 pub use error::{DirectoryError, DirectoryErrorKind};
+#[doc(hidden)]
+pub use pages::parse_users_page_body;
 pub use pages::{
     Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
     UserListOptions, UsersPage,

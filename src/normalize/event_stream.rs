@@ -14,6 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::event::{user_data, EventObject};
+use super::group_refs_stream::GroupRefsSeed;
 use super::limits::MAX_DEPTH;
 use super::reference::UserBuilder;
 use super::time::timestamp_to_rfc3339;
@@ -41,18 +42,18 @@ struct Envelope {
 }
 
 /// Any reason to leave the event to the general path; never shown to anyone.
-fn give_up<E: de::Error>() -> E {
+pub(super) fn give_up<E: de::Error>() -> E {
     E::custom("not the fast path")
 }
 
 /// Member names seen in one object, to give up on duplicates (the general path keeps the last).
-struct Seen<'de> {
+pub(super) struct Seen<'de> {
     keys: [&'de str; MAX_KEYS],
     len: usize,
 }
 
 impl<'de> Seen<'de> {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             keys: [""; MAX_KEYS],
             len: 0,
@@ -61,7 +62,7 @@ impl<'de> Seen<'de> {
 
     /// Records `key`; `false` when it is a repeat, has upper case (the general path matches names
     /// ignoring case) or there are too many.
-    fn fresh(&mut self, key: &'de str) -> bool {
+    pub(super) fn fresh(&mut self, key: &'de str) -> bool {
         if key.bytes().any(|b| b.is_ascii_uppercase())
             || self.len == MAX_KEYS
             || self.keys[..self.len].contains(&key)
@@ -163,7 +164,11 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                     if !is_user {
                         return Err(give_up());
                     }
-                    env.data = Some(map.next_value_seed(UserSeed)?);
+                    // `data` members sit two levels below the document.
+                    let seed = UserSeed {
+                        member_levels: MAX_DEPTH - 2,
+                    };
+                    env.data = Some(map.next_value_seed(&seed)?);
                     continue;
                 }
                 // Our own partial events read back: the general path's business.
@@ -188,10 +193,14 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
     }
 }
 
-/// `data` of a user event, read into a [`UserBuilder`].
-struct UserSeed;
+/// A reference user object (an event's `data`, a list page item), read into a [`UserBuilder`],
+/// with whether it states `active`. `member_levels` is how deep each member may nest for the
+/// general path to accept the document it sits in.
+pub(super) struct UserSeed {
+    pub(super) member_levels: usize,
+}
 
-impl<'de> DeserializeSeed<'de> for UserSeed {
+impl<'de> DeserializeSeed<'de> for &UserSeed {
     type Value = (UserBuilder, bool);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -199,7 +208,7 @@ impl<'de> DeserializeSeed<'de> for UserSeed {
     }
 }
 
-impl<'de> Visitor<'de> for UserSeed {
+impl<'de> Visitor<'de> for &UserSeed {
     type Value = (UserBuilder, bool);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -214,9 +223,16 @@ impl<'de> Visitor<'de> for UserSeed {
             if !seen.fresh(key) {
                 return Err(give_up());
             }
+            if key == "groups" {
+                // Streamed too: its items are the larger part of a Directory API user.
+                let seed = GroupRefsSeed {
+                    levels: self.member_levels,
+                };
+                b.set_groups(map.next_value_seed(seed)?);
+                continue;
+            }
             let v: Value = map.next_value()?;
-            // `data` members sit two levels below the document.
-            if !within_depth(&v, MAX_DEPTH - 2) {
+            if !within_depth(&v, self.member_levels) {
                 return Err(give_up());
             }
             states_active |= key == "active";

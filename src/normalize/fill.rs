@@ -60,8 +60,21 @@ pub(crate) fn string_of(
     names: &[&str],
     pointer: Ptr<'_>,
 ) -> Result<Option<String>, NormalizationError> {
+    string_in(&|name| get_ci(map, name), names, pointer)
+}
+
+/// A member lookup by name ignoring ASCII case, giving the key as sent: [`get_ci`] over a map,
+/// or over members read straight from the text (the streaming readers).
+pub(crate) type Lookup<'a, 'm> = &'a dyn Fn(&str) -> Option<(&'m str, &'m Value)>;
+
+/// [`string_of`] over any [`Lookup`], so that the streaming readers apply the same rule.
+pub(crate) fn string_in(
+    get: Lookup<'_, '_>,
+    names: &[&str],
+    pointer: Ptr<'_>,
+) -> Result<Option<String>, NormalizationError> {
     for name in names {
-        if let Some((k, v)) = get_ci(map, name) {
+        if let Some((k, v)) = get(name) {
             if let Some(s) = opt_string(v, pointer.key(k))? {
                 return Ok(Some(s));
             }
@@ -128,10 +141,7 @@ pub(crate) fn group_refs_from_value(
     for (i, item) in items.iter().enumerate() {
         let p = pointer.index(i);
         out.push(match item {
-            Value::Object(m) => GroupRef {
-                id: string_of(m, &["id", "value"], p)?,
-                name: string_of(m, &["name", "display", "display_name", "displayName"], p)?,
-            },
+            Value::Object(m) => group_ref_in(&|name| get_ci(m, name), p)?,
             other => GroupRef {
                 id: opt_string(other, p)?,
                 name: None,
@@ -139,6 +149,21 @@ pub(crate) fn group_refs_from_value(
         });
     }
     Ok(out)
+}
+
+/// One group reference given as an object (`{id, display_name}`, SCIM `{value, display}`, …).
+pub(crate) fn group_ref_in(
+    get: Lookup<'_, '_>,
+    pointer: Ptr<'_>,
+) -> Result<GroupRef, NormalizationError> {
+    Ok(GroupRef {
+        id: string_in(get, &["id", "value"], pointer)?,
+        name: string_in(
+            get,
+            &["name", "display", "display_name", "displayName"],
+            pointer,
+        )?,
+    })
 }
 
 /// Roles: reference `[{role_name}]`, SCIM `[{value, display, type, primary}]`, or bare names.
@@ -184,10 +209,12 @@ pub(crate) fn complete_user(user: &mut DirectoryUser) {
                 .map(str::to_owned)
         });
     }
-    let mut emails = Vec::with_capacity(user.emails.len() + 1);
-    for e in user.email.iter().chain(user.emails.iter()) {
-        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(e)) {
-            emails.push(e.clone());
+    // The listed emails are moved into the new list, not copied; only the primary is.
+    let listed = std::mem::take(&mut user.emails);
+    let mut emails = Vec::with_capacity(listed.len() + 1);
+    for e in user.email.iter().cloned().chain(listed) {
+        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(&e)) {
+            emails.push(e);
         }
     }
     user.emails = emails;

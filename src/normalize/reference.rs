@@ -8,11 +8,15 @@ use super::fill::{
     complete_user, group_refs_from_value, manager_from_value, members_from_value, roles_from_value,
 };
 use super::value::{
-    check_depth, lower, opt_bool, opt_string, strip_passwords, strip_passwords_map, take_string,
-    Ptr, ROOT,
+    check_depth, lower, opt_bool, strip_passwords, strip_passwords_map, take_string, Ptr, ROOT,
 };
 use super::{NormalizationError, NormalizationErrorKind};
-use crate::model::{Address, DirectoryGroup, DirectoryUser};
+use crate::model::{Address, DirectoryGroup, DirectoryUser, GroupRef};
+
+/// Directory API list pages read straight from their text, or `None` for the general path.
+pub(crate) use super::page_stream::{
+    groups_page as groups_page_from_text, users_page as users_page_from_text,
+};
 
 /// The object `value` is, owned, within the depth bound.
 fn expect_object(value: Value) -> Result<Map<String, Value>, NormalizationError> {
@@ -45,19 +49,20 @@ fn object_or_empty(
     }
 }
 
-fn strings(value: &Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationError> {
+/// A list of strings, moved out of `value` (each is read once).
+fn strings(value: Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationError> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.into_iter().enumerate() {
                 let p = pointer.index(i);
                 // Some pages carry `[{value, primary}]` instead of plain strings.
                 let s = match item {
                     Value::Object(m) => {
-                        super::fill::string_of(m, &["value", "email", "address"], p)?
+                        super::fill::string_of(&m, &["value", "email", "address"], p)?
                     }
-                    other => opt_string(other, p)?,
+                    other => take_string(other, p)?,
                 };
                 out.extend(s);
             }
@@ -166,7 +171,7 @@ impl UserBuilder {
                 None
             }
             "emails" => {
-                user.emails = strings(&v, p)?;
+                user.emails = strings(v, p)?;
                 None
             }
             "groups" => {
@@ -200,6 +205,11 @@ impl UserBuilder {
             "password" => None,
             _ => Some(v),
         })
+    }
+
+    /// Sets the groups read by the streaming reader (what [`Self::field`] makes of `groups`).
+    pub(crate) fn set_groups(&mut self, groups: Vec<GroupRef>) {
+        self.user.groups = groups;
     }
 
     /// Keeps a member the model has no field for (without passwords).
@@ -251,13 +261,35 @@ pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, Normalizati
 /// [`group_from_reference`] of a value the caller owns (an event's `data`), moving out of it.
 pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, NormalizationError> {
     let map = expect_object(value)?;
-    let mut group = DirectoryGroup::default();
-    let mut extras = Map::new();
-    let mut detail = None;
+    let mut b = GroupBuilder::default();
     for (key, v) in map {
-        let p = ROOT.key(&key);
-        let name = lower(&key);
-        let unknown = match name.as_ref() {
+        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
+            b.extra(key, v);
+        }
+    }
+    Ok(b.finish())
+}
+
+/// A reference group being read one member at a time: shared by [`group_from_value`] and the
+/// streaming page reader, so both apply exactly the same rules.
+#[derive(Default)]
+pub(crate) struct GroupBuilder {
+    group: DirectoryGroup,
+    extras: Map<String, Value>,
+    detail: Option<Map<String, Value>>,
+}
+
+impl GroupBuilder {
+    /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
+    /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
+    pub(crate) fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError> {
+        let group = &mut self.group;
+        Ok(match name {
             "id" => set(&mut group.id, v, p)?,
             "dp_id" => set(&mut group.dp_id, v, p)?,
             "organization_id" => set(&mut group.organization_id, v, p)?,
@@ -293,27 +325,35 @@ pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, Normaliza
                 None
             }
             "group_detail" => {
-                detail = Some(object_or_empty(v, p)?);
+                self.detail = Some(object_or_empty(v, p)?);
                 None
             }
             "password" => None,
             _ => Some(v),
-        };
-        if let Some(mut v) = unknown {
-            strip_passwords(&mut v);
-            extras.insert(key, v);
+        })
+    }
+
+    /// Keeps a member the model has no field for (without passwords).
+    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
+        strip_passwords(&mut v);
+        self.extras.insert(key, v);
+    }
+
+    /// The group: `group_detail` as raw attributes when there are none, extras under custom
+    /// attributes, `display_name` and `name` filling each other.
+    pub(crate) fn finish(self) -> DirectoryGroup {
+        let mut group = self.group;
+        if group.raw_attributes.is_empty() {
+            if let Some(d) = self.detail {
+                group.raw_attributes = d;
+            }
         }
-    }
-    if group.raw_attributes.is_empty() {
-        if let Some(d) = detail {
-            group.raw_attributes = d;
+        for (k, v) in self.extras {
+            group.custom_attributes.entry(k).or_insert(v);
         }
+        complete_group(&mut group);
+        group
     }
-    for (k, v) in extras {
-        group.custom_attributes.entry(k).or_insert(v);
-    }
-    complete_group(&mut group);
-    Ok(group)
 }
 
 /// `display_name` and `name` are the same thing; whichever is known fills the other.

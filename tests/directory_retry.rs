@@ -2,9 +2,11 @@
 
 mod directory_support;
 
+use std::rc::Rc;
+
 use scimkit::directory::{
-    ClientConfig, DirectoryClient, DirectoryError, HttpRequest, HttpResponse, TransportError,
-    UserListOptions, UsersPage,
+    ClientConfig, DirectoryClient, DirectoryError, HttpRequest, HttpResponse, LocalBoxFuture,
+    Transport, TransportError, UserListOptions, UsersPage,
 };
 use scimkit::error::ErrorCode;
 use serde_json::json;
@@ -213,6 +215,53 @@ fn hanging_requests_time_out_and_are_retried() {
     assert_eq!(rt.fired(), vec![1_000, 250, 500]);
     assert_eq!(rt.now() - start, 1_750.0);
     assert!(t.requests.borrow().iter().all(|r| r.timeout_ms == 1_000));
+}
+
+/// A transport that gives up after `timeout_ms` itself (as the wasm fetch adapter does).
+struct SelfTimingOut(Rc<ScriptTransport>);
+
+impl Transport for SelfTimingOut {
+    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
+        self.0.send(req)
+    }
+    fn enforces_timeout(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_transport_that_enforces_timeouts_gets_no_timer_race_and_its_timeouts_are_retried() {
+    let rt = FakeRuntime::new();
+    let script = api_script(|i| match i {
+        0 => Reply::Now(Err(TransportError::Timeout)),
+        _ => ok(users_body()),
+    });
+    let mut cfg = ClientConfig::new(ENV, "id", SECRET);
+    cfg.timeout_ms = 1_000;
+    let c = client_with(cfg.clone(), Rc::new(SelfTimingOut(script.clone())), &rt);
+    run(&rt, list(&c)).unwrap();
+    // Only the backoff before the retry slept: no per-request timer was started.
+    assert_eq!(rt.fired(), vec![250]);
+    assert_eq!(rt.sleeps_started(), 1);
+    assert!(script
+        .requests
+        .borrow()
+        .iter()
+        .all(|r| r.timeout_ms == 1_000));
+
+    // The same script on a transport that does not enforce it: one timer race per request.
+    let rt = FakeRuntime::new();
+    let script = api_script(|i| match i {
+        0 => Reply::Now(Err(TransportError::Timeout)),
+        _ => ok(users_body()),
+    });
+    let c = client_with(cfg, script, &rt);
+    run(&rt, list(&c)).unwrap();
+    assert_eq!(
+        rt.sleeps_started(),
+        1 + 3,
+        "backoff + a race for token, failed and retried calls"
+    );
 }
 
 #[test]

@@ -395,7 +395,7 @@ impl DirectoryClient {
             let req = self.request(call, token.as_ref());
             sent = sent.saturating_add(1);
             let sending = self.transport.send(req);
-            let outcome = if self.config.timeout_ms == 0 {
+            let outcome = if self.config.timeout_ms == 0 || self.transport.enforces_timeout() {
                 Ok(sending.await)
             } else {
                 timeout(sending, self.runtime.sleep(self.config.timeout_ms)).await

@@ -118,6 +118,14 @@ pub enum TransportError {
 pub trait Transport {
     /// Sends one request. Non-2xx statuses are responses, not errors.
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>>;
+
+    /// Whether `send` itself gives up after `req.timeout_ms` with [`TransportError::Timeout`]
+    /// (the wasm transport aborts its fetch). If so, the client does not also race each request
+    /// against a [`Runtime::sleep`] timer — measured at ~175 µs a request in wasm, a sixth of a
+    /// page walk's time. Default `false`: the client enforces the timeout.
+    fn enforces_timeout(&self) -> bool {
+        false
+    }
 }
 
 /// Time and randomness; the core reads neither the clock nor a random source by itself.

@@ -30,6 +30,12 @@ struct JsTransport {
 }
 
 impl Transport for JsTransport {
+    // The façade's fetch adapter aborts the request after `timeoutMs` and rejects with a
+    // TimeoutError, so the core need not race a timer as well.
+    fn enforces_timeout(&self) -> bool {
+        true
+    }
+
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let headers = Array::new();
         for (name, value) in &req.headers {

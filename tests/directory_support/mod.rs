@@ -69,6 +69,11 @@ impl FakeRuntime {
         self.now.set(self.now.get() + ms);
     }
 
+    /// How many sleeps were started (completed or not).
+    pub fn sleeps_started(&self) -> u64 {
+        self.next_id.get()
+    }
+
     /// Sleeps that completed, excluding the per-request timeout races that lost.
     pub fn fired(&self) -> Vec<u64> {
         self.fired.borrow().clone()

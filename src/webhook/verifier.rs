@@ -62,6 +62,22 @@ impl Webhook {
         now_secs: i64,
         opts: &VerifyOptions,
     ) -> Result<Verified, WebhookError> {
+        let timestamp = self.verify_timestamp(headers, body, now_secs, opts)?;
+        Ok(Verified {
+            id: headers.id.unwrap_or_default().to_owned(),
+            timestamp,
+        })
+    }
+
+    /// [`Webhook::verify`] without copying the id out: returns the verified timestamp (the JS
+    /// façade already holds the id).
+    pub(crate) fn verify_timestamp(
+        &self,
+        headers: &WebhookHeaders<'_>,
+        body: &[u8],
+        now_secs: i64,
+        opts: &VerifyOptions,
+    ) -> Result<i64, WebhookError> {
         if body.len() > opts.max_body_bytes {
             return Err(WebhookError::PayloadTooLarge {
                 size: body.len(),
@@ -91,10 +107,7 @@ impl Webhook {
                     Entry::Skipped => false,
                 });
                 if matched {
-                    return Ok(Verified {
-                        id: id.to_owned(),
-                        timestamp,
-                    });
+                    return Ok(timestamp);
                 }
             }
         }

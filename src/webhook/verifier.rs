@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-use hmac::digest::CtOutput;
-use hmac::Mac;
-
-use super::secret::{HmacSha256, WebhookKey};
+use super::mac::tags_equal;
+use super::secret::WebhookKey;
 use super::signature::{self, Entry, Tag};
 use super::{timestamp, Verified, VerifyOptions, WebhookError, WebhookHeaders};
 
@@ -101,9 +99,9 @@ impl Webhook {
         // Nothing to compare against: skip hashing the body.
         if v1_checked > 0 {
             for key in &self.keys {
-                let expected = CtOutput::<HmacSha256>::from(mac_for(key, id, ts_str, body));
+                let expected = mac_for(key, id, ts_str, body);
                 let matched = signature::entries(sig_header).any(|entry| match entry {
-                    Entry::V1(tag) => CtOutput::new(tag) == expected,
+                    Entry::V1(tag) => tags_equal(&tag, &expected),
                     Entry::Skipped => false,
                 });
                 if matched {
@@ -150,13 +148,8 @@ impl Webhook {
 
 /// HMAC-SHA256 of `{id}.{timestamp}.{body}`, fed in parts (the body is not copied).
 fn mac_for(key: &WebhookKey, id: &str, timestamp: &str, body: &[u8]) -> Tag {
-    let mut mac = key.mac();
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes()
+    key.mac()
+        .tag(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body])
 }
 
 fn is_blank(value: &str) -> bool {

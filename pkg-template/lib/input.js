@@ -23,6 +23,15 @@ function inputView(size) {
 /** Short strings (headers) are usually ASCII: a char loop beats `encodeInto`'s call overhead. */
 const SHORT = 128;
 
+/**
+ * Long strings are encoded in pieces of this many UTF-16 units. V8 encodes a string containing
+ * any non-ASCII character ~10× slower than an ASCII one, for the whole string; a JSON body is
+ * typically ASCII but for a few names, so piecewise only the pieces with those pay. Measured on
+ * a 16 KiB event with three accented letters: 10 µs → 2.6 µs (Node 20), 11.5 µs → 2.7 µs
+ * (workerd); all-non-ASCII bodies ~8 % slower, all-ASCII bodies +0.5 µs.
+ */
+const PIECE = 2048;
+
 function writeString(s, mem, at) {
   const n = s.length;
   if (n <= SHORT) {
@@ -34,7 +43,21 @@ function writeString(s, mem, at) {
     }
     if (i === n) return n;
   }
-  return encoder.encodeInto(s, mem.subarray(at)).written;
+  if (n <= PIECE) return encoder.encodeInto(s, mem.subarray(at)).written;
+  const start = at;
+  for (let i = 0; i < n; ) {
+    let end = i + PIECE;
+    if (end >= n) {
+      end = n;
+    } else {
+      // Never split a surrogate pair (each half alone would encode as U+FFFD).
+      const c = s.charCodeAt(end - 1);
+      if (c >= 0xd800 && c <= 0xdbff) end--;
+    }
+    at += encoder.encodeInto(s.slice(i, end), mem.subarray(at)).written;
+    i = end;
+  }
+  return at - start;
 }
 
 function writePart(p, mem, at) {

@@ -12,6 +12,9 @@ const ID: &str = "webhook-id";
 const TIMESTAMP: &str = "webhook-timestamp";
 const SIGNATURE: &str = "webhook-signature";
 
+/// How many decoded `v1` tags verification keeps from its single pass over the header.
+const KEPT_TAGS: usize = 4;
+
 /// A verifier/signer for one or more secrets (several during rotation: any of them may match).
 /// `Debug` prints `[REDACTED]` for the keys.
 #[derive(Clone)]
@@ -89,10 +92,18 @@ impl Webhook {
         let timestamp = timestamp::parse(ts_str)?;
         timestamp::check_tolerance(timestamp, ts_str.len(), now_secs, opts.tolerance_secs)?;
 
+        // One pass decodes the entries; the first few tags are kept on the stack so the usual
+        // header (one or two signatures) is not decoded again per key.
         let (mut v1_checked, mut skipped) = (0usize, 0usize);
+        let mut kept: [Tag; KEPT_TAGS] = [[0; 32]; KEPT_TAGS];
         for entry in signature::entries(sig_header) {
             match entry {
-                Entry::V1(_) => v1_checked += 1,
+                Entry::V1(tag) => {
+                    if let Some(slot) = kept.get_mut(v1_checked) {
+                        *slot = tag;
+                    }
+                    v1_checked += 1;
+                }
                 Entry::Skipped => skipped += 1,
             }
         }
@@ -100,10 +111,13 @@ impl Webhook {
         if v1_checked > 0 {
             for key in &self.keys {
                 let expected = mac_for(key, id, ts_str, body);
-                let matched = signature::entries(sig_header).any(|entry| match entry {
-                    Entry::V1(tag) => tags_equal(&tag, &expected),
-                    Entry::Skipped => false,
-                });
+                let matched = match kept.get(..v1_checked) {
+                    Some(tags) => tags.iter().any(|tag| tags_equal(tag, &expected)),
+                    None => signature::entries(sig_header).any(|entry| match entry {
+                        Entry::V1(tag) => tags_equal(&tag, &expected),
+                        Entry::Skipped => false,
+                    }),
+                };
                 if matched {
                     return Ok(timestamp);
                 }
@@ -174,5 +188,43 @@ impl fmt::Debug for Webhook {
         f.debug_struct("Webhook")
             .field("keys", &format_args!("[REDACTED; {}]", self.keys.len()))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_any_entry_before_and_beyond_the_kept_tags() {
+        let wh = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let other = Webhook::new("whsec_dGhlIG90aGVyIGtleQ==").unwrap();
+        let body = b"{}";
+        let good = wh.sign("msg_1", 100, body).unwrap();
+        let bad = other.sign("msg_1", 100, body).unwrap();
+        let opts = VerifyOptions::default();
+        for at in 0..8 {
+            let mut parts: Vec<&str> = vec![bad.as_str(); 7];
+            parts.insert(at, good.as_str());
+            parts.insert(1, "v2,abc");
+            let header = parts.join(" ");
+            let headers = WebhookHeaders {
+                id: Some("msg_1"),
+                timestamp: Some("100"),
+                signature: Some(&header),
+            };
+            assert_eq!(wh.verify_timestamp(&headers, body, 100, &opts), Ok(100));
+            let err = other
+                .verify_timestamp(&headers, b"{ }", 100, &opts)
+                .unwrap_err();
+            assert_eq!(
+                err,
+                WebhookError::InvalidSignature {
+                    v1_checked: 8,
+                    skipped: 1,
+                    secrets: 1
+                }
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
-import { writeInputs } from "./input.js";
+import { lens4, writeInputs4 } from "./input.js";
 import { ensureReady } from "./state.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -125,16 +125,11 @@ function verifyWith(method, secret, headers, body, options) {
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
   // copying it into wasm memory (which never shrinks). The core checks the exact size.
   if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
-  const [idLen, tsLen, sigLen, bodyLen] = writeInputs([id, timestamp, signature, raw]);
-  const result = verifier[method](
-    idLen,
-    tsLen,
-    sigLen,
-    bodyLen,
-    nowMs(o.now),
-    optionalNumber(o.toleranceSeconds, "toleranceSeconds"),
-    optionalNumber(o.maxBodyBytes, "maxBodyBytes"),
-  );
+  const now = nowMs(o.now);
+  const tolerance = optionalNumber(o.toleranceSeconds, "toleranceSeconds");
+  const maxBody = optionalNumber(o.maxBodyBytes, "maxBodyBytes");
+  writeInputs4(id, timestamp, signature, raw);
+  const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody);
   return method === "verifyInput" ? { id, timestamp: result } : result;
 }
 
@@ -169,7 +164,7 @@ export function signWebhook(secret, message) {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");
   }
   const verifier = verifierFor(secret);
-  const [idLen, , , bodyLen] = writeInputs([id, undefined, undefined, raw]);
-  const signature = verifier.signInput(idLen, bodyLen, ts);
+  writeInputs4(id, undefined, undefined, raw);
+  const signature = verifier.signInput(lens4[0], lens4[3], ts);
   return { [ID]: id, [TIMESTAMP]: String(ts), [SIGNATURE]: signature };
 }

@@ -147,11 +147,11 @@ impl Verifier {
         }
         let now = (now_ms / 1000.0).floor() as i64;
         with_input(lens, |headers, body| {
-            let verified = self
+            let timestamp = self
                 .hook
-                .verify(&headers, body, now, &opts)
+                .verify_timestamp(&headers, body, now, &opts)
                 .map_err(|e| from_core(Family::Webhook, &e))?;
-            Ok((verified.timestamp as f64, then(body)?))
+            Ok((timestamp as f64, then(body)?))
         })
     }
 }

@@ -23,7 +23,10 @@
 //! ```
 
 mod error;
+mod mac;
 mod secret;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod sha256_wasm;
 mod signature;
 mod timestamp;
 mod verifier;

@@ -2,16 +2,11 @@
 
 use std::fmt;
 
+use super::mac::HmacKey;
+use super::WebhookError;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
-use hmac::{Hmac, KeyInit};
-use sha2::Sha256;
-
-use super::WebhookError;
-
-/// HMAC-SHA256, the only MAC of Standard Webhooks v1.
-pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// The prefix Standard Webhooks puts in front of the base64 key.
 const PREFIX: &str = "whsec_";
@@ -23,11 +18,11 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
 const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
 
-/// One prepared secret: the HMAC-SHA256 state already keyed, cloned per message so the key
+/// One prepared secret: the HMAC-SHA256 inner and outer states already keyed, so the key
 /// schedule runs once. `Debug` prints `[REDACTED]`.
 #[derive(Clone)]
 pub struct WebhookKey {
-    mac: HmacSha256,
+    mac: HmacKey,
 }
 
 impl WebhookKey {
@@ -63,18 +58,17 @@ impl WebhookKey {
         if key.is_empty() {
             return Err(invalid("the key decodes to zero bytes"));
         }
-        let mac = HmacSha256::new_from_slice(&key);
+        let mac = HmacKey::new(&key);
         // Best effort: do not leave the raw key bytes in the freed allocation.
         key.iter_mut().for_each(|b| *b = 0);
         drop(key);
-        let mac = mac.map_err(|_| invalid("HMAC-SHA256 rejected the key length"))?;
         Ok(Self { mac })
     }
 
-    /// A fresh copy of the keyed HMAC state, ready for one message.
+    /// The keyed HMAC-SHA256 states.
     #[inline]
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+    pub(crate) fn mac(&self) -> &HmacKey {
+        &self.mac
     }
 }
 

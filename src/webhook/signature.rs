@@ -1,14 +1,9 @@
 //! The `webhook-signature` header: entries `version,base64` separated by ASCII whitespace.
 
+pub(crate) use super::mac::Tag;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
-use hmac::digest::Output;
-
-use super::secret::HmacSha256;
-
-/// A decoded HMAC-SHA256 tag, on the stack.
-pub(crate) type Tag = Output<HmacSha256>;
 
 /// Standard alphabet, padding optional (canonical trailing bits, so one MAC has one encoding).
 const SIGNATURE_B64: GeneralPurpose = GeneralPurpose::new(
@@ -50,7 +45,7 @@ fn decode_tag(encoded: &str) -> Option<Tag> {
     if !len_ok {
         return None;
     }
-    let mut tag = Tag::default();
+    let mut tag: Tag = [0; 32];
     match SIGNATURE_B64.decode_slice(encoded, &mut tag) {
         Ok(n) if n == tag.len() => Some(tag),
         _ => None,

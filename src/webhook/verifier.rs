@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-use hmac::digest::CtOutput;
-use hmac::Mac;
-
-use super::secret::{HmacSha256, WebhookKey};
+use super::mac::tags_equal;
+use super::secret::WebhookKey;
 use super::signature::{self, Entry, Tag};
 use super::{timestamp, Verified, VerifyOptions, WebhookError, WebhookHeaders};
 
@@ -13,6 +11,9 @@ use super::{timestamp, Verified, VerifyOptions, WebhookError, WebhookHeaders};
 const ID: &str = "webhook-id";
 const TIMESTAMP: &str = "webhook-timestamp";
 const SIGNATURE: &str = "webhook-signature";
+
+/// How many decoded `v1` tags verification keeps from its single pass over the header.
+const KEPT_TAGS: usize = 4;
 
 /// A verifier/signer for one or more secrets (several during rotation: any of them may match).
 /// `Debug` prints `[REDACTED]` for the keys.
@@ -62,6 +63,22 @@ impl Webhook {
         now_secs: i64,
         opts: &VerifyOptions,
     ) -> Result<Verified, WebhookError> {
+        let timestamp = self.verify_timestamp(headers, body, now_secs, opts)?;
+        Ok(Verified {
+            id: headers.id.unwrap_or_default().to_owned(),
+            timestamp,
+        })
+    }
+
+    /// [`Webhook::verify`] without copying the id out: returns the verified timestamp (the JS
+    /// façade already holds the id).
+    pub(crate) fn verify_timestamp(
+        &self,
+        headers: &WebhookHeaders<'_>,
+        body: &[u8],
+        now_secs: i64,
+        opts: &VerifyOptions,
+    ) -> Result<i64, WebhookError> {
         if body.len() > opts.max_body_bytes {
             return Err(WebhookError::PayloadTooLarge {
                 size: body.len(),
@@ -75,26 +92,34 @@ impl Webhook {
         let timestamp = timestamp::parse(ts_str)?;
         timestamp::check_tolerance(timestamp, ts_str.len(), now_secs, opts.tolerance_secs)?;
 
+        // One pass decodes the entries; the first few tags are kept on the stack so the usual
+        // header (one or two signatures) is not decoded again per key.
         let (mut v1_checked, mut skipped) = (0usize, 0usize);
+        let mut kept: [Tag; KEPT_TAGS] = [[0; 32]; KEPT_TAGS];
         for entry in signature::entries(sig_header) {
             match entry {
-                Entry::V1(_) => v1_checked += 1,
+                Entry::V1(tag) => {
+                    if let Some(slot) = kept.get_mut(v1_checked) {
+                        *slot = tag;
+                    }
+                    v1_checked += 1;
+                }
                 Entry::Skipped => skipped += 1,
             }
         }
         // Nothing to compare against: skip hashing the body.
         if v1_checked > 0 {
             for key in &self.keys {
-                let expected = CtOutput::<HmacSha256>::from(mac_for(key, id, ts_str, body));
-                let matched = signature::entries(sig_header).any(|entry| match entry {
-                    Entry::V1(tag) => CtOutput::new(tag) == expected,
-                    Entry::Skipped => false,
-                });
+                let expected = mac_for(key, id, ts_str, body);
+                let matched = match kept.get(..v1_checked) {
+                    Some(tags) => tags.iter().any(|tag| tags_equal(tag, &expected)),
+                    None => signature::entries(sig_header).any(|entry| match entry {
+                        Entry::V1(tag) => tags_equal(&tag, &expected),
+                        Entry::Skipped => false,
+                    }),
+                };
                 if matched {
-                    return Ok(Verified {
-                        id: id.to_owned(),
-                        timestamp,
-                    });
+                    return Ok(timestamp);
                 }
             }
         }
@@ -137,13 +162,8 @@ impl Webhook {
 
 /// HMAC-SHA256 of `{id}.{timestamp}.{body}`, fed in parts (the body is not copied).
 fn mac_for(key: &WebhookKey, id: &str, timestamp: &str, body: &[u8]) -> Tag {
-    let mut mac = key.mac();
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes()
+    key.mac()
+        .tag(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body])
 }
 
 fn is_blank(value: &str) -> bool {
@@ -168,5 +188,43 @@ impl fmt::Debug for Webhook {
         f.debug_struct("Webhook")
             .field("keys", &format_args!("[REDACTED; {}]", self.keys.len()))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_any_entry_before_and_beyond_the_kept_tags() {
+        let wh = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let other = Webhook::new("whsec_dGhlIG90aGVyIGtleQ==").unwrap();
+        let body = b"{}";
+        let good = wh.sign("msg_1", 100, body).unwrap();
+        let bad = other.sign("msg_1", 100, body).unwrap();
+        let opts = VerifyOptions::default();
+        for at in 0..8 {
+            let mut parts: Vec<&str> = vec![bad.as_str(); 7];
+            parts.insert(at, good.as_str());
+            parts.insert(1, "v2,abc");
+            let header = parts.join(" ");
+            let headers = WebhookHeaders {
+                id: Some("msg_1"),
+                timestamp: Some("100"),
+                signature: Some(&header),
+            };
+            assert_eq!(wh.verify_timestamp(&headers, body, 100, &opts), Ok(100));
+            let err = other
+                .verify_timestamp(&headers, b"{ }", 100, &opts)
+                .unwrap_err();
+            assert_eq!(
+                err,
+                WebhookError::InvalidSignature {
+                    v1_checked: 8,
+                    skipped: 1,
+                    secrets: 1
+                }
+            );
+        }
     }
 }

@@ -1,5 +1,5 @@
 // Randomized round trips against an independent WebCrypto HMAC (runs in every runtime).
-import { expectScimkitError, prng, randomBody, randomId, randomSecret, referenceSignature, utf8 } from "./helpers.mjs";
+import { SECRET, expectScimkitError, prng, randomBody, randomId, randomSecret, referenceSignature, signed, utf8 } from "./helpers.mjs";
 
 export default [
   {
@@ -23,6 +23,26 @@ export default [
           t[rnd.int(t.length)] ^= 1 << rnd.int(8);
           expectScimkitError(scimkit, assert, () => scimkit.verifySignature(secret, h, t, { now }), { code: "invalid_signature" }, { secrets: [secret], signatures: [h["webhook-signature"]] });
         }
+      }
+    },
+  },
+  {
+    name: "every body length 0–300 and non-ASCII strings around the encoder's piece boundaries sign exactly like WebCrypto HMAC",
+    run: async (scimkit, { assert }) => {
+      // The wasm build hashes with its own SHA-256 (src/webhook/sha256_wasm.rs); lengths 0–300
+      // cross every padding case (55/56/63/64/119/120 … bytes), in bytes and as strings.
+      const bodies = [];
+      for (let n = 0; n <= 300; n++) bodies.push("a".repeat(n), utf8("b".repeat(n)));
+      // Strings are encoded into wasm memory in pieces of 512 or 2048 UTF-16 units; put
+      // multi-byte and astral characters (surrogate pairs) right at those edges.
+      for (const edge of [511, 512, 513, 2047, 2048, 2049, 4095, 4096]) {
+        bodies.push(`${"x".repeat(edge - 1)}é${"y".repeat(64)}`, `${"x".repeat(edge - 1)}😀${"z".repeat(3000)}`, `${"é".repeat(edge)}`);
+      }
+      for (const body of bodies) {
+        const { headers, now, id, timestamp } = signed(scimkit, body);
+        const label = `${typeof body === "string" ? "string" : "bytes"} of ${body.length}`;
+        assert.equal(headers["webhook-signature"], await referenceSignature(SECRET, id, timestamp, body), label);
+        assert.deepEqual(scimkit.verifySignature(SECRET, headers, body, { now }), { id, timestamp }, label);
       }
     },
   },

@@ -3,37 +3,14 @@
 //! Usage: cargo run --release --example normalize_timing -- <user.json> [<resource.json> <patch.json>]
 //! Prints one JSON line of nanoseconds per operation (medians of 7 timed batches).
 use std::hint::black_box;
-use std::time::Instant;
 
 use scimkit::normalize::{normalize_user, NormalizeOptions};
 use scimkit::scim::apply_scim_patch;
 use serde_json::Value;
 
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    // Calibrate a batch of ~20 ms, then take the median of 7 batches.
-    let mut n = 1u64;
-    loop {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        if t.elapsed().as_millis() >= 20 {
-            break;
-        }
-        n *= 2;
-    }
-    let mut samples: Vec<f64> = (0..7)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..n {
-                f();
-            }
-            t.elapsed().as_nanos() as f64 / n as f64
-        })
-        .collect();
-    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    samples[3]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median_ns;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

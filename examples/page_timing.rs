@@ -8,35 +8,12 @@
 //! 83.0 (84.8) us, streamed from the text 60.0 (60.9) us; with serializing the page as the wasm
 //! layer does, 105.4 (107.8) -> 79.4 (80.1) us.
 use std::hint::black_box;
-use std::time::Instant;
 
 use scimkit::directory::parse_users_page_body;
 
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    // Calibrate a batch of ~20 ms, then take the median of 7 batches.
-    let mut n = 1u64;
-    loop {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        if t.elapsed().as_millis() >= 20 {
-            break;
-        }
-        n *= 2;
-    }
-    let mut samples: Vec<f64> = (0..7)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..n {
-                f();
-            }
-            t.elapsed().as_nanos() as f64 / n as f64
-        })
-        .collect();
-    samples.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    samples[3]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median_ns;
 
 fn main() {
     let path = std::env::args()

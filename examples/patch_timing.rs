@@ -4,35 +4,13 @@
 //! today's full-text entry point takes (parse both + apply + serialize the whole resource).
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use scimkit::scim::{apply_scim_patch, apply_scim_patch_delta, plan_scim_patch};
 use serde_json::Value;
 
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    let mut n = 1u64;
-    loop {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        if t.elapsed().as_millis() >= 20 {
-            break;
-        }
-        n *= 2;
-    }
-    let mut samples: Vec<f64> = (0..7)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..n {
-                f();
-            }
-            t.elapsed().as_nanos() as f64 / n as f64
-        })
-        .collect();
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[3]
-}
+#[path = "common/timing.rs"]
+mod timing;
+use timing::median_ns;
 
 const REQUESTS: [(&str, &str, &str); 6] = [
     (

@@ -18,6 +18,7 @@ fi
 
 start=$(date +%s)
 failed=()
+passed=0
 run() {
   local name=$1 limit=$2 file=$3
   echo "=== ${name} (${file}, timeout ${limit}s)"
@@ -25,7 +26,7 @@ run() {
   timeout --kill-after=10 "${limit}" node --test --test-reporter=spec --test-timeout=180000 "tests/js/${file}"
   local rc=$?
   echo "=== ${name}: exit ${rc} in $(( $(date +%s) - t0 ))s"
-  [ "${rc}" -eq 0 ] || failed+=("${name} (exit ${rc})")
+  if [ "${rc}" -eq 0 ]; then passed=$((passed + 1)); else failed+=("${name} (exit ${rc})"); fi
 }
 
 run node 120 node.test.mjs
@@ -38,6 +39,7 @@ run runtimes 300 runtimes.test.mjs
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}" >&2
-  exit 1
 fi
-echo "all JS runners passed"
+# A plain closing line: JS runner files (each a node --test run of its own cases).
+echo "JS runners: ${passed} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]

@@ -14,9 +14,7 @@ use super::pages::{
 };
 use super::retry::{backoff_ms, parse_retry_after};
 use super::transport::{timeout, HttpRequest, HttpResponse, Runtime, Transport, TransportError};
-use super::url::{
-    encode, validate_id, validate_page_size, validate_page_token, validate_rfc3339, Query,
-};
+use super::url::{encode, validate_id, Query};
 
 /// Largest `page_size` for users and groups (the server's limit).
 pub const MAX_MEMBER_PAGE_SIZE: u32 = 30;
@@ -209,8 +207,7 @@ impl DirectoryClient {
         &self,
         options: &ListOptions,
     ) -> Result<OrganizationsPage, DirectoryError> {
-        validate_page_size(options.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
-        validate_page_token(options.page_token.as_deref())?;
+        options.validate(MAX_ORGANIZATION_PAGE_SIZE)?;
         let mut q = Query::default();
         q.push_display("page_size", options.page_size);
         q.push_opt("page_token", non_empty(&options.page_token));
@@ -269,14 +266,7 @@ impl DirectoryClient {
         options: &UserListOptions,
     ) -> Result<UsersPage, DirectoryError> {
         let path = dir_path(organization_id, directory_id, "/users")?;
-        validate_page_size(options.page_size, MAX_MEMBER_PAGE_SIZE)?;
-        validate_page_token(options.page_token.as_deref())?;
-        if let Some(g) = &options.directory_group_id {
-            validate_id("directory_group_id", g)?;
-        }
-        if let Some(t) = &options.updated_after {
-            validate_rfc3339("updated_after", t)?;
-        }
+        options.validate()?;
         let mut q = Query::default();
         q.push_display("page_size", options.page_size);
         q.push_opt("page_token", non_empty(&options.page_token));
@@ -301,11 +291,7 @@ impl DirectoryClient {
         options: &GroupListOptions,
     ) -> Result<GroupsPage, DirectoryError> {
         let path = dir_path(organization_id, directory_id, "/groups")?;
-        validate_page_size(options.page_size, MAX_MEMBER_PAGE_SIZE)?;
-        validate_page_token(options.page_token.as_deref())?;
-        if let Some(t) = &options.updated_after {
-            validate_rfc3339("updated_after", t)?;
-        }
+        options.validate()?;
         let mut q = Query::default();
         q.push_display("page_size", options.page_size);
         q.push_opt("page_token", non_empty(&options.page_token));

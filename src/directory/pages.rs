@@ -3,12 +3,48 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::client::MAX_MEMBER_PAGE_SIZE;
 use super::error::DirectoryError;
+use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339};
 use crate::model::{DirectoryGroup, DirectoryUser};
 use crate::normalize::reference::{
     group_from_value, groups_page_from_text as groups_page_from_text_raw, user_from_value,
     users_page_from_text as users_page_from_text_raw,
 };
+
+// One owner for the checks of list options, shared by the one-page calls and the walkers, so
+// both reject the same arguments with the same messages before any request.
+impl ListOptions {
+    pub(crate) fn validate(&self, max_page_size: u32) -> Result<(), DirectoryError> {
+        validate_page_size(self.page_size, max_page_size)?;
+        validate_page_token(self.page_token.as_deref())
+    }
+}
+
+impl UserListOptions {
+    pub(crate) fn validate(&self) -> Result<(), DirectoryError> {
+        validate_page_size(self.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(self.page_token.as_deref())?;
+        if let Some(g) = &self.directory_group_id {
+            validate_id("directory_group_id", g)?;
+        }
+        if let Some(t) = &self.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        Ok(())
+    }
+}
+
+impl GroupListOptions {
+    pub(crate) fn validate(&self) -> Result<(), DirectoryError> {
+        validate_page_size(self.page_size, MAX_MEMBER_PAGE_SIZE)?;
+        validate_page_token(self.page_token.as_deref())?;
+        if let Some(t) = &self.updated_after {
+            validate_rfc3339("updated_after", t)?;
+        }
+        Ok(())
+    }
+}
 
 /// Options of `list_organizations`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::client::DirectoryClient;
-use super::client::{MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
+use super::client::MAX_ORGANIZATION_PAGE_SIZE;
 use super::error::{DirectoryError, DirectoryErrorKind};
 use super::pages::{
     GroupListOptions, GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
 use super::transport::LocalBoxFuture;
-use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339};
+use super::url::validate_id;
 
 /// A page of a listing.
 pub trait Page {
@@ -102,15 +102,7 @@ impl PageQuery for UsersQuery {
     fn validate(&self) -> Result<(), DirectoryError> {
         validate_id("organization_id", &self.organization_id)?;
         validate_id("directory_id", &self.directory_id)?;
-        validate_page_size(self.options.page_size, MAX_MEMBER_PAGE_SIZE)?;
-        validate_page_token(self.options.page_token.as_deref())?;
-        if let Some(g) = &self.options.directory_group_id {
-            validate_id("directory_group_id", g)?;
-        }
-        if let Some(t) = &self.options.updated_after {
-            validate_rfc3339("updated_after", t)?;
-        }
-        Ok(())
+        self.options.validate()
     }
     fn start_token(&self) -> Option<&str> {
         self.options.page_token.as_deref()
@@ -135,12 +127,7 @@ impl PageQuery for GroupsQuery {
     fn validate(&self) -> Result<(), DirectoryError> {
         validate_id("organization_id", &self.organization_id)?;
         validate_id("directory_id", &self.directory_id)?;
-        validate_page_size(self.options.page_size, MAX_MEMBER_PAGE_SIZE)?;
-        validate_page_token(self.options.page_token.as_deref())?;
-        if let Some(t) = &self.options.updated_after {
-            validate_rfc3339("updated_after", t)?;
-        }
-        Ok(())
+        self.options.validate()
     }
     fn start_token(&self) -> Option<&str> {
         self.options.page_token.as_deref()
@@ -163,8 +150,7 @@ impl PageQuery for GroupsQuery {
 impl PageQuery for OrganizationsQuery {
     type Page = OrganizationsPage;
     fn validate(&self) -> Result<(), DirectoryError> {
-        validate_page_size(self.options.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
-        validate_page_token(self.options.page_token.as_deref())
+        self.options.validate(MAX_ORGANIZATION_PAGE_SIZE)
     }
     fn start_token(&self) -> Option<&str> {
         self.options.page_token.as_deref()

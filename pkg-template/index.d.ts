@@ -368,6 +368,17 @@ export interface GroupListOptions extends PageOptions {
   includeExternalGroups?: boolean;
 }
 
+/** Options of the walks (iterators): the listing's, plus how far ahead they request. */
+export interface WalkOptions {
+  /**
+   * Default `true`: when a page is handed to you, the request for the next one has already been
+   * sent (still one request at a time), so the server works while you read. At most one page is
+   * requested ahead; breaking off the walk aborts it. `false`: exactly one request per page you
+   * get (e.g. a Worker counting its subrequests).
+   */
+  prefetch?: boolean;
+}
+
 interface PageInfo {
   /** `null` on the last page. */
   next_page_token: string | null;
@@ -407,14 +418,17 @@ export class DirectoryClient {
   listDirectoryUsers(organizationId: string, directoryId: string, options?: UserListOptions): Promise<UsersPage>;
   listDirectoryGroups(organizationId: string, directoryId: string, options?: GroupListOptions): Promise<GroupsPage>;
   /** Every organization, lazily. */
-  organizations(options?: PageOptions): AsyncGenerator<Organization, void, undefined>;
-  /** Every user, one page in memory at a time; `break` stops fetching. */
-  directoryUsers(organizationId: string, directoryId: string, options?: UserListOptions): AsyncGenerator<DirectoryUser, void, undefined>;
-  directoryGroups(organizationId: string, directoryId: string, options?: GroupListOptions): AsyncGenerator<DirectoryGroup, void, undefined>;
+  organizations(options?: PageOptions & WalkOptions): AsyncGenerator<Organization, void, undefined>;
+  /**
+   * Every user; memory holds the page being read and at most one requested ahead
+   * ({@link WalkOptions.prefetch}); `break` stops fetching and aborts the request ahead.
+   */
+  directoryUsers(organizationId: string, directoryId: string, options?: UserListOptions & WalkOptions): AsyncGenerator<DirectoryUser, void, undefined>;
+  directoryGroups(organizationId: string, directoryId: string, options?: GroupListOptions & WalkOptions): AsyncGenerator<DirectoryGroup, void, undefined>;
   /** Page by page: store `page.next_page_token` to resume later with `{ pageToken }`. */
-  organizationPages(options?: PageOptions): AsyncGenerator<OrganizationsPage, void, undefined>;
-  directoryUserPages(organizationId: string, directoryId: string, options?: UserListOptions): AsyncGenerator<UsersPage, void, undefined>;
-  directoryGroupPages(organizationId: string, directoryId: string, options?: GroupListOptions): AsyncGenerator<GroupsPage, void, undefined>;
+  organizationPages(options?: PageOptions & WalkOptions): AsyncGenerator<OrganizationsPage, void, undefined>;
+  directoryUserPages(organizationId: string, directoryId: string, options?: UserListOptions & WalkOptions): AsyncGenerator<UsersPage, void, undefined>;
+  directoryGroupPages(organizationId: string, directoryId: string, options?: GroupListOptions & WalkOptions): AsyncGenerator<GroupsPage, void, undefined>;
 }
 
 /** The reference SDK's camelCase page fields, also present on pages from {@link ScalekitClient}. */

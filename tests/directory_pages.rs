@@ -496,8 +496,12 @@ fn shared_walker_from_static_futures() {
     let mut server = FakeServer::new(25, 10);
     Rc::get_mut(&mut server).unwrap().yield_replies = true;
     let c = client(server.clone(), &rt);
+    // Without prefetch, so that every call below finds the walker idle or busy, never a page
+    // already answered (prefetch has its own tests).
     let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default())
+            .unwrap()
+            .with_prefetch(false),
     ));
     fn assert_static<T: 'static>(t: T) -> T {
         t
@@ -553,4 +557,132 @@ fn dropped_shared_future_does_not_wedge_the_walker() {
         .unwrap()
         .unwrap();
     assert_eq!(page.users.len(), 5);
+}
+
+fn page_requests(server: &FakeServer) -> usize {
+    server
+        .requests
+        .borrow()
+        .iter()
+        .filter(|r| r.url.contains("/users"))
+        .count()
+}
+
+/// With prefetch (the default), the request for page n+1 has been sent when page n is handed
+/// back; the last page sends nothing more, and every user still comes once, in order.
+#[test]
+fn prefetch_sends_the_next_request_before_handing_back_a_page() {
+    let rt = FakeRuntime::new();
+    let mut server = FakeServer::new(25, 10);
+    Rc::get_mut(&mut server).unwrap().yield_replies = true;
+    let c = client(server.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    let mut ids = Vec::new();
+    let mut sent_after_each = Vec::new();
+    for _ in 0..10 {
+        match run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+            Some(p) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+            None => break,
+        }
+        sent_after_each.push(page_requests(&server));
+    }
+    assert_eq!(ids, server.user_ids);
+    assert_eq!(
+        sent_after_each,
+        [2, 3, 3],
+        "one request ahead, none after the last page"
+    );
+    assert_eq!(page_requests(&server), 3);
+}
+
+#[test]
+fn prefetch_off_sends_one_request_per_page_returned() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(25, 10);
+    let c = client(server.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default())
+            .unwrap()
+            .with_prefetch(false),
+    ));
+    let mut sent_after_each = Vec::new();
+    while let Some(_page) = run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+        sent_after_each.push(page_requests(&server));
+    }
+    assert_eq!(sent_after_each, [1, 2, 3]);
+}
+
+/// A transport whose second page never answers, and which records when that request's future
+/// is dropped (the JS transport aborts the fetch then).
+struct HangingSecondPage {
+    pages_sent: std::cell::Cell<usize>,
+    dropped: Rc<std::cell::Cell<bool>>,
+}
+
+struct DropFlag(Rc<std::cell::Cell<bool>>);
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+impl scimkit::directory::Transport for HangingSecondPage {
+    fn send(
+        &self,
+        req: HttpRequest,
+    ) -> scimkit::directory::LocalBoxFuture<
+        '_,
+        Result<scimkit::directory::HttpResponse, scimkit::directory::TransportError>,
+    > {
+        let reply = if is_token(&req) {
+            token_body("at_1", 3600)
+        } else {
+            self.pages_sent.set(self.pages_sent.get() + 1);
+            if self.pages_sent.get() > 1 {
+                let flag = DropFlag(Rc::clone(&self.dropped));
+                return Box::pin(async move {
+                    let _flag = flag;
+                    std::future::pending().await
+                });
+            }
+            json!({"users": [{"id": "diruser_1"}], "next_page_token": "p2"})
+        };
+        Box::pin(async move {
+            Ok(scimkit::directory::HttpResponse::new(
+                200,
+                reply.to_string(),
+            ))
+        })
+    }
+}
+
+/// Breaking off a walk (dropping the walker) drops the request sent ahead, so a fetch-based
+/// transport cancels it; nothing else is sent.
+#[test]
+fn dropping_the_walker_drops_the_request_ahead() {
+    let rt = FakeRuntime::new();
+    let dropped = Rc::new(std::cell::Cell::new(false));
+    let t = Rc::new(HangingSecondPage {
+        pages_sent: std::cell::Cell::new(0),
+        dropped: Rc::clone(&dropped),
+    });
+    let c = client(t.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    let page = run(&rt, PageWalker::next_page_shared(&w, &c))
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.users.len(), 1);
+    assert_eq!(t.pages_sent.get(), 2, "page 2 requested ahead");
+    assert!(!dropped.get());
+    assert_eq!(w.borrow().resume_token(), Some("p2"), "resume from page 2");
+    drop(w);
+    assert!(
+        dropped.get(),
+        "the request ahead is dropped with the walker"
+    );
+    assert_eq!(t.pages_sent.get(), 2);
 }

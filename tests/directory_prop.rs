@@ -1,12 +1,68 @@
 //! Property: whatever the page size, item count and (bounded) injected faults, a walk yields
-//! exactly the seeded ids, in order, once each.
+//! exactly the seeded ids, in order, once each — driven as Rust callers drive it (`next_page`,
+//! one task) and as the wasm layer does (`next_page_shared`, one task per page, with and
+//! without prefetch, so a request sent ahead is finished by a later task).
 
 mod directory_support;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use proptest::prelude::*;
-use scimkit::directory::{UserListOptions, UsersWalker};
+use scimkit::directory::{
+    DirectoryClient, DirectoryError, PageWalker, UserListOptions, UsersPage, UsersWalker,
+};
 
 use directory_support::*;
+
+#[derive(Debug, Clone, Copy)]
+enum Drive {
+    Borrowed,
+    Shared { prefetch: bool },
+}
+
+fn drive() -> impl Strategy<Value = Drive> {
+    prop_oneof![
+        Just(Drive::Borrowed),
+        any::<bool>().prop_map(|prefetch| Drive::Shared { prefetch }),
+    ]
+}
+
+/// Calls `next_page` up to `max` times as `how` says, handing each result to `each` (which
+/// returns false to stop).
+fn walk(
+    rt: &FakeRuntime,
+    c: &Rc<DirectoryClient>,
+    w: UsersWalker,
+    how: Drive,
+    max: usize,
+    mut each: impl FnMut(Result<Option<UsersPage>, DirectoryError>, Option<&str>) -> bool,
+) -> UsersWalker {
+    match how {
+        Drive::Borrowed => {
+            let mut w = w;
+            run(rt, async {
+                for _ in 0..max {
+                    let r = w.next_page(c).await;
+                    if !each(r, w.resume_token()) {
+                        break;
+                    }
+                }
+            });
+            w
+        }
+        Drive::Shared { prefetch } => {
+            let w = Rc::new(RefCell::new(w.with_prefetch(prefetch)));
+            for _ in 0..max {
+                let r = run(rt, PageWalker::next_page_shared(&w, c));
+                if !each(r, w.borrow().resume_token()) {
+                    break;
+                }
+            }
+            Rc::try_unwrap(w).expect("no other owner").into_inner()
+        }
+    }
+}
 
 fn fault() -> impl Strategy<Value = Fault> {
     prop_oneof![
@@ -38,6 +94,7 @@ proptest! {
             prop::collection::vec(fault(), 0..=4), 0..10),
         expires_in in prop_oneof![Just(2u64), Just(60), Just(3600)],
         randoms in prop::collection::vec(0.0f64..1.0, 1..5),
+        how in drive(),
     ) {
         let rt = FakeRuntime::new();
         rt.set_randoms(randoms);
@@ -54,16 +111,23 @@ proptest! {
             server.add_faults(page * page_size as usize, fs);
         }
         let c = client(server.clone(), &rt);
-        let mut w = UsersWalker::users(
+        let w = UsersWalker::users(
             "org_1", "dir_1",
             UserListOptions { page_size: Some(page_size), ..Default::default() },
         ).unwrap();
-        let ids = run(&rt, async {
-            let mut ids = Vec::new();
-            while let Some(p) = w.next_page(&c).await.map_err(|e| e.to_string())? {
-                ids.extend(p.users.into_iter().map(|u| u.id.unwrap_or_default()));
+        let mut ids = Ok(Vec::new());
+        walk(&rt, &c, w, how, 1000, |r, _| match r {
+            Ok(Some(p)) => {
+                if let Ok(ids) = ids.as_mut() {
+                    ids.extend(p.users.into_iter().map(|u| u.id.unwrap_or_default()));
+                }
+                true
             }
-            Ok::<_, String>(ids)
+            Ok(None) => false,
+            Err(e) => {
+                ids = Err(e.to_string());
+                false
+            }
         });
         prop_assert_eq!(ids.as_ref(), Ok(&server.user_ids));
     }
@@ -76,6 +140,7 @@ proptest! {
         page_size in 1u32..=30,
         faults in prop::collection::vec(
             prop::collection::vec(fault(), 0..=9), 0..8),
+        how in drive(),
     ) {
         let rt = FakeRuntime::new();
         let server = FakeServer::new(n_users, 10);
@@ -85,24 +150,23 @@ proptest! {
             server.add_faults(page * page_size as usize, fs);
         }
         let c = client(server.clone(), &rt);
-        let mut w = UsersWalker::users(
+        let w = UsersWalker::users(
             "org_1", "dir_1",
             UserListOptions { page_size: Some(page_size), ..Default::default() },
         ).unwrap();
-        let (ids, errors) = run(&rt, async {
-            let mut ids = Vec::new();
-            let mut errors = Vec::new();
-            for _ in 0..200 {
-                match w.next_page(&c).await {
-                    Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap_or_default())),
-                    Ok(None) => break,
-                    Err(e) => {
-                        assert_eq!(e.page_token.as_deref(), w.resume_token());
-                        errors.push(e.kind);
-                    }
-                }
+        let mut ids = Vec::new();
+        let mut errors = Vec::new();
+        let w = walk(&rt, &c, w, how, 200, |r, resume| match r {
+            Ok(Some(p)) => {
+                ids.extend(p.users.into_iter().map(|u| u.id.unwrap_or_default()));
+                true
             }
-            (ids, errors)
+            Ok(None) => false,
+            Err(e) => {
+                assert_eq!(e.page_token.as_deref(), resume);
+                errors.push(e.kind);
+                true
+            }
         });
         prop_assert!(w.is_done());
         prop_assert_eq!(&ids, &server.user_ids);

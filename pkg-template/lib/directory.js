@@ -4,28 +4,42 @@ import * as wasm from "./glue.js";
 import { DirectoryApiError } from "./errors.js";
 import { ensureReady } from "./state.js";
 
-/** The core's transport: one HTTP exchange through `fetchFn`, aborted after `timeoutMs`; resolves to `[status, [name, value, …], body bytes]`. */
+/**
+ * The core's transport: one HTTP exchange through `fetchFn`, aborted after `timeoutMs`. Returns
+ * `[promise, abort]`: the promise resolves to `[status, [name, value, …], body bytes]`; the core
+ * calls `abort()` when it drops the request unanswered (a walk broken off with a page requested
+ * ahead).
+ */
 function transport(fetchFn) {
-  return async (method, url, flat, body, timeoutMs) => {
+  return (method, url, flat, body, timeoutMs) => {
     const headers = {};
     for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
     const ctrl = new AbortController();
     const timer = timeoutMs > 0 ? setTimeout(() => ctrl.abort(), timeoutMs) : undefined;
-    try {
-      const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
-      // Bytes, not text: the core parses UTF-8 itself, so decoding here and re-encoding into
-      // wasm memory would be wasted work (measured ~10 % of a page's client time).
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      const out = [];
-      res.headers.forEach((value, name) => out.push(name, value));
-      return [res.status, out, bytes];
-    } catch (err) {
-      const e = new Error(ctrl.signal.aborted ? `no response within ${timeoutMs} ms` : String(err?.message ?? err));
-      e.name = ctrl.signal.aborted ? "TimeoutError" : "NetworkError";
-      throw e;
-    } finally {
+    const exchange = async () => {
+      try {
+        const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
+        // Bytes, not text: the core parses UTF-8 itself, so decoding here and re-encoding into
+        // wasm memory would be wasted work (measured ~10 % of a page's client time).
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        const out = [];
+        res.headers.forEach((value, name) => out.push(name, value));
+        return [res.status, out, bytes];
+      } catch (err) {
+        const e = new Error(ctrl.signal.aborted ? `no response within ${timeoutMs} ms` : String(err?.message ?? err));
+        e.name = ctrl.signal.aborted ? "TimeoutError" : "NetworkError";
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const promise = exchange();
+    const abort = () => {
+      promise.catch(() => {}); // nobody awaits it any more
       clearTimeout(timer);
-    }
+      ctrl.abort();
+    };
+    return [promise, abort];
   };
 }
 
@@ -67,9 +81,21 @@ function optionsJson(options, allowed) {
   for (const [key, value] of Object.entries(options)) {
     const wire = allowed[key];
     if (!wire) throw argumentError(`unknown option "${key}" (expected one of: ${Object.keys(allowed).join(", ")})`);
+    if (wire === WALK_ONLY) continue;
     out[wire] = value instanceof Date ? value.toISOString() : value;
   }
   return JSON.stringify(out);
+}
+
+/** Walk options: the listing's, plus `prefetch`, which is the walker's (not sent as a query). */
+const WALK_ONLY = Symbol("walk option");
+function walkArgs(options, allowed) {
+  const json = optionsJson(options, { ...allowed, prefetch: WALK_ONLY });
+  const prefetch = options?.prefetch;
+  if (prefetch !== undefined && typeof prefetch !== "boolean") {
+    throw argumentError(`options.prefetch must be a boolean, got ${prefetch === null ? "null" : typeof prefetch}`);
+  }
+  return [json, prefetch];
 }
 
 const PAGE = { pageSize: "page_size", pageToken: "page_token" };
@@ -152,21 +178,21 @@ export class DirectoryClient {
 
   /** Every page of organizations, lazily, from `options.pageToken` (or the start). */
   organizationPages(options) {
-    return pages(this.#core.walkOrganizations(optionsJson(options, PAGE)));
+    return pages(this.#core.walkOrganizations(...walkArgs(options, PAGE)));
   }
 
   /** Every page of a directory's users; checkpoint `page.next_page_token` to resume later. */
   directoryUserPages(organizationId, directoryId, options) {
     const org = requireString(organizationId, "organizationId");
     const dir = requireString(directoryId, "directoryId");
-    return pages(this.#core.walkUsers(org, dir, optionsJson(options, USERS)));
+    return pages(this.#core.walkUsers(org, dir, ...walkArgs(options, USERS)));
   }
 
   /** Every page of a directory's groups. */
   directoryGroupPages(organizationId, directoryId, options) {
     const org = requireString(organizationId, "organizationId");
     const dir = requireString(directoryId, "directoryId");
-    return pages(this.#core.walkGroups(org, dir, optionsJson(options, GROUPS)));
+    return pages(this.#core.walkGroups(org, dir, ...walkArgs(options, GROUPS)));
   }
 
   /** Every organization: `for await (const org of client.organizations())`. */
@@ -174,7 +200,7 @@ export class DirectoryClient {
     return items(this.organizationPages(options), "organizations");
   }
 
-  /** Every user of a directory, one page in memory at a time; `break` stops fetching. */
+  /** Every user of a directory; `break` stops fetching (and aborts the page requested ahead). */
   directoryUsers(organizationId, directoryId, options) {
     return items(this.directoryUserPages(organizationId, directoryId, options), "users");
   }

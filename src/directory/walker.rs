@@ -2,7 +2,10 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::fmt;
+use std::future::poll_fn;
 use std::rc::Rc;
+use std::task::Poll;
 
 use super::client::DirectoryClient;
 use super::client::MAX_ORGANIZATION_PAGE_SIZE;
@@ -177,12 +180,18 @@ enum WalkState {
 }
 
 /// Walks a listing page by page. It holds the query, the token of the next page and the tokens
-/// seen so far — never a page: each page is handed to the caller.
+/// seen so far — never a page it has read: each page is handed to the caller.
 ///
 /// On failure the walker stays where it was: the error's `page_token` (and
 /// [`PageWalker::resume_token`]) is the token of the page that failed, and calling
 /// `next_page` again retries that page.
-#[derive(Debug, Clone)]
+///
+/// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): when
+/// [`PageWalker::next_page_shared`] hands back a page that has a successor, it has already sent
+/// the request for that successor, so the server works on it while the caller reads this page.
+/// Requests stay strictly sequential (the next token is only known from this page), at most one
+/// is ahead of the caller, and dropping the walker drops that request (transports cancel on
+/// drop). Memory: the page being read plus the one in flight.
 pub struct PageWalker<Q: PageQuery> {
     query: Q,
     next_token: Option<String>,
@@ -192,6 +201,37 @@ pub struct PageWalker<Q: PageQuery> {
     state: WalkState,
     in_flight: bool,
     pages: u64,
+    prefetch: bool,
+    /// The request for `next_token`'s page, already started.
+    ahead: Option<Ahead<Q::Page>>,
+}
+
+/// A page request started ahead of the caller: still pending, or already answered.
+enum Ahead<P> {
+    Pending(LocalBoxFuture<'static, Result<P, DirectoryError>>),
+    Done(Result<P, DirectoryError>),
+}
+
+impl<P> Ahead<P> {
+    async fn get(self) -> Result<P, DirectoryError> {
+        match self {
+            Ahead::Pending(fut) => fut.await,
+            Ahead::Done(result) => result,
+        }
+    }
+}
+
+impl<Q: PageQuery + fmt::Debug> fmt::Debug for PageWalker<Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageWalker")
+            .field("query", &self.query)
+            .field("next_token", &self.next_token)
+            .field("state", &self.state)
+            .field("pages", &self.pages)
+            .field("prefetch", &self.prefetch)
+            .field("request_ahead", &self.ahead.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Walks directory users.
@@ -254,7 +294,16 @@ impl<Q: PageQuery> PageWalker<Q> {
             state: WalkState::Active,
             in_flight: false,
             pages: 0,
+            prefetch: true,
+            ahead: None,
         })
+    }
+
+    /// Whether [`PageWalker::next_page_shared`] requests the next page before handing back the
+    /// current one (default `true`). Off, the walk sends exactly one request per page returned.
+    pub fn with_prefetch(mut self, prefetch: bool) -> Self {
+        self.prefetch = prefetch;
+        self
     }
 
     /// The token the next call will request: save it to resume later with a new walker.
@@ -284,14 +333,18 @@ impl<Q: PageQuery> PageWalker<Q> {
         let Some((query, token)) = self.begin()? else {
             return Ok(None);
         };
-        let result = query.fetch(client, token.as_deref()).await;
+        let result = match self.ahead.take() {
+            Some(ahead) => ahead.get().await,
+            None => query.fetch(client, token.as_deref()).await,
+        };
         self.finish(token, result)
     }
 
     /// [`PageWalker::next_page`] for a walker shared as `Rc<RefCell<…>>` next to an
     /// `Rc<DirectoryClient>`: the returned future is `'static` and does not keep the `RefCell`
     /// borrowed across the request. A second call while one is pending fails with
-    /// `invalid_argument` instead of panicking.
+    /// `invalid_argument` instead of panicking. With prefetch on, the request for the following
+    /// page has been sent by the time this resolves (see [`PageWalker`]).
     pub fn next_page_shared(
         this: &Rc<RefCell<Self>>,
         client: &Rc<DirectoryClient>,
@@ -299,7 +352,7 @@ impl<Q: PageQuery> PageWalker<Q> {
         let this = Rc::clone(this);
         let client = Rc::clone(client);
         Box::pin(async move {
-            let begun = {
+            let (begun, ahead) = {
                 let Ok(mut w) = this.try_borrow_mut() else {
                     return Err(busy());
                 };
@@ -308,18 +361,40 @@ impl<Q: PageQuery> PageWalker<Q> {
                 }
                 let begun = w.begin()?;
                 w.in_flight = begun.is_some();
-                begun
+                let ahead = if begun.is_some() {
+                    w.ahead.take()
+                } else {
+                    None
+                };
+                (begun, ahead)
             };
             let Some((query, token)) = begun else {
                 return Ok(None);
             };
             let guard = InFlight(Rc::clone(&this));
-            let result = query.fetch(&client, token.as_deref()).await;
-            drop(guard);
-            let Ok(mut w) = this.try_borrow_mut() else {
-                return Err(busy());
+            let result = match ahead {
+                Some(ahead) => ahead.get().await,
+                None => query.fetch(&client, token.as_deref()).await,
             };
-            w.finish(token, result)
+            drop(guard);
+            let (page, next) = {
+                let Ok(mut w) = this.try_borrow_mut() else {
+                    return Err(busy());
+                };
+                let page = w.finish(token, result)?;
+                let next = match (&w.state, w.prefetch) {
+                    (WalkState::Active, true) => Some((w.query.clone(), w.next_token.clone())),
+                    _ => None,
+                };
+                (page, next)
+            };
+            if let Some((query, token)) = next {
+                let ahead = start(query, Rc::clone(&client), token).await;
+                if let Ok(mut w) = this.try_borrow_mut() {
+                    w.ahead = Some(ahead);
+                }
+            }
+            Ok(page)
         })
     }
 
@@ -362,6 +437,27 @@ impl<Q: PageQuery> PageWalker<Q> {
         }
         Ok(Some(page))
     }
+}
+
+/// Starts the request for the page at `token`: polls it once, which runs it up to its first wait
+/// (the request is sent), and keeps it to be finished by the next `next_page`. Wakeups until then
+/// go to the current task, which is harmless: the next call polls it again.
+async fn start<Q: PageQuery>(
+    query: Q,
+    client: Rc<DirectoryClient>,
+    token: Option<String>,
+) -> Ahead<Q::Page> {
+    let fut: LocalBoxFuture<'static, _> =
+        Box::pin(async move { query.fetch(&client, token.as_deref()).await });
+    let mut fut = Some(fut);
+    poll_fn(move |cx| match fut.take() {
+        Some(mut f) => Poll::Ready(match f.as_mut().poll(cx) {
+            Poll::Ready(result) => Ahead::Done(result),
+            Poll::Pending => Ahead::Pending(f),
+        }),
+        None => Poll::Pending, // polled once only: the first poll is always Ready
+    })
+    .await
 }
 
 fn busy() -> DirectoryError {

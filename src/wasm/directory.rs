@@ -23,10 +23,23 @@ use crate::directory::{
 };
 use crate::error::ErrorCode;
 
-/// Calls `send(method, url, headers, body, timeoutMs)`, which resolves to
-/// `[status, [name, value, …], body bytes]` or rejects with `{ name: "TimeoutError" | other, message }`.
+/// Calls `send(method, url, headers, body, timeoutMs)`, which returns `[promise, abort]`: the
+/// promise resolves to `[status, [name, value, …], body bytes]` or rejects with
+/// `{ name: "TimeoutError" | other, message }`; `abort()` cancels the fetch.
 struct JsTransport {
     send: Function,
+}
+
+/// Aborts the fetch when its future is dropped before the answer (a walk broken off with a
+/// request sent ahead).
+struct AbortOnDrop(Option<Function>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(abort) = self.0.take() {
+            let _ = abort.call0(&JsValue::NULL);
+        }
+    }
 }
 
 impl Transport for JsTransport {
@@ -52,12 +65,23 @@ impl Transport for JsTransport {
                 .unwrap_or(JsValue::UNDEFINED),
             &JsValue::from_f64(req.timeout_ms as f64),
         );
-        let called = self.send.apply(&JsValue::NULL, &args);
+        // Called now, not on first poll: the fetch starts when the core sends.
+        let called = self
+            .send
+            .apply(&JsValue::NULL, &args)
+            .map(|v| Array::from(&v));
+        let abort = AbortOnDrop(
+            called
+                .as_ref()
+                .ok()
+                .and_then(|pair| pair.get(1).dyn_into::<Function>().ok()),
+        );
         Box::pin(async move {
-            let promise = called.map_err(transport_error)?;
-            let value = JsFuture::from(Promise::resolve(&promise))
-                .await
-                .map_err(transport_error)?;
+            let mut abort = abort;
+            let promise = called.map_err(transport_error)?.get(0);
+            let value = JsFuture::from(Promise::resolve(&promise)).await;
+            abort.0 = None;
+            let value = value.map_err(transport_error)?;
             response(&value).ok_or_else(|| {
                 TransportError::Network("the transport returned an unexpected value".into())
             })
@@ -325,16 +349,19 @@ impl DirectoryCore {
         }))
     }
 
-    /// A walk over a directory's users (validated now; no request yet).
+    /// A walk over a directory's users (validated now; no request yet). `prefetch`: see
+    /// [`PageWalker::with_prefetch`] (absent: the core's default).
     #[wasm_bindgen(js_name = walkUsers)]
     pub fn walk_users(
         &self,
         organization_id: String,
         directory_id: String,
         options: &str,
+        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
         let o: UserListOptions = parse(options, "options")?;
         let w = PageWalker::users(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
+        let w = with_prefetch(w, prefetch);
         Ok(Walker {
             client: self.client.clone(),
             walk: Box::new(Rc::new(RefCell::new(w))),
@@ -348,9 +375,11 @@ impl DirectoryCore {
         organization_id: String,
         directory_id: String,
         options: &str,
+        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
         let o: GroupListOptions = parse(options, "options")?;
         let w = PageWalker::groups(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
+        let w = with_prefetch(w, prefetch);
         Ok(Walker {
             client: self.client.clone(),
             walk: Box::new(Rc::new(RefCell::new(w))),
@@ -359,13 +388,26 @@ impl DirectoryCore {
 
     /// A walk over the environment's organizations.
     #[wasm_bindgen(js_name = walkOrganizations)]
-    pub fn walk_organizations(&self, options: &str) -> Result<Walker, JsValue> {
+    pub fn walk_organizations(
+        &self,
+        options: &str,
+        prefetch: Option<bool>,
+    ) -> Result<Walker, JsValue> {
         let o: ListOptions = parse(options, "options")?;
         let w = PageWalker::organizations(o).map_err(|e| to_js(&e))?;
+        let w = with_prefetch(w, prefetch);
         Ok(Walker {
             client: self.client.clone(),
             walk: Box::new(Rc::new(RefCell::new(w))),
         })
+    }
+}
+
+/// `prefetch` as the façade passes it: absent keeps the core's default.
+fn with_prefetch<Q: PageQuery>(w: PageWalker<Q>, prefetch: Option<bool>) -> PageWalker<Q> {
+    match prefetch {
+        Some(p) => w.with_prefetch(p),
+        None => w,
     }
 }
 
@@ -391,8 +433,9 @@ where
     }
 }
 
-/// A page walk in progress: one page in memory at a time. The façade resumes walks from page
-/// tokens (`next_page_token`, or an error's `pageToken`), so nothing else is exposed.
+/// A page walk in progress: the page being read, and at most one requested ahead. The façade
+/// resumes walks from page tokens (`next_page_token`, or an error's `pageToken`), so nothing
+/// else is exposed. Freeing it cancels the request ahead.
 #[wasm_bindgen]
 pub struct Walker {
     client: Rc<DirectoryClient>,

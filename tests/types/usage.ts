@@ -52,7 +52,7 @@ export async function sync(client: DirectoryClient, org: string, dir: string): P
   for await (const user of client.directoryUsers(org, dir, { pageSize: 30, updatedAfter: new Date(0) })) {
     if (user.email) emails.push(user.email);
   }
-  for await (const page of client.directoryGroupPages(org, dir, { pageSize: 30 })) {
+  for await (const page of client.directoryGroupPages(org, dir, { pageSize: 30, prefetch: false })) {
     const next: string | null = page.next_page_token;
     if (!next) break;
   }

@@ -203,7 +203,8 @@ export default [
         const ids = [];
         let checkpoint;
         let n = 0;
-        for await (const page of first.directoryUserPages(dir.orgId, dir.dirId, { pageSize: 30 })) {
+        // prefetch: false — exactly one request per page handed out.
+        for await (const page of first.directoryUserPages(dir.orgId, dir.dirId, { pageSize: 30, prefetch: false })) {
           for (const u of page.users) ids.push(u.id);
           checkpoint = page.next_page_token;
           if (++n === 3) break;
@@ -211,20 +212,20 @@ export default [
         assert.equal(ids.length, 90, "three pages of 30");
         assert.equal(typeof checkpoint, "string", "a next_page_token to store");
         let stats = await d.admin.stats();
-        assert.equal(stats.byEndpoint.listUsers?.total, 3, "exactly 3 page requests: no prefetch");
+        assert.equal(stats.byEndpoint.listUsers?.total, 3, "exactly 3 page requests with prefetch: false");
         await sleep(100);
         stats = await d.admin.stats();
         assert.equal(stats.byEndpoint.listUsers?.total, 3, "still 3 after break (nothing in flight)");
 
         // The item iterator stops too: 45 users need two pages of 30.
         let k = 0;
-        for await (const _u of first.directoryUsers(dir.orgId, dir.dirId, { pageSize: 30 })) {
+        for await (const _u of first.directoryUsers(dir.orgId, dir.dirId, { pageSize: 30, prefetch: false })) {
           if (++k === 45) break;
         }
         stats = await d.admin.stats();
         assert.equal(stats.byEndpoint.listUsers.total, 5, "directoryUsers + break after 45 users fetched 2 pages");
 
-        // A new client (as after a restart) resumes from the stored token.
+        // A new client (as after a restart) resumes from the stored token (prefetch on: the default).
         const second = clientFor(scimkit, d);
         let last;
         const rest = await collectPages(second.directoryUserPages(dir.orgId, dir.dirId, { pageSize: 30, pageToken: checkpoint }), 20, (p) => (last = p));
@@ -232,8 +233,38 @@ export default [
         assert.equal(last.next_page_token, null, "next_page_token is null on the last page (index.d.ts)");
         await assertExactlyAllUsers(assert, [...ids, ...rest.ids], dir, "checkpoint + resume");
         stats = await d.admin.stats();
-        assert.equal(stats.byEndpoint.listUsers.total, 5 + rest.pages, "no request after the last page");
+        assert.equal(stats.byEndpoint.listUsers.total, 5 + rest.pages, "no request after the last page, none ahead of it");
         assert.equal(stats.tokenRequests, 2, "one token per client");
+      });
+    },
+  },
+  {
+    name: "prefetch (default): the next page is requested before a page is handed out; break aborts it, nothing after",
+    run: async (scimkit, ctx) => {
+      const { assert } = ctx;
+      await withService(ctx, async (d) => {
+        const dir = d.small;
+        const base = globalThis.fetch.bind(globalThis);
+        const pageCalls = [];
+        const fetchFn = (input, init = {}) => {
+          if (String(input).includes("/users")) pageCalls.push(init.signal);
+          return base(input, init);
+        };
+        const client = clientFor(scimkit, d, { fetch: fetchFn });
+        const seenWhenHanded = [];
+        let n = 0;
+        for await (const page of client.directoryUserPages(dir.orgId, dir.dirId, { pageSize: 30 })) {
+          assert.equal(page.users.length, 30);
+          seenWhenHanded.push(pageCalls.length);
+          if (++n === 3) break;
+        }
+        assert.deepEqual(seenWhenHanded, [2, 3, 4], "page n+1 already requested when page n is handed out");
+        assert.equal(pageCalls[3]?.aborted, true, "break aborted the request sent ahead");
+        assert.ok(pageCalls.slice(0, 3).every((s) => !s.aborted), "the answered requests were not aborted");
+        await sleep(100);
+        assert.equal(pageCalls.length, 4, "nothing requested after break");
+        const stats = await d.admin.stats();
+        assert.ok(stats.byEndpoint.listUsers.total <= 4, `the server saw at most the 4 requests (${stats.byEndpoint.listUsers.total})`);
       });
     },
   },

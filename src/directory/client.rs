@@ -198,6 +198,11 @@ impl DirectoryClient {
         &self.config
     }
 
+    /// [`Runtime::yield_now`].
+    pub(crate) async fn yield_now(&self) {
+        self.runtime.yield_now().await
+    }
+
     pub(crate) fn now_ms(&self) -> f64 {
         self.runtime.now_ms()
     }
@@ -361,7 +366,7 @@ impl DirectoryClient {
     async fn call_with<T>(
         &self,
         call: &Call,
-        fast: fn(&[u8]) -> Option<T>,
+        fast: fn(&str) -> Option<T>,
     ) -> Result<Result<T, Value>, DirectoryError> {
         let max_retries = self.config.max_retries;
         let mut retries: u32 = 0;
@@ -399,7 +404,7 @@ impl DirectoryClient {
                 ),
                 Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
                     // `fast` only answers for bodies that are JSON, so it never hides a retry.
-                    if let Some(t) = fast(resp.body.as_bytes()) {
+                    if let Some(t) = fast(&resp.body) {
                         return Ok(Ok(t));
                     }
                     match serde_json::from_slice::<Value>(resp.body.as_bytes()) {

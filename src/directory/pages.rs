@@ -258,7 +258,7 @@ const USERS: &str = "list directory users";
 /// A users page straight from the body text, or `None` when the body is anything but a page
 /// in the usual shape that [`parse_users_page`] would accept: the caller then parses it into a
 /// `Value` and takes that path, which decides (errors included).
-pub(crate) fn users_page_from_text(body: &[u8]) -> Option<UsersPage> {
+pub(crate) fn users_page_from_text(body: &str) -> Option<UsersPage> {
     let p = users_page_from_text_raw(body)?;
     Some(UsersPage {
         users: p.items,
@@ -292,7 +292,10 @@ pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
 /// the equivalence tests, not an API (a body that is not JSON is retried by the client instead).
 #[doc(hidden)]
 pub fn parse_users_page_body(body: &[u8]) -> Result<UsersPage, DirectoryError> {
-    if let Some(page) = users_page_from_text(body) {
+    if let Some(page) = std::str::from_utf8(body)
+        .ok()
+        .and_then(users_page_from_text)
+    {
         return Ok(page);
     }
     let v = serde_json::from_slice(body)
@@ -303,7 +306,7 @@ pub fn parse_users_page_body(body: &[u8]) -> Result<UsersPage, DirectoryError> {
 const GROUPS: &str = "list directory groups";
 
 /// [`users_page_from_text`] for a groups page ([`parse_groups_page`] decides otherwise).
-pub(crate) fn groups_page_from_text(body: &[u8]) -> Option<GroupsPage> {
+pub(crate) fn groups_page_from_text(body: &str) -> Option<GroupsPage> {
     let p = groups_page_from_text_raw(body)?;
     Some(GroupsPage {
         groups: p.items,

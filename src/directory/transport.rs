@@ -136,6 +136,12 @@ pub trait Runtime {
     fn sleep(&self, ms: u64) -> LocalBoxFuture<'_, ()>;
     /// A number in `[0, 1)` (`Math.random()`); used only for backoff jitter.
     fn random(&self) -> f64;
+    /// Lets the host run its pending work once before the core goes on — in JS a macrotask
+    /// turn, because fetch implementations put a request on the wire only after the microtask
+    /// queue drains. Walks call it after sending a request ahead. Default: nothing to wait for.
+    fn yield_now(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// The result of [`timeout`] when the timer fired first.

@@ -440,24 +440,32 @@ impl<Q: PageQuery> PageWalker<Q> {
 }
 
 /// Starts the request for the page at `token`: polls it once, which runs it up to its first wait
-/// (the request is sent), and keeps it to be finished by the next `next_page`. Wakeups until then
-/// go to the current task, which is harmless: the next call polls it again.
+/// (the request is sent), lets the host flush it ([`Runtime::yield_now`]), and keeps it to be
+/// finished by the next `next_page`. Wakeups until then go to the current task, which is
+/// harmless: the next call polls it again.
+///
+/// [`Runtime::yield_now`]: super::transport::Runtime::yield_now
 async fn start<Q: PageQuery>(
     query: Q,
     client: Rc<DirectoryClient>,
     token: Option<String>,
 ) -> Ahead<Q::Page> {
+    let c = Rc::clone(&client);
     let fut: LocalBoxFuture<'static, _> =
-        Box::pin(async move { query.fetch(&client, token.as_deref()).await });
+        Box::pin(async move { query.fetch(&c, token.as_deref()).await });
     let mut fut = Some(fut);
-    poll_fn(move |cx| match fut.take() {
+    let ahead = poll_fn(move |cx| match fut.take() {
         Some(mut f) => Poll::Ready(match f.as_mut().poll(cx) {
             Poll::Ready(result) => Ahead::Done(result),
             Poll::Pending => Ahead::Pending(f),
         }),
         None => Poll::Pending, // polled once only: the first poll is always Ready
     })
-    .await
+    .await;
+    if matches!(ahead, Ahead::Pending(_)) {
+        client.yield_now().await;
+    }
+    ahead
 }
 
 fn busy() -> DirectoryError {

@@ -38,7 +38,7 @@ struct Envelope {
     object: Option<Value>,
     display_name: Option<Value>,
     /// The user read from `data`, and whether `data` states `active`.
-    data: Option<(UserBuilder, bool)>,
+    data: Option<(Box<UserBuilder>, bool)>,
 }
 
 /// Any reason to leave the event to the general path; never shown to anyone.
@@ -201,7 +201,7 @@ pub(super) struct UserSeed {
 }
 
 impl<'de> DeserializeSeed<'de> for &UserSeed {
-    type Value = (UserBuilder, bool);
+    type Value = (Box<UserBuilder>, bool);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
@@ -209,14 +209,15 @@ impl<'de> DeserializeSeed<'de> for &UserSeed {
 }
 
 impl<'de> Visitor<'de> for &UserSeed {
-    type Value = (UserBuilder, bool);
+    type Value = (Box<UserBuilder>, bool);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a user object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut b = UserBuilder::default();
+        // Boxed: the builder (~1 KB) is returned through several layers of serde's results.
+        let mut b = Box::<UserBuilder>::default();
         let mut seen = Seen::new();
         let mut states_active = false;
         while let Some(key) = map.next_key::<&'de str>()? {

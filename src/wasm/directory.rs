@@ -190,6 +190,12 @@ impl Runtime for JsRuntime {
     fn random(&self) -> f64 {
         js_sys::Math::random()
     }
+
+    // The façade's `sleep(0)` resolves on the next macrotask (not a 0 ms timer, which Node
+    // clamps to 1 ms).
+    fn yield_now(&self) -> LocalBoxFuture<'_, ()> {
+        self.sleep(0)
+    }
 }
 
 /// Client settings as the façade passes them (snake_case JSON).

@@ -686,3 +686,116 @@ fn dropping_the_walker_drops_the_request_ahead() {
     );
     assert_eq!(t.pages_sent.get(), 2);
 }
+
+/// The loop rule holds with prefetch: the repeated token is never requested, early or late.
+#[test]
+fn prefetch_never_requests_a_repeated_token() {
+    let rt = FakeRuntime::new();
+    let server = FakeServer::new(40, 10);
+    server
+        .next_token_override
+        .borrow_mut()
+        .insert(20, "pt_10".into());
+    let c = client(server.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    let mut ids = Vec::new();
+    let err = loop {
+        match run(&rt, PageWalker::next_page_shared(&w, &c)) {
+            Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+            Ok(None) => panic!("a loop error, not a silent end"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.code(), "pagination_loop");
+    assert_eq!(ids, server.user_ids[..30]);
+    let tokens: Vec<String> = server
+        .requests
+        .borrow()
+        .iter()
+        .filter(|r| r.url.contains("/users"))
+        .map(|r| r.url.split("page_token=").nth(1).unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(tokens, ["", "pt_10", "pt_20"], "pt_10 requested once");
+}
+
+/// A transport whose pages carry, after the real `next_page_token`, a nested member of the same
+/// name: the early request follows that wrong hint, and once the page is read the walk drops it
+/// (cancelled) and requests the page the page really names.
+struct MisleadingPages {
+    sent: RefCell<Vec<String>>,
+    dropped: Rc<RefCell<Vec<String>>>,
+}
+
+struct DropNote(String, Rc<RefCell<Vec<String>>>);
+impl Drop for DropNote {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(self.0.clone());
+    }
+}
+
+impl scimkit::directory::Transport for MisleadingPages {
+    fn send(
+        &self,
+        req: HttpRequest,
+    ) -> scimkit::directory::LocalBoxFuture<
+        '_,
+        Result<scimkit::directory::HttpResponse, scimkit::directory::TransportError>,
+    > {
+        let token = req.url.split("page_token=").nth(1).unwrap_or("").to_owned();
+        let body = if is_token(&req) {
+            token_body("at_1", 3600).to_string()
+        } else {
+            self.sent.borrow_mut().push(token.clone());
+            match token.as_str() {
+                "" => r#"{"next_page_token":"p2","users":[{"id":"u1","raw_attributes":{"next_page_token":"bogus"}}]}"#.to_owned(),
+                "p2" => r#"{"users":[{"id":"u2"}],"next_page_token":""}"#.to_owned(),
+                _ => r#"{"users":[],"next_page_token":""}"#.to_owned(),
+            }
+        };
+        let note = DropNote(token, Rc::clone(&self.dropped));
+        Box::pin(async move {
+            // Answers after one yield, so a request sent early is still pending when checked.
+            let mut yielded = false;
+            std::future::poll_fn(|cx| {
+                if yielded {
+                    std::task::Poll::Ready(())
+                } else {
+                    yielded = true;
+                    cx.waker().wake_by_ref();
+                    std::task::Poll::Pending
+                }
+            })
+            .await;
+            let resp = scimkit::directory::HttpResponse::new(200, body);
+            std::mem::forget(note); // answered: not a cancellation
+            Ok(resp)
+        })
+    }
+}
+
+#[test]
+fn a_wrong_early_hint_is_dropped_and_the_right_page_requested() {
+    let rt = FakeRuntime::new();
+    let dropped = Rc::new(RefCell::new(Vec::new()));
+    let t = Rc::new(MisleadingPages {
+        sent: RefCell::new(Vec::new()),
+        dropped: Rc::clone(&dropped),
+    });
+    let c = client(t.clone(), &rt);
+    let w = Rc::new(RefCell::new(
+        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
+    ));
+    let mut ids = Vec::new();
+    while let Some(p) = run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+        ids.extend(p.users.into_iter().map(|u| u.id.unwrap()));
+    }
+    assert_eq!(ids, ["u1", "u2"]);
+    assert_eq!(*t.sent.borrow(), ["", "bogus", "p2"]);
+    assert_eq!(
+        *dropped.borrow(),
+        ["bogus"],
+        "the wrong early request was cancelled"
+    );
+}

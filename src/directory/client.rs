@@ -13,7 +13,9 @@ use super::pages::{
     GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
 use super::retry::{backoff_ms, parse_retry_after};
-use super::transport::{timeout, HttpRequest, HttpResponse, Runtime, Transport, TransportError};
+use super::transport::{
+    timeout, HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
+};
 use super::url::{encode, validate_id, Query};
 
 /// Largest `page_size` for users and groups (the server's limit).
@@ -142,6 +144,9 @@ impl Call {
     }
 }
 
+/// Sees a 2xx body before the client reads it (a walk uses it to request the next page early).
+pub(crate) type BodyHook = dyn Fn(&str) -> LocalBoxFuture<'static, ()>;
+
 /// A failed attempt: the error it would produce, whether it may be retried and after how long.
 struct Failure {
     kind: DirectoryErrorKind,
@@ -212,12 +217,22 @@ impl DirectoryClient {
         &self,
         options: &ListOptions,
     ) -> Result<OrganizationsPage, DirectoryError> {
+        self.organizations_page(options, None).await
+    }
+
+    /// [`Self::list_organizations`], showing each 2xx body to `on_body` before reading it.
+    pub(crate) async fn organizations_page(
+        &self,
+        options: &ListOptions,
+        on_body: Option<&BodyHook>,
+    ) -> Result<OrganizationsPage, DirectoryError> {
         options.validate(MAX_ORGANIZATION_PAGE_SIZE)?;
         let mut q = Query::default();
         q.push_display("page_size", options.page_size);
         q.push_opt("page_token", non_empty(&options.page_token));
-        let v = self.get("/api/v1/organizations".to_owned(), q).await?;
-        parse_organizations_page(v)
+        let call = Call::get("/api/v1/organizations".to_owned(), q);
+        let v = self.call_with(&call, |_| None::<Value>, on_body).await?;
+        parse_organizations_page(v.unwrap_or_else(|v| v))
     }
 
     /// `GET /api/v1/organizations/{organization_id}/directories`.
@@ -270,6 +285,18 @@ impl DirectoryClient {
         directory_id: &str,
         options: &UserListOptions,
     ) -> Result<UsersPage, DirectoryError> {
+        self.users_page(organization_id, directory_id, options, None)
+            .await
+    }
+
+    /// [`Self::list_directory_users`], showing each 2xx body to `on_body` before reading it.
+    pub(crate) async fn users_page(
+        &self,
+        organization_id: &str,
+        directory_id: &str,
+        options: &UserListOptions,
+        on_body: Option<&BodyHook>,
+    ) -> Result<UsersPage, DirectoryError> {
         let path = dir_path(organization_id, directory_id, "/users")?;
         options.validate()?;
         let mut q = Query::default();
@@ -281,7 +308,7 @@ impl DirectoryClient {
         let call = Call::get(path, q);
         // The body is read straight into the page when it has the usual shape; anything else
         // (errors included) is parsed into a `Value` and decided by `parse_users_page`.
-        match self.call_with(&call, users_page_from_text).await? {
+        match self.call_with(&call, users_page_from_text, on_body).await? {
             Ok(page) => Ok(page),
             Err(v) => parse_users_page(v),
         }
@@ -295,6 +322,18 @@ impl DirectoryClient {
         directory_id: &str,
         options: &GroupListOptions,
     ) -> Result<GroupsPage, DirectoryError> {
+        self.groups_page(organization_id, directory_id, options, None)
+            .await
+    }
+
+    /// [`Self::list_directory_groups`], showing each 2xx body to `on_body` before reading it.
+    pub(crate) async fn groups_page(
+        &self,
+        organization_id: &str,
+        directory_id: &str,
+        options: &GroupListOptions,
+        on_body: Option<&BodyHook>,
+    ) -> Result<GroupsPage, DirectoryError> {
         let path = dir_path(organization_id, directory_id, "/groups")?;
         options.validate()?;
         let mut q = Query::default();
@@ -305,7 +344,10 @@ impl DirectoryClient {
         q.push_display("include_external_groups", options.include_external_groups);
         let call = Call::get(path, q);
         // As for users: the body straight into the page, or `parse_groups_page` decides.
-        match self.call_with(&call, groups_page_from_text).await? {
+        match self
+            .call_with(&call, groups_page_from_text, on_body)
+            .await?
+        {
             Ok(page) => Ok(page),
             Err(v) => parse_groups_page(v),
         }
@@ -357,16 +399,18 @@ impl DirectoryClient {
 
     /// Sends `call` with auth, timeout and retries, and returns the parsed JSON of its 2xx body.
     async fn call(&self, call: &Call) -> Result<Value, DirectoryError> {
-        let v = self.call_with(call, |_| None::<Value>).await?;
+        let v = self.call_with(call, |_| None::<Value>, None).await?;
         Ok(v.unwrap_or_else(|v| v))
     }
 
     /// [`Self::call`], reading a 2xx body with `fast` first: `Ok(t)` when it gives `Some(t)`,
     /// else the body parsed into a `Value` as `Err` (or the not-JSON failure, retried as usual).
+    /// `on_body` sees each 2xx body before it is read (a walk requests the next page then).
     async fn call_with<T>(
         &self,
         call: &Call,
         fast: fn(&str) -> Option<T>,
+        on_body: Option<&BodyHook>,
     ) -> Result<Result<T, Value>, DirectoryError> {
         let max_retries = self.config.max_retries;
         let mut retries: u32 = 0;
@@ -403,6 +447,9 @@ impl DirectoryClient {
                     format!("network error: {}", m.chars().take(200).collect::<String>()),
                 ),
                 Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
+                    if let Some(hook) = on_body {
+                        hook(&resp.body).await;
+                    }
                     // `fast` only answers for bodies that are JSON, so it never hides a retry.
                     if let Some(t) = fast(&resp.body) {
                         return Ok(Ok(t));

@@ -253,6 +253,25 @@ pub(crate) fn parse_organizations_page(v: Value) -> Result<OrganizationsPage, Di
     })
 }
 
+/// The `next_page_token` of a list-page body found without reading the page: the last
+/// `"next_page_token": "…"` member in the text, which is where services put it (after the items).
+/// Only a hint — a walk requests that page early and checks the token once the page is read —
+/// so anything unusual (an escape in the token, no such member) gives `None`.
+pub(crate) fn next_token_hint(body: &str) -> Option<&str> {
+    const KEY: &str = "\"next_page_token\"";
+    let at = body.rfind(KEY)?;
+    // A member name follows `{` or `,`; inside a string the quote would be escaped.
+    let before = body[..at].trim_end();
+    if !(before.ends_with(',') || before.ends_with('{')) {
+        return None;
+    }
+    let rest = body[at + KEY.len()..].trim_start().strip_prefix(':')?;
+    let rest = rest.trim_start().strip_prefix('"')?;
+    let end = rest.find('"')?;
+    let token = &rest[..end];
+    (!token.is_empty() && !token.contains('\\')).then_some(token)
+}
+
 const USERS: &str = "list directory users";
 
 /// A users page straight from the body text, or `None` when the body is anything but a page
@@ -379,6 +398,26 @@ mod tests {
             keys,
             ["next_page_token", "prev_page_token", "total_size", "users"]
         );
+    }
+
+    #[test]
+    fn next_token_hint_reads_the_last_member_and_gives_up_on_anything_unusual() {
+        use super::next_token_hint as hint;
+        assert_eq!(
+            hint(r#"{"users":[],"next_page_token":"pt_30","total_size":9}"#),
+            Some("pt_30")
+        );
+        assert_eq!(hint("{ \"next_page_token\" :\n \"a b\" }"), Some("a b"));
+        assert_eq!(hint(r#"{"users":[],"next_page_token":""}"#), None);
+        assert_eq!(hint(r#"{"users":[],"next_page_token":null}"#), None);
+        assert_eq!(hint(r#"{"next_page_token":"a\"b"}"#), None);
+        // Inside a string value the quotes are escaped: not a member.
+        assert_eq!(
+            hint(r#"{"users":[{"x":"\"next_page_token\":\"no\""}]}"#),
+            None
+        );
+        assert_eq!(hint(r#"{"users":[]}"#), None);
+        assert_eq!(hint("not json"), None);
     }
 
     #[test]

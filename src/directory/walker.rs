@@ -4,14 +4,14 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::future::poll_fn;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::Poll;
 
-use super::client::DirectoryClient;
-use super::client::MAX_ORGANIZATION_PAGE_SIZE;
+use super::client::{BodyHook, DirectoryClient, MAX_ORGANIZATION_PAGE_SIZE};
 use super::error::{DirectoryError, DirectoryErrorKind};
 use super::pages::{
-    GroupListOptions, GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
+    next_token_hint, GroupListOptions, GroupsPage, ListOptions, OrganizationsPage, UserListOptions,
+    UsersPage,
 };
 use super::transport::LocalBoxFuture;
 use super::url::validate_id;
@@ -63,11 +63,13 @@ pub trait PageQuery: Clone + 'static {
     fn validate(&self) -> Result<(), DirectoryError>;
     /// The token to start from (resume), if any.
     fn start_token(&self) -> Option<&str>;
-    /// Fetches the page at `token` (`None`: the first page).
+    /// Fetches the page at `token` (`None`: the first page), showing each 2xx body to `on_body`
+    /// before reading it.
     fn fetch<'a>(
         &'a self,
         client: &'a DirectoryClient,
         token: Option<&'a str>,
+        on_body: Option<&'a BodyHook>,
     ) -> LocalBoxFuture<'a, Result<Self::Page, DirectoryError>>;
 }
 
@@ -114,13 +116,13 @@ impl PageQuery for UsersQuery {
         &'a self,
         client: &'a DirectoryClient,
         token: Option<&'a str>,
+        on_body: Option<&'a BodyHook>,
     ) -> LocalBoxFuture<'a, Result<UsersPage, DirectoryError>> {
         let mut options = self.options.clone();
         options.page_token = token.map(str::to_owned);
         Box::pin(async move {
-            client
-                .list_directory_users(&self.organization_id, &self.directory_id, &options)
-                .await
+            let (org, dir) = (&self.organization_id, &self.directory_id);
+            client.users_page(org, dir, &options, on_body).await
         })
     }
 }
@@ -139,13 +141,13 @@ impl PageQuery for GroupsQuery {
         &'a self,
         client: &'a DirectoryClient,
         token: Option<&'a str>,
+        on_body: Option<&'a BodyHook>,
     ) -> LocalBoxFuture<'a, Result<GroupsPage, DirectoryError>> {
         let mut options = self.options.clone();
         options.page_token = token.map(str::to_owned);
         Box::pin(async move {
-            client
-                .list_directory_groups(&self.organization_id, &self.directory_id, &options)
-                .await
+            let (org, dir) = (&self.organization_id, &self.directory_id);
+            client.groups_page(org, dir, &options, on_body).await
         })
     }
 }
@@ -162,12 +164,13 @@ impl PageQuery for OrganizationsQuery {
         &'a self,
         client: &'a DirectoryClient,
         token: Option<&'a str>,
+        on_body: Option<&'a BodyHook>,
     ) -> LocalBoxFuture<'a, Result<OrganizationsPage, DirectoryError>> {
         let options = ListOptions {
             page_size: self.options.page_size,
             page_token: token.map(str::to_owned),
         };
-        Box::pin(async move { client.list_organizations(&options).await })
+        Box::pin(async move { client.organizations_page(&options, on_body).await })
     }
 }
 
@@ -186,12 +189,13 @@ enum WalkState {
 /// [`PageWalker::resume_token`]) is the token of the page that failed, and calling
 /// `next_page` again retries that page.
 ///
-/// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): when
-/// [`PageWalker::next_page_shared`] hands back a page that has a successor, it has already sent
-/// the request for that successor, so the server works on it while the caller reads this page.
-/// Requests stay strictly sequential (the next token is only known from this page), at most one
-/// is ahead of the caller, and dropping the walker drops that request (transports cancel on
-/// drop). Memory: the page being read plus the one in flight.
+/// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): with
+/// [`PageWalker::next_page_shared`], the request for a page's successor is sent as soon as the
+/// page's body arrives — its `next_page_token` is found in the text before the page is read
+/// ([`next_token_hint`], checked against the page once read) — so the server works on it while
+/// this page is read and handed back. Requests stay strictly sequential (the next token is only
+/// known from this page), at most one is ahead of the caller, and dropping the walker drops that
+/// request (transports cancel on drop). Memory: the page being read plus the one in flight.
 pub struct PageWalker<Q: PageQuery> {
     query: Q,
     next_token: Option<String>,
@@ -204,6 +208,9 @@ pub struct PageWalker<Q: PageQuery> {
     prefetch: bool,
     /// The request for `next_token`'s page, already started.
     ahead: Option<Ahead<Q::Page>>,
+    /// A request started from the body of the page being fetched, with the token it asks for:
+    /// becomes `ahead` if the page, once read, names that token.
+    early: Option<(String, Ahead<Q::Page>)>,
 }
 
 /// A page request started ahead of the caller: still pending, or already answered.
@@ -296,6 +303,7 @@ impl<Q: PageQuery> PageWalker<Q> {
             pages: 0,
             prefetch: true,
             ahead: None,
+            early: None,
         })
     }
 
@@ -335,7 +343,7 @@ impl<Q: PageQuery> PageWalker<Q> {
         };
         let result = match self.ahead.take() {
             Some(ahead) => ahead.get().await,
-            None => query.fetch(client, token.as_deref()).await,
+            None => query.fetch(client, token.as_deref(), None).await,
         };
         self.finish(token, result)
     }
@@ -352,7 +360,7 @@ impl<Q: PageQuery> PageWalker<Q> {
         let this = Rc::clone(this);
         let client = Rc::clone(client);
         Box::pin(async move {
-            let (begun, ahead) = {
+            let (begun, ahead, prefetch) = {
                 let Ok(mut w) = this.try_borrow_mut() else {
                     return Err(busy());
                 };
@@ -366,7 +374,7 @@ impl<Q: PageQuery> PageWalker<Q> {
                 } else {
                     None
                 };
-                (begun, ahead)
+                (begun, ahead, w.prefetch)
             };
             let Some((query, token)) = begun else {
                 return Ok(None);
@@ -374,22 +382,34 @@ impl<Q: PageQuery> PageWalker<Q> {
             let guard = InFlight(Rc::clone(&this));
             let result = match ahead {
                 Some(ahead) => ahead.get().await,
-                None => query.fetch(&client, token.as_deref()).await,
+                None => {
+                    let hook = prefetch.then(|| early_hook(&this, &client, token.clone()));
+                    query
+                        .fetch(&client, token.as_deref(), hook.as_deref())
+                        .await
+                }
             };
             drop(guard);
-            let (page, next) = {
+            let (page, early, want) = {
                 let Ok(mut w) = this.try_borrow_mut() else {
                     return Err(busy());
                 };
+                let early = w.early.take();
                 let page = w.finish(token, result)?;
-                let next = match (&w.state, w.prefetch) {
-                    (WalkState::Active, true) => Some((w.query.clone(), w.next_token.clone())),
+                let want = match (&w.state, w.prefetch) {
+                    (WalkState::Active, true) => w.next_token.clone(),
                     _ => None,
                 };
-                (page, next)
+                (page, early, want)
             };
-            if let Some((query, token)) = next {
-                let ahead = start(query, Rc::clone(&client), token).await;
+            // The page, now read, names the page to request next: keep the request sent early
+            // if it asked for that one; else (no hint, or a wrong one) send it now.
+            let ahead = match (want, early) {
+                (Some(t), Some((hinted, ahead))) if hinted == t => Some(ahead),
+                (Some(t), _) => Some(start(&this, &client, Some(t)).await),
+                (None, _) => None,
+            };
+            if let Some(ahead) = ahead {
                 if let Ok(mut w) = this.try_borrow_mut() {
                     w.ahead = Some(ahead);
                 }
@@ -441,18 +461,22 @@ impl<Q: PageQuery> PageWalker<Q> {
 
 /// Starts the request for the page at `token`: polls it once, which runs it up to its first wait
 /// (the request is sent), lets the host flush it ([`Runtime::yield_now`]), and keeps it to be
-/// finished by the next `next_page`. Wakeups until then go to the current task, which is
+/// finished by a later `next_page`. Wakeups until then go to the current task, which is
 /// harmless: the next call polls it again.
 ///
 /// [`Runtime::yield_now`]: super::transport::Runtime::yield_now
 async fn start<Q: PageQuery>(
-    query: Q,
-    client: Rc<DirectoryClient>,
+    walker: &Rc<RefCell<PageWalker<Q>>>,
+    client: &Rc<DirectoryClient>,
     token: Option<String>,
 ) -> Ahead<Q::Page> {
-    let c = Rc::clone(&client);
+    let Ok(query) = walker.try_borrow().map(|w| w.query.clone()) else {
+        return Ahead::Done(Err(busy()));
+    };
+    let hook = early_hook(walker, client, token.clone());
+    let c = Rc::clone(client);
     let fut: LocalBoxFuture<'static, _> =
-        Box::pin(async move { query.fetch(&c, token.as_deref()).await });
+        Box::pin(async move { query.fetch(&c, token.as_deref(), Some(&*hook)).await });
     let mut fut = Some(fut);
     let ahead = poll_fn(move |cx| match fut.take() {
         Some(mut f) => Poll::Ready(match f.as_mut().poll(cx) {
@@ -466,6 +490,51 @@ async fn start<Q: PageQuery>(
         client.yield_now().await;
     }
     ahead
+}
+
+/// The body hook of the request for `requested`'s page: from each 2xx body, the token of the
+/// page after it ([`next_token_hint`]); unless that token would loop or is already requested,
+/// sends its request (see [`start`]) and keeps it in the walker's `early` slot. Holds the walker
+/// weakly: requests it started must not keep it alive.
+fn early_hook<Q: PageQuery>(
+    walker: &Rc<RefCell<PageWalker<Q>>>,
+    client: &Rc<DirectoryClient>,
+    requested: Option<String>,
+) -> Rc<BodyHook> {
+    let walker: Weak<RefCell<PageWalker<Q>>> = Rc::downgrade(walker);
+    let client = Rc::clone(client);
+    Rc::new(move |body: &str| -> LocalBoxFuture<'static, ()> {
+        let idle = || -> LocalBoxFuture<'static, ()> { Box::pin(std::future::ready(())) };
+        let Some(hint) = next_token_hint(body) else {
+            return idle();
+        };
+        let Some(w) = walker.upgrade() else {
+            return idle();
+        };
+        // Only for the page a `next_page_shared` call is reading: a request sent ahead that
+        // is answered before anyone asks for its page must not send the one after it (that
+        // would chain ahead without bound).
+        let go = w.try_borrow().is_ok_and(|w| {
+            w.prefetch
+                && w.in_flight
+                && w.next_token == requested
+                && matches!(w.state, WalkState::Active)
+                && requested.as_deref() != Some(hint)
+                && !w.seen.contains(&token_hash(hint))
+                && w.early.as_ref().is_none_or(|(t, _)| t != hint)
+        });
+        if !go {
+            return idle();
+        }
+        let hint = hint.to_owned();
+        let client = Rc::clone(&client);
+        Box::pin(async move {
+            let ahead = start(&w, &client, Some(hint.clone())).await;
+            if let Ok(mut w) = w.try_borrow_mut() {
+                w.early = Some((hint, ahead));
+            }
+        })
+    })
 }
 
 fn busy() -> DirectoryError {

@@ -358,15 +358,20 @@ fn walker_resumes_from_a_token() {
     assert_eq!(rest, server.user_ids[10..]);
 }
 
-#[test]
-fn repeating_token_is_a_pagination_loop() {
-    let rt = FakeRuntime::new();
+/// 40 users in pages of 10, where the page at offset 20 points back to offset 10.
+fn looping_server() -> Rc<FakeServer> {
     let server = FakeServer::new(40, 10);
-    // Page at offset 20 points back to offset 10.
     server
         .next_token_override
         .borrow_mut()
         .insert(20, "pt_10".into());
+    server
+}
+
+#[test]
+fn repeating_token_is_a_pagination_loop() {
+    let rt = FakeRuntime::new();
+    let server = looping_server();
     let c = client(server.clone(), &rt);
     let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let (ids, err) = run(&rt, async {
@@ -691,11 +696,7 @@ fn dropping_the_walker_drops_the_request_ahead() {
 #[test]
 fn prefetch_never_requests_a_repeated_token() {
     let rt = FakeRuntime::new();
-    let server = FakeServer::new(40, 10);
-    server
-        .next_token_override
-        .borrow_mut()
-        .insert(20, "pt_10".into());
+    let server = looping_server();
     let c = client(server.clone(), &rt);
     let w = Rc::new(RefCell::new(
         UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),

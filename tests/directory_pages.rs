@@ -535,15 +535,29 @@ fn shared_walker_from_static_futures() {
     assert_eq!(run(&rt, one).unwrap().users.len(), 10);
 }
 
-#[test]
-fn dropped_shared_future_does_not_wedge_the_walker() {
+/// A server of `n_users` in pages of 10 whose replies yield once, its client, and a shared walker
+/// over it (prefetch on), as the wasm layer holds them.
+fn shared_walk(
+    n_users: usize,
+) -> (
+    Rc<FakeRuntime>,
+    Rc<FakeServer>,
+    Rc<scimkit::directory::DirectoryClient>,
+    Rc<RefCell<UsersWalker>>,
+) {
     let rt = FakeRuntime::new();
-    let mut server = FakeServer::new(5, 10);
+    let mut server = FakeServer::new(n_users, 10);
     Rc::get_mut(&mut server).unwrap().yield_replies = true;
     let c = client(server.clone(), &rt);
     let w = Rc::new(RefCell::new(
         UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
     ));
+    (rt, server, c, w)
+}
+
+#[test]
+fn dropped_shared_future_does_not_wedge_the_walker() {
+    let (rt, _server, c, w) = shared_walk(5);
     {
         let mut fut = PageWalker::next_page_shared(&w, &c);
         let waker = futures::task::noop_waker();
@@ -564,6 +578,12 @@ fn dropped_shared_future_does_not_wedge_the_walker() {
     assert_eq!(page.users.len(), 5);
 }
 
+/// What a test transport's `send` returns.
+type Sent<'a> = scimkit::directory::LocalBoxFuture<
+    'a,
+    Result<scimkit::directory::HttpResponse, scimkit::directory::TransportError>,
+>;
+
 fn page_requests(server: &FakeServer) -> usize {
     server
         .requests
@@ -577,13 +597,7 @@ fn page_requests(server: &FakeServer) -> usize {
 /// back; the last page sends nothing more, and every user still comes once, in order.
 #[test]
 fn prefetch_sends_the_next_request_before_handing_back_a_page() {
-    let rt = FakeRuntime::new();
-    let mut server = FakeServer::new(25, 10);
-    Rc::get_mut(&mut server).unwrap().yield_replies = true;
-    let c = client(server.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
-    ));
+    let (rt, server, c, w) = shared_walk(25);
     let mut ids = Vec::new();
     let mut sent_after_each = Vec::new();
     for _ in 0..10 {
@@ -634,13 +648,7 @@ impl Drop for DropFlag {
 }
 
 impl scimkit::directory::Transport for HangingSecondPage {
-    fn send(
-        &self,
-        req: HttpRequest,
-    ) -> scimkit::directory::LocalBoxFuture<
-        '_,
-        Result<scimkit::directory::HttpResponse, scimkit::directory::TransportError>,
-    > {
+    fn send(&self, req: HttpRequest) -> Sent<'_> {
         let reply = if is_token(&req) {
             token_body("at_1", 3600)
         } else {
@@ -737,13 +745,7 @@ impl Drop for DropNote {
 }
 
 impl scimkit::directory::Transport for MisleadingPages {
-    fn send(
-        &self,
-        req: HttpRequest,
-    ) -> scimkit::directory::LocalBoxFuture<
-        '_,
-        Result<scimkit::directory::HttpResponse, scimkit::directory::TransportError>,
-    > {
+    fn send(&self, req: HttpRequest) -> Sent<'_> {
         let token = req.url.split("page_token=").nth(1).unwrap_or("").to_owned();
         let body = if is_token(&req) {
             token_body("at_1", 3600).to_string()

@@ -57,6 +57,14 @@ function readHeaders(headers) {
       headers.get(SIGNATURE) ?? undefined,
     ];
   }
+  // Usual case first: three string values under the lowercase names (Node's req.headers), read
+  // with constant keys so each load stays a monomorphic inline cache.
+  const id = headers[ID];
+  const timestamp = headers[TIMESTAMP];
+  const signature = headers[SIGNATURE];
+  if (typeof id === "string" && typeof timestamp === "string" && typeof signature === "string") {
+    return [id, timestamp, signature];
+  }
   return [lookupObject(headers, ID), lookupObject(headers, TIMESTAMP), lookupObject(headers, SIGNATURE)];
 }
 
@@ -130,7 +138,10 @@ function verifyWith(method, secret, headers, body, options) {
   const maxBody = optionalNumber(o.maxBodyBytes, "maxBodyBytes");
   writeInputs4(id, timestamp, signature, raw);
   const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody);
-  return method === "verifyInput" ? { id, timestamp: result } : result;
+  if (method !== "verifyInput") return result;
+  // verifyInput signals an error with NaN (cheaper than a Result across the boundary).
+  if (result !== result) throw wasm.takeError();
+  return { id, timestamp: result };
 }
 
 /** Verifies a delivery and returns its event. */

@@ -72,14 +72,15 @@ impl HmacKey {
             h.update(part);
         }
         let inner = h.finish();
-        let mut h = Hasher {
-            state: self.outer,
-            buf: [0; BLOCK],
-            buffered: 0,
-            len: BLOCK as u64,
-        };
-        h.update(&inner);
-        h.finish()
+        // The outer message after the keyed block is always one padded block: the inner digest,
+        // 0x80, zeros, and the bit length of 64 + 32 bytes. Built directly, without a Hasher.
+        let mut block = [0u8; BLOCK];
+        block[..32].copy_from_slice(&inner);
+        block[32] = 0x80;
+        block[BLOCK - 8..].copy_from_slice(&((BLOCK as u64 + 32) * 8).to_be_bytes());
+        let mut state = self.outer;
+        compress(&mut state, &block);
+        digest(&state)
     }
 }
 
@@ -140,12 +141,17 @@ impl Hasher {
         }
         self.buf[BLOCK - 8..].copy_from_slice(&bits);
         compress(&mut self.state, &self.buf);
-        let mut out = [0u8; 32];
-        for (o, w) in out.chunks_exact_mut(4).zip(self.state) {
-            o.copy_from_slice(&w.to_be_bytes());
-        }
-        out
+        digest(&self.state)
     }
+}
+
+/// The big-endian bytes of a final state.
+fn digest(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
 }
 
 /// Compares two tags in constant time (no early exit on the first differing byte).

@@ -27,15 +27,12 @@ pub(crate) fn parse(value: &str) -> Result<i64, WebhookError> {
     if bytes.len() > MAX_DIGITS {
         return invalid("too many digits for Unix seconds");
     }
-    let mut n: i64 = 0;
-    for &b in bytes {
-        let digit = i64::from(b - b'0');
-        n = match n.checked_mul(10).and_then(|n| n.checked_add(digit)) {
-            Some(n) => n,
-            None => return invalid("out of range for Unix seconds"),
-        };
-    }
-    Ok(n)
+    // At most 19 digits always fit a u64, so no overflow checks per digit (an i64 `checked_mul`
+    // is a 128-bit multiply call in wasm32); only the final range check.
+    let n = bytes
+        .iter()
+        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+    i64::try_from(n).or_else(|_| invalid("out of range for Unix seconds"))
 }
 
 /// Checks `timestamp` (whose header form had `digits` digits) against `now ± tolerance_secs`,

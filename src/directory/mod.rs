@@ -19,11 +19,13 @@
 //!   `updated_after` RFC 3339.
 
 mod auth;
+mod call;
 mod client;
 mod error;
 mod pages;
 #[cfg(test)]
 mod pages_fast_tests;
+mod queries;
 mod retry;
 mod transport;
 mod url;
@@ -38,10 +40,8 @@ pub use pages::{
     Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
     UserListOptions, UsersPage,
 };
+pub use queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
 pub use transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
 };
-pub use walker::{
-    GroupsQuery, GroupsWalker, OrganizationsQuery, OrganizationsWalker, Page, PageQuery,
-    PageWalker, UsersQuery, UsersWalker,
-};
+pub use walker::{GroupsWalker, OrganizationsWalker, PageWalker, UsersWalker};

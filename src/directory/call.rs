@@ -1,0 +1,265 @@
+//! One API call as the client sends it: the bearer token, the timeout, retries with backoff and
+//! `Retry-After`, one renewal on a 401, and the classification of failures into typed errors.
+
+use serde_json::Value;
+
+use super::auth::Token;
+use super::client::DirectoryClient;
+use super::error::{server_code, server_message, DirectoryError, DirectoryErrorKind};
+use super::retry::{backoff_ms, parse_retry_after};
+use super::transport::{timeout, HttpRequest, HttpResponse, LocalBoxFuture, TransportError};
+use super::url::{encode, Query};
+
+/// Which endpoint a request goes to: the token endpoint maps 400/401/403 to `unauthorized` and
+/// sends no bearer token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Endpoint {
+    Token,
+    Api,
+}
+
+/// One logical call, sent up to `1 + max_retries` times (plus one resend after a token renewal).
+pub(super) struct Call {
+    pub(super) method: &'static str,
+    /// Encoded path, used in messages (it contains ids only, never secrets).
+    pub(super) path: String,
+    /// `""` or `?…`.
+    pub(super) query: String,
+    pub(super) body: Option<String>,
+    pub(super) endpoint: Endpoint,
+}
+
+impl Call {
+    /// An authenticated `GET` of the API.
+    pub(super) fn get(path: String, query: Query) -> Self {
+        Call {
+            method: "GET",
+            path,
+            query: query.finish(),
+            body: None,
+            endpoint: Endpoint::Api,
+        }
+    }
+}
+
+/// Sees a 2xx body before the client reads it (a walk uses it to request the next page early).
+pub(crate) type BodyHook = dyn Fn(&str) -> LocalBoxFuture<'static, ()>;
+
+/// A failed attempt: the error it would produce, whether it may be retried and after how long.
+struct Failure {
+    kind: DirectoryErrorKind,
+    status: Option<u16>,
+    server_code: Option<String>,
+    detail: String,
+    retryable: bool,
+    retry_after_ms: Option<u64>,
+}
+
+impl DirectoryClient {
+    /// Sends `call` with auth, timeout and retries, and returns the parsed JSON of its 2xx body.
+    pub(super) async fn call(&self, call: &Call) -> Result<Value, DirectoryError> {
+        let v = self.call_with(call, |_| None::<Value>, None).await?;
+        Ok(v.unwrap_or_else(|v| v))
+    }
+
+    /// [`Self::call`], reading a 2xx body with `fast` first: `Ok(t)` when it gives `Some(t)`,
+    /// else the body parsed into a `Value` as `Err` (or the not-JSON failure, retried as usual).
+    /// `on_body` sees each 2xx body before it is read (a walk requests the next page then).
+    pub(super) async fn call_with<T>(
+        &self,
+        call: &Call,
+        fast: fn(&str) -> Option<T>,
+        on_body: Option<&BodyHook>,
+    ) -> Result<Result<T, Value>, DirectoryError> {
+        let max_retries = self.config.max_retries;
+        let mut retries: u32 = 0;
+        let mut sent: u32 = 0;
+        let mut rejected: Option<u64> = None;
+        let mut renewed = false;
+        let mut last_token: Option<Token> = None;
+        // Bounded: each pass either returns, uses up one retry, or uses up the one renewal.
+        loop {
+            let token = match call.endpoint {
+                Endpoint::Api => match self.tokens.get(self, rejected).await {
+                    Ok(t) => Some(t),
+                    Err(e) => return Err(self.redacted(e, last_token.as_ref())),
+                },
+                Endpoint::Token => None,
+            };
+            let req = self.request(call, token.as_ref());
+            sent = sent.saturating_add(1);
+            let sending = self.transport.send(req);
+            let outcome = if self.config.timeout_ms == 0 || self.transport.enforces_timeout() {
+                Ok(sending.await)
+            } else {
+                timeout(sending, self.runtime.sleep(self.config.timeout_ms)).await
+            };
+            let failure = match outcome {
+                Err(_) | Ok(Err(TransportError::Timeout)) => Failure::retry(
+                    DirectoryErrorKind::Timeout,
+                    None,
+                    format!("timed out after {} ms", self.config.timeout_ms),
+                ),
+                Ok(Err(TransportError::Network(m))) => Failure::retry(
+                    DirectoryErrorKind::Network,
+                    None,
+                    format!("network error: {}", m.chars().take(200).collect::<String>()),
+                ),
+                Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
+                    if let Some(hook) = on_body {
+                        hook(&resp.body).await;
+                    }
+                    // `fast` only answers for bodies that are JSON, so it never hides a retry.
+                    if let Some(t) = fast(&resp.body) {
+                        return Ok(Ok(t));
+                    }
+                    match serde_json::from_slice::<Value>(resp.body.as_bytes()) {
+                        Ok(v) => return Ok(Err(v)),
+                        Err(_) => Failure::retry(
+                            DirectoryErrorKind::InvalidResponse,
+                            Some(resp.status),
+                            format!("HTTP {} with a body that is not JSON", resp.status),
+                        ),
+                    }
+                }
+                Ok(Ok(resp))
+                    if resp.status == 401 && call.endpoint == Endpoint::Api && !renewed =>
+                {
+                    renewed = true;
+                    rejected = token.as_ref().map(|t| t.generation);
+                    last_token = token;
+                    continue;
+                }
+                Ok(Ok(resp)) => self.classify(call.endpoint, &resp),
+            };
+            last_token = token.or(last_token);
+            if !failure.retryable || retries >= max_retries {
+                let err = failure.into_error(call, sent);
+                return Err(self.redacted(err, last_token.as_ref()));
+            }
+            let delay = match failure.retry_after_ms {
+                Some(ms) => ms.min(self.config.max_retry_after_ms),
+                None => backoff_ms(
+                    retries,
+                    self.config.backoff_base_ms,
+                    self.config.backoff_max_ms,
+                    self.runtime.random(),
+                ),
+            };
+            retries += 1;
+            if delay > 0 {
+                self.runtime.sleep(delay).await;
+            }
+        }
+    }
+
+    fn request(&self, call: &Call, token: Option<&Token>) -> HttpRequest {
+        let mut headers = vec![("accept".to_owned(), "application/json".to_owned())];
+        if let Some(t) = token {
+            headers.push((
+                "authorization".to_owned(),
+                format!("Bearer {}", t.access_token),
+            ));
+        }
+        if call.body.is_some() {
+            headers.push((
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ));
+        }
+        HttpRequest {
+            method: call.method.to_owned(),
+            url: format!("{}{}{}", self.base_url, call.path, call.query),
+            headers,
+            body: call.body.clone(),
+            timeout_ms: self.config.timeout_ms,
+        }
+    }
+
+    /// Maps a non-2xx response (other than the renewable 401) to a failure.
+    fn classify(&self, endpoint: Endpoint, resp: &HttpResponse) -> Failure {
+        use DirectoryErrorKind as K;
+        let status = resp.status;
+        let body: Value = serde_json::from_slice(resp.body.as_bytes()).unwrap_or(Value::Null);
+        let (kind, retryable) = match status {
+            400 | 401 | 403 if endpoint == Endpoint::Token => (K::Unauthorized, false),
+            401 => (K::Unauthorized, false),
+            403 => (K::Forbidden, false),
+            404 => (K::NotFound, false),
+            408 => (K::Timeout, true),
+            429 => (K::RateLimited, true),
+            502..=504 => (K::ServerError, true),
+            500..=599 => (K::ServerError, false),
+            400..=499 => (K::InvalidArgument, false),
+            _ => (K::InvalidResponse, false),
+        };
+        let code = server_code(&body);
+        let mut detail = format!("HTTP {status}");
+        if let Some(c) = &code {
+            detail.push_str(&format!(" ({c})"));
+        }
+        if let Some(m) = server_message(&body) {
+            detail.push_str(&format!(": {m}"));
+        }
+        let retry_after_ms = if retryable {
+            resp.header("retry-after")
+                .and_then(|v| parse_retry_after(v, self.runtime.now_ms()))
+        } else {
+            None
+        };
+        Failure {
+            kind,
+            status: Some(status),
+            server_code: code,
+            detail,
+            retryable,
+            retry_after_ms,
+        }
+    }
+
+    /// Removes the client secret (raw and encoded) and the access token from a message.
+    fn redacted(&self, mut err: DirectoryError, token: Option<&Token>) -> DirectoryError {
+        let secret = &self.config.client_secret;
+        let mut secrets = vec![secret.clone(), encode(secret)];
+        if let Some(t) = token {
+            secrets.push(t.access_token.clone());
+        }
+        for s in secrets.iter().filter(|s| !s.is_empty()) {
+            if err.message.contains(s.as_str()) {
+                err.message = err.message.replace(s.as_str(), "[redacted]");
+            }
+            if let Some(code) = err.server_code.as_mut().filter(|c| c.contains(s.as_str())) {
+                *code = code.replace(s.as_str(), "[redacted]");
+            }
+        }
+        err
+    }
+}
+
+impl Failure {
+    fn retry(kind: DirectoryErrorKind, status: Option<u16>, detail: String) -> Self {
+        Self {
+            kind,
+            status,
+            server_code: None,
+            detail,
+            retryable: true,
+            retry_after_ms: None,
+        }
+    }
+
+    fn into_error(self, call: &Call, attempts: u32) -> DirectoryError {
+        let plural = if attempts == 1 { "" } else { "s" };
+        DirectoryError {
+            kind: self.kind,
+            status: self.status,
+            server_code: self.server_code,
+            page_token: None,
+            attempts,
+            message: format!(
+                "{} {} failed: {} (after {attempts} attempt{plural})",
+                call.method, call.path, self.detail
+            ),
+        }
+    }
+}

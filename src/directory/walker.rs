@@ -32,8 +32,8 @@ enum WalkState {
 /// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): with
 /// [`PageWalker::next_page_shared`], the request for a page's successor is sent as soon as the
 /// page's body arrives — its `next_page_token` is found in the text before the page is read
-/// (`pages::next_token_hint`, checked against the page once read) — so the server works on it while
-/// this page is read and handed back. Requests stay strictly sequential (the next token is only
+/// (`pages::next_token_hint`, checked against the page once read) — so the server works on it
+/// while this page is read and handed back. Requests stay strictly sequential (the next token is only
 /// known from this page), at most one is ahead of the caller, and dropping the walker drops that
 /// request (transports cancel on drop). Memory: the page being read plus the one in flight.
 pub struct PageWalker<Q: PageQuery> {

@@ -366,12 +366,10 @@ impl DirectoryCore {
         prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
         let o: UserListOptions = parse(options, "options")?;
-        let w = PageWalker::users(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
-        let w = with_prefetch(w, prefetch);
-        Ok(Walker {
-            client: self.client.clone(),
-            walk: Box::new(Rc::new(RefCell::new(w))),
-        })
+        self.walker(
+            PageWalker::users(organization_id, directory_id, o),
+            prefetch,
+        )
     }
 
     /// A walk over a directory's groups.
@@ -384,12 +382,10 @@ impl DirectoryCore {
         prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
         let o: GroupListOptions = parse(options, "options")?;
-        let w = PageWalker::groups(organization_id, directory_id, o).map_err(|e| to_js(&e))?;
-        let w = with_prefetch(w, prefetch);
-        Ok(Walker {
-            client: self.client.clone(),
-            walk: Box::new(Rc::new(RefCell::new(w))),
-        })
+        self.walker(
+            PageWalker::groups(organization_id, directory_id, o),
+            prefetch,
+        )
     }
 
     /// A walk over the environment's organizations.
@@ -400,20 +396,28 @@ impl DirectoryCore {
         prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
         let o: ListOptions = parse(options, "options")?;
-        let w = PageWalker::organizations(o).map_err(|e| to_js(&e))?;
-        let w = with_prefetch(w, prefetch);
+        self.walker(PageWalker::organizations(o), prefetch)
+    }
+}
+
+impl DirectoryCore {
+    /// A validated walker as a JS `Walker`; `prefetch` absent keeps the core's default.
+    fn walker<Q: PageQuery>(
+        &self,
+        walker: Result<PageWalker<Q>, DirectoryError>,
+        prefetch: Option<bool>,
+    ) -> Result<Walker, JsValue>
+    where
+        Q::Page: Serialize,
+    {
+        let mut w = walker.map_err(|e| to_js(&e))?;
+        if let Some(p) = prefetch {
+            w = w.with_prefetch(p);
+        }
         Ok(Walker {
             client: self.client.clone(),
             walk: Box::new(Rc::new(RefCell::new(w))),
         })
-    }
-}
-
-/// `prefetch` as the façade passes it: absent keeps the core's default.
-fn with_prefetch<Q: PageQuery>(w: PageWalker<Q>, prefetch: Option<bool>) -> PageWalker<Q> {
-    match prefetch {
-        Some(p) => w.with_prefetch(p),
-        None => w,
     }
 }
 

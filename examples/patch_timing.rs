@@ -1,11 +1,16 @@
 //! Native timing of the PATCH engine on the benchmark requests of bench/normalize.mjs (no wasm, no
 //! JS). Usage: cargo run --release --example patch_timing -- [<fixtures dir>]
-//! Prints one line per request: the core alone on parsed values (`apply`), and the text route
-//! today's full-text entry point takes (parse both + apply + serialize the whole resource).
+//! Prints one line per request: the core alone on parsed values (`apply`); the text route the
+//! full-text entry point takes (parse the resource, read the PATCH from its text, apply, serialize
+//! the whole resource); a whole-`Value` parse of the PATCH for comparison; and the two calls of
+//! the object route (plan, delta) as the wasm layer makes them, from text.
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use scimkit::scim::{apply_scim_patch, apply_scim_patch_delta, plan_scim_patch};
+use scimkit::scim::{
+    apply_scim_patch, apply_scim_patch_delta_text, apply_scim_patch_text, plan_scim_patch,
+    plan_scim_patch_text,
+};
 use serde_json::Value;
 
 #[path = "common/timing.rs"]
@@ -60,8 +65,8 @@ fn main() {
         });
         let text = median_ns(|| {
             let r: Value = serde_json::from_slice(black_box(&rt)).unwrap();
-            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
-            black_box(serde_json::to_string(&apply_scim_patch(&r, &p).unwrap()).unwrap());
+            let out = apply_scim_patch_text(r, black_box(&pt)).unwrap();
+            black_box(serde_json::to_string(&out).unwrap());
         });
         let map = rv.as_object().unwrap();
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
@@ -77,14 +82,13 @@ fn main() {
         });
         let plan = median_ns(|| {
             let k: Vec<&str> = serde_json::from_slice(black_box(&keys_text)).unwrap();
-            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
-            black_box(plan_scim_patch(&k, &p).unwrap());
+            black_box(plan_scim_patch_text(&k, black_box(&pt)).unwrap());
         });
         let delta = median_ns(|| {
             let r: Value = serde_json::from_slice(black_box(&part_text)).unwrap();
-            let p: Value = serde_json::from_slice(black_box(&pt)).unwrap();
             let Value::Object(r) = r else { return };
-            black_box(serde_json::to_string(&apply_scim_patch_delta(r, &p).unwrap().set).unwrap());
+            let delta = apply_scim_patch_delta_text(r, black_box(&pt)).unwrap();
+            black_box(serde_json::to_string(&delta.set).unwrap());
         });
         println!(
             "{label:<24} apply {:>5.2} µs  text route {:>5.2} µs | parse patch {:>5.2}  plan {:>5.2}  delta {:>5.2} µs",

@@ -43,6 +43,7 @@ pub(crate) mod value;
 pub use error::{NormalizationError, NormalizationErrorKind};
 pub use event::{normalize_event, normalize_event_value};
 pub use group::normalize_group;
+pub(crate) use json::json_error;
 pub use json::parse_json;
 pub use provider::{detect_provider, Provider, UnknownProvider};
 pub use request::{normalize_scim_request, RequestContext, ScimOutcome, ScimRequest};

@@ -11,7 +11,8 @@ use super::scim_user::{extract, is_enterprise_urn};
 use super::value::{get_ci, raw_without_passwords};
 use super::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
-use crate::scim::patch::{apply_op, expand_ops, parse_operations, PatchOpKind};
+use crate::scim::patch::{apply_op, expand_ops, PatchOpKind};
+use crate::scim::patch_body::PatchBody;
 use crate::scim::PatchPath;
 
 /// Model fields a SCIM attribute feeds, for `cleared_attributes`.
@@ -103,7 +104,8 @@ pub(super) fn partial_user(
     let mut whole: HashSet<String> = HashSet::new();
     let mut cleared: Vec<String> = Vec::new();
     if method == "PATCH" {
-        let ops = parse_operations(body).map_err(|e| e.prefixed("/body"))?;
+        let patch = PatchBody::from_value(body);
+        let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
         for op in &ops {
             apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;
         }
@@ -212,7 +214,8 @@ pub(super) fn partial_group(
     let mut added: Vec<GroupMember> = Vec::new();
     let mut removed: Vec<GroupMember> = Vec::new();
     if method == "PATCH" {
-        let ops = parse_operations(body).map_err(|e| e.prefixed("/body"))?;
+        let patch = PatchBody::from_value(body);
+        let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
         for op in &ops {
             apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;
         }

@@ -21,7 +21,8 @@
 
 use serde_json::{Map, Value};
 
-use super::patch::{apply_all, parse_operations, ParsedOp};
+use super::patch::{apply_all, ParsedOp};
+use super::patch_body::PatchBody;
 use super::path::{parse_path, PatchPath};
 use crate::normalize::is_enterprise_urn;
 use crate::normalize::value::strip_passwords;
@@ -36,8 +37,22 @@ pub fn plan_scim_patch<S: AsRef<str>>(
     keys: &[S],
     patch: &Value,
 ) -> Result<Vec<usize>, NormalizationError> {
-    let ops = parse_operations(patch)?;
-    Ok(plan_ops(keys, &ops))
+    plan_body(keys, &PatchBody::from_value(patch))
+}
+
+/// [`plan_scim_patch`] on the PATCH body's JSON text (read without building it as a `Value`).
+pub fn plan_scim_patch_text<S: AsRef<str>>(
+    keys: &[S],
+    patch: &[u8],
+) -> Result<Vec<usize>, NormalizationError> {
+    plan_body(keys, &PatchBody::from_text(patch, "patch")?)
+}
+
+fn plan_body<S: AsRef<str>>(
+    keys: &[S],
+    patch: &PatchBody<'_>,
+) -> Result<Vec<usize>, NormalizationError> {
+    Ok(plan_ops(keys, &patch.operations()?))
 }
 
 pub(crate) fn plan_ops<S: AsRef<str>>(keys: &[S], ops: &[ParsedOp<'_>]) -> Vec<usize> {
@@ -123,8 +138,23 @@ pub fn apply_scim_patch_delta(
     part: Map<String, Value>,
     patch: &Value,
 ) -> Result<PatchDelta, NormalizationError> {
-    let ops = parse_operations(patch)?;
-    apply_ops_delta(part, &ops)
+    apply_body_delta(part, &PatchBody::from_value(patch))
+}
+
+/// [`apply_scim_patch_delta`] on the PATCH body's JSON text (read without building it as a
+/// `Value`).
+pub fn apply_scim_patch_delta_text(
+    part: Map<String, Value>,
+    patch: &[u8],
+) -> Result<PatchDelta, NormalizationError> {
+    apply_body_delta(part, &PatchBody::from_text(patch, "patch")?)
+}
+
+fn apply_body_delta(
+    part: Map<String, Value>,
+    patch: &PatchBody<'_>,
+) -> Result<PatchDelta, NormalizationError> {
+    apply_ops_delta(part, &patch.operations()?)
 }
 
 pub(crate) fn apply_ops_delta(

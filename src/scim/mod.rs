@@ -3,10 +3,14 @@
 pub mod delta;
 pub mod filter;
 pub mod patch;
+pub(crate) mod patch_body;
 pub mod path;
 mod values;
 
-pub use delta::{apply_scim_patch_delta, plan_scim_patch, PatchDelta};
+pub use delta::{
+    apply_scim_patch_delta, apply_scim_patch_delta_text, plan_scim_patch, plan_scim_patch_text,
+    PatchDelta,
+};
 pub use filter::{parse_filter, CaseRule, CompareOp, Filter};
-pub use patch::{apply_scim_patch, apply_scim_patch_owned, PatchOpKind};
+pub use patch::{apply_scim_patch, apply_scim_patch_owned, apply_scim_patch_text, PatchOpKind};
 pub use path::{parse_path, PatchPath};

@@ -5,12 +5,12 @@
 
 use serde_json::{Map, Value};
 
+use super::patch_body::{patch_err, PatchBody};
 use super::path::{parse_path, PatchPath};
 use super::values::{
     append, case_rule, into_items, is_multi, item_key, merge_into, prepared, set_ci, single_primary,
 };
-use crate::normalize::limits::MAX_OPERATIONS;
-use crate::normalize::value::{check_depth, get_ci, key_ci, strip_passwords, Ptr, ROOT};
+use crate::normalize::value::{check_depth, key_ci, strip_passwords, Ptr, ROOT};
 use crate::normalize::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
@@ -48,75 +48,6 @@ impl ParsedOp<'_> {
 /// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
 const READ_ONLY: [&str; 2] = ["id", "meta"];
 
-fn patch_err(pointer: impl Into<String>, message: impl Into<String>) -> NormalizationError {
-    NormalizationError::new(NormalizationErrorKind::InvalidPatch, pointer, message)
-}
-
-/// The operations of a PATCH body, parsed and bounded.
-pub(crate) fn parse_operations(patch: &Value) -> Result<Vec<ParsedOp<'_>>, NormalizationError> {
-    check_depth(patch, ROOT)?;
-    let map = patch
-        .as_object()
-        .ok_or_else(|| patch_err("", "a PATCH body must be a JSON object"))?;
-    let (ops_key, ops) =
-        get_ci(map, "Operations").ok_or_else(|| patch_err("", "no `Operations`"))?;
-    let ops_ptr = ROOT.key(ops_key);
-    let ops = ops
-        .as_array()
-        .ok_or_else(|| patch_err(ops_ptr.render(), "`Operations` must be an array"))?;
-    if ops.len() > MAX_OPERATIONS {
-        return Err(NormalizationError::too_complex(
-            ops_ptr.render(),
-            format!("more than {MAX_OPERATIONS} operations"),
-        ));
-    }
-    let mut parsed = Vec::with_capacity(ops.len());
-    for (i, op) in ops.iter().enumerate() {
-        let at = ops_ptr.index(i);
-        let op = op
-            .as_object()
-            .ok_or_else(|| patch_err(at.render(), "an operation must be an object"))?;
-        let kind = match get_ci(op, "op") {
-            Some((k, Value::String(s))) => {
-                if s.eq_ignore_ascii_case("add") {
-                    PatchOpKind::Add
-                } else if s.eq_ignore_ascii_case("remove") {
-                    PatchOpKind::Remove
-                } else if s.eq_ignore_ascii_case("replace") {
-                    PatchOpKind::Replace
-                } else {
-                    return Err(patch_err(at.key(k).render(), format!("unknown op `{s}`")));
-                }
-            }
-            Some((k, _)) => return Err(patch_err(at.key(k).render(), "`op` must be a string")),
-            None => return Err(patch_err(at.render(), "missing `op`")),
-        };
-        let path = match get_ci(op, "path") {
-            None | Some((_, Value::Null)) => None,
-            Some((_, Value::String(s))) if s.trim().is_empty() => None,
-            Some((k, Value::String(s))) => {
-                Some(parse_path(s).map_err(|e| e.prefixed(&at.key(k).render()))?)
-            }
-            Some((k, _)) => {
-                return Err(NormalizationError::new(
-                    NormalizationErrorKind::InvalidPath,
-                    at.key(k).render(),
-                    "`path` must be a string",
-                ))
-            }
-        };
-        let value = get_ci(op, "value").map(|(_, v)| v);
-        parsed.push(ParsedOp {
-            kind,
-            path,
-            value,
-            ops_key,
-            index: i,
-        });
-    }
-    Ok(parsed)
-}
-
 /// Applies a SCIM PATCH request to `resource` and returns the patched resource.
 ///
 /// Errors point into the PATCH body (`/Operations/2/path`); a `resource` that is not an object is
@@ -127,7 +58,8 @@ pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, Normal
     let Value::Object(map) = resource else {
         return Err(not_an_object());
     };
-    let ops = parse_operations(patch)?;
+    let body = PatchBody::from_value(patch);
+    let ops = body.operations()?;
     let mut out = map.clone();
     apply_all(&mut out, &ops)?;
     let mut out = Value::Object(out);
@@ -138,11 +70,21 @@ pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, Normal
 /// [`apply_scim_patch`] on a resource the caller owns (the wasm entry point parses it from text):
 /// the same result, without copying the resource first.
 pub fn apply_scim_patch_owned(resource: Value, patch: &Value) -> Result<Value, NormalizationError> {
+    apply_body_owned(resource, &PatchBody::from_value(patch))
+}
+
+/// [`apply_scim_patch_owned`] on the PATCH body's JSON text (read without building it as a
+/// `Value`). Errors in the same order: the text first, then the resource, then the operations.
+pub fn apply_scim_patch_text(resource: Value, patch: &[u8]) -> Result<Value, NormalizationError> {
+    apply_body_owned(resource, &PatchBody::from_text(patch, "patch")?)
+}
+
+fn apply_body_owned(resource: Value, patch: &PatchBody<'_>) -> Result<Value, NormalizationError> {
     check_depth(&resource, ROOT)?;
     let Value::Object(mut map) = resource else {
         return Err(not_an_object());
     };
-    let ops = parse_operations(patch)?;
+    let ops = patch.operations()?;
     apply_all(&mut map, &ops)?;
     let mut out = Value::Object(map);
     strip_passwords(&mut out);

@@ -2,8 +2,6 @@
 //! [`super::input`]); results leave as JSON text, which the façade parses — measured cheaper than
 //! building JS objects across the boundary (bench/normalize.mjs).
 
-use std::cell::RefCell;
-
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -15,7 +13,9 @@ use crate::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
-use crate::scim::{apply_scim_patch_delta, apply_scim_patch_owned, plan_scim_patch, PatchDelta};
+use crate::scim::{
+    apply_scim_patch_delta_text, apply_scim_patch_text, plan_scim_patch_text, PatchDelta,
+};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -96,8 +96,7 @@ pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<
 pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<String, JsValue> {
     with_parts([resource_len, patch_len], |[resource, patch]| {
         let resource = json(resource, "resource")?;
-        let patch = json(patch, "patch")?;
-        apply_scim_patch_owned(resource, &patch)
+        apply_scim_patch_text(resource, patch.unwrap_or_default())
             .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
     })
@@ -110,40 +109,28 @@ pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<Strin
 //   2. `applyScimPatchDeltaInput([part][patch])`: those members as a JSON object, and the PATCH
 //      again → the top-level delta `[[removed keys…], key, value, key, value, …]`, which the façade
 //      applies to a shallow copy of the caller's object.
+// Each call reads the PATCH from its text: cheaper than keeping it between the calls.
 
 /// Step 1 of `applyScimPatch` on an object: which top-level keys the PATCH needs.
 #[wasm_bindgen(js_name = planScimPatchInput)]
 pub fn plan_scim_patch_input(keys_len: f64, patch_len: f64) -> Result<Vec<u32>, JsValue> {
     with_parts([keys_len, patch_len], |[keys, patch]| {
         let keys = keys.unwrap_or_default();
+        let patch = patch.unwrap_or_default();
         // Keys without escapes borrow from the buffer; any other spelling is decoded.
         let needed = match serde_json::from_slice::<Vec<&str>>(keys) {
-            Ok(k) => plan(&k, patch)?,
+            Ok(k) => plan_scim_patch_text(&k, patch),
             Err(_) => {
                 let k: Vec<String> = serde_json::from_slice(keys).map_err(|_| internal())?;
-                plan(&k, patch)?
+                plan_scim_patch_text(&k, patch)
             }
-        };
+        }
+        .map_err(|e| to_js(&e))?;
         Ok(needed
             .into_iter()
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect())
     })
-}
-
-fn plan<S: AsRef<str>>(keys: &[S], patch: Option<&[u8]>) -> Result<Vec<usize>, JsValue> {
-    let bytes = patch.unwrap_or_default();
-    let patch = json(Some(bytes), "patch")?;
-    let needed = plan_scim_patch(keys, &patch).map_err(|e| to_js(&e))?;
-    PLANNED_PATCH.with(|c| *c.borrow_mut() = Some((bytes.to_vec(), patch)));
-    Ok(needed)
-}
-
-thread_local! {
-    /// The PATCH step 1 parsed, with its text: step 2 receives the text again and reuses the
-    /// parsed value when the bytes are the same (a memo: a different text is parsed afresh), so
-    /// one `applyScimPatch` parses its PATCH once. Step 2 takes it out: nothing lingers.
-    static PLANNED_PATCH: RefCell<Option<(Vec<u8>, Value)>> = const { RefCell::new(None) };
 }
 
 /// Step 2 of `applyScimPatch` on an object: the needed members → the top-level delta.
@@ -153,12 +140,7 @@ pub fn apply_scim_patch_delta_input(part_len: f64, patch_len: f64) -> Result<Str
         let Value::Object(part) = json(part, "resource")? else {
             return Err(internal());
         };
-        let bytes = patch.unwrap_or_default();
-        let patch = match PLANNED_PATCH.with(|c| c.borrow_mut().take()) {
-            Some((planned, value)) if planned == bytes => value,
-            _ => json(Some(bytes), "patch")?,
-        };
-        apply_scim_patch_delta(part, &patch)
+        apply_scim_patch_delta_text(part, patch.unwrap_or_default())
             .map(delta_json)
             .map_err(|e| to_js(&e))
     })

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// How fast could applyScimPatch on objects be, with the PATCH logic in the Rust core? Node, one
+// process, after `npm run build`:   node bench/patch-floor/run.mjs
+//
+// Issue 3 asks for ≥ 2× scim-patch, i.e. at most half of scim-patch's time per request. This
+// times, beside scim-patch and scimkit, two floors: work any implementation of that design must
+// do even if the core's own work took no time at all.
+//  - "text floor" (the design scimkit ships, src/scim/delta.rs): the façade's own steps on the
+//    real request: the plain-data walk of the resource, the PATCH and the key list into text and
+//    into wasm memory, one wasm call that does nothing, the real answer parsed back, and the
+//    shallow copy with the delta applied. Missing (so a floor): the core's work, and stringifying
+//    the attributes it asks for.
+//  - "live-object floor" (the design that crosses no JSON): lib.rs, built here, reads the request
+//    and writes the result through js-sys, and only handles `replace` (the two requests that are
+//    only that): no validation, filters, password stripping or errors.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { build } from "esbuild";
+import { measure } from "../lib.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const out = join(root, "build", "patch-floor");
+const require = createRequire(join(root, "package.json"));
+mkdirSync(out, { recursive: true });
+
+// The package's internals (the façade's own helpers and the raw wasm exports), one instance.
+const lib = join(root, "pkg", "lib");
+await build({
+  stdin: {
+    contents: `
+      import { readFileSync } from "node:fs";
+      import * as glue from ${JSON.stringify(join(lib, "glue.js"))};
+      import { markReady } from ${JSON.stringify(join(lib, "state.js"))};
+      markReady(glue.initSync({ module: new WebAssembly.Module(readFileSync(${JSON.stringify(join(root, "pkg", "scimkit_bg.wasm"))})) }));
+      export { glue };
+      export { writeInputs } from ${JSON.stringify(join(lib, "input.js"))};
+      export { applyScimPatch, plainShape, setOwn } from ${JSON.stringify(join(lib, "normalize.js"))};
+    `,
+    resolveDir: lib,
+  },
+  outfile: join(out, "internals.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  define: { "import.meta.url": "undefined" },
+  logLevel: "warning",
+});
+const sk = require(join(out, "internals.cjs"));
+
+// The live-object prototype, with the toolchain scimkit's build uses.
+execFileSync("cargo", ["build", "-q", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path", join(here, "Cargo.toml")], {
+  cwd: root,
+  env: { ...process.env, CARGO_TARGET_DIR: out },
+  stdio: "inherit",
+});
+execFileSync("wasm-bindgen", ["--target", "nodejs", "--out-dir", join(out, "pkg"), join(out, "wasm32-unknown-unknown", "release", "patch_floor.wasm")], { stdio: "inherit" });
+const live = require(join(out, "pkg", "patch_floor.js"));
+
+const { scimPatch } = require("scim-patch");
+const fixtures = join(root, "tests", "fixtures");
+const readJson = (p) => JSON.parse(readFileSync(join(fixtures, p), "utf8"));
+const rfc = (ops) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+// The requests and scim-patch inputs of bench/normalize.mjs.
+const CASES = [
+  { label: "Entra: disable user", resource: "resources/user-entra.json", sample: "samples/entra-patch-disable-user-no-flag.json",
+    rfcVariant: rfc([{ op: "replace", path: "active", value: false }]), live: true },
+  { label: "Entra: replace multiple attributes", resource: "resources/user-entra.json", sample: "samples/entra-patch-replace-multiple-no-flag.json" },
+  { label: "Entra: add member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-add-members.json" },
+  { label: "Entra: remove member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-remove-member-no-flag.json",
+    rfcVariant: rfc([{ op: "remove", path: 'members[value eq "u1091"]' }]) },
+  { label: "Okta: deactivate user", resource: "resources/user-okta.json", sample: "samples/okta-patch-deactivate-user.json", live: true },
+  { label: "Okta: group membership (remove + add)", resource: "resources/group-okta.json", sample: "samples/okta-patch-group-membership.json" },
+];
+const SP_OPTIONS = { mutateDocument: false, treatMissingAsAdd: true };
+
+const rows = [];
+for (const c of CASES) {
+  const resource = readJson(c.resource);
+  const patch = readJson(c.sample);
+  const forScimPatch = c.rfcVariant ?? patch;
+  const result = sk.applyScimPatch(resource, patch);
+  // The delta this request really produces (what the core answers), as the core's JSON.
+  const delta = [Object.keys(resource).filter((k) => !Object.hasOwn(result, k))];
+  for (const k of Object.keys(result)) if (!isDeepStrictEqual(result[k], resource[k])) delta.push(k, result[k]);
+  const deltaText = JSON.stringify(delta);
+  const textFloor = () => {
+    const { keys, values } = sk.plainShape(resource);
+    const lens = sk.writeInputs([JSON.stringify(keys), JSON.stringify(patch)]);
+    sk.glue.inputBuffer(0);
+    const d = JSON.parse(deltaText);
+    const o = {};
+    for (let i = 0; i < keys.length; i++) sk.setOwn(o, keys[i], values[i]);
+    for (const k of d[0]) delete o[k];
+    for (let i = 1; i < d.length; i += 2) sk.setOwn(o, d[i], d[i + 1]);
+    return [o, lens];
+  };
+  if (!isDeepStrictEqual(textFloor()[0], result)) throw new Error(`${c.label}: the text floor does not rebuild the result`);
+  if (c.live && !isDeepStrictEqual(live.replaceOnLiveObject(resource, patch), result)) {
+    throw new Error(`${c.label}: the live-object floor does not give scimkit's result`);
+  }
+  const fns = {
+    scimPatch: () => scimPatch(resource, forScimPatch.Operations, SP_OPTIONS),
+    scimkit: () => sk.applyScimPatch(resource, patch),
+    textFloor,
+  };
+  if (c.live) fns.liveFloor = () => live.replaceOnLiveObject(resource, patch);
+  const r = await measure(fns, { rounds: 5, ms: 300, warmupMs: 300 });
+  rows.push({ ...c, r });
+  process.stderr.write(`  ${c.label} done\n`);
+}
+
+const us = (opsPerSec) => 1e6 / opsPerSec;
+const lines = [
+  `## Node ${process.version}: applyScimPatch floors (µs per request; budget = half of scim-patch's time, the 2× target)`,
+  "",
+  "| request | scim-patch | budget | scimkit | text floor | text floor ÷ budget | live-object floor | live-object floor ÷ budget |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
+];
+let logSum = 0;
+for (const { label, r } of rows) {
+  const budget = us(r.scimPatch) / 2;
+  logSum += Math.log(us(r.textFloor) / budget);
+  const liveCells = r.liveFloor ? `${us(r.liveFloor).toFixed(2)} | ${(us(r.liveFloor) / budget).toFixed(2)}` : "— | —";
+  lines.push(`| ${label} | ${us(r.scimPatch).toFixed(2)} | ${budget.toFixed(2)} | ${us(r.scimkit).toFixed(2)} | ${us(r.textFloor).toFixed(2)} | ${(us(r.textFloor) / budget).toFixed(2)} | ${liveCells} |`);
+}
+lines.push("", `Geometric mean, text floor ÷ budget: **${Math.exp(logSum / rows.length).toFixed(2)}** (above 1: the 2× target is out of reach even with a core that takes no time).`);
+const report = lines.join("\n");
+console.log(`\n${report}`);
+writeFileSync(join(out, "report.md"), `${report}\n`);

@@ -15,7 +15,6 @@ fn get(o: &JsValue, key: &str) -> JsValue {
 pub fn replace_on_live_object(resource: &JsValue, patch: &JsValue) -> JsValue {
     let resource: &Object = resource.unchecked_ref();
     let out = Object::assign(&Object::new(), resource);
-    let keys = Object::keys(resource);
     let ops: Array = get(patch, "Operations").unchecked_into();
     for op in ops.iter() {
         let replace = get(&op, "op")
@@ -42,10 +41,16 @@ pub fn replace_on_live_object(resource: &JsValue, patch: &JsValue) -> JsValue {
             {
                 v = JsValue::FALSE;
             }
-            let key = keys
-                .iter()
-                .find(|k| k.as_string().is_some_and(|k| k.eq_ignore_ascii_case(&attr)))
-                .unwrap_or_else(|| JsValue::from_str(&attr));
+            // The spelling as sent is the usual one: one `has` before looking at every key.
+            let sent = JsValue::from_str(&attr);
+            let key = if Reflect::has(resource, &sent).unwrap_or(false) {
+                sent
+            } else {
+                Object::keys(resource)
+                    .iter()
+                    .find(|k| k.as_string().is_some_and(|k| k.eq_ignore_ascii_case(&attr)))
+                    .unwrap_or(sent)
+            };
             let _ = Reflect::set(&out, &key, &v);
         }
     }

@@ -64,3 +64,22 @@ export async function measure(fns, { rounds = 5, ms = 300, warmupMs = 200 } = {}
 
 export const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
 export const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+const rfc = (ops) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+/** The PATCH requests the benchmarks apply (fixtures in tests/fixtures), with the RFC 7644 form given
+ * to scim-patch where the provider's own would make it do something else. */
+export const PATCH_REQUESTS = [
+  { label: "Entra: disable user", resource: "resources/user-entra.json", sample: "samples/entra-patch-disable-user-no-flag.json",
+    // Entra sends "False" (a string); scim-patch would store the string. RFC 7644: a boolean.
+    rfcVariant: rfc([{ op: "replace", path: "active", value: false }]), why: '"False" string → boolean false' },
+  { label: "Entra: replace multiple attributes", resource: "resources/user-entra.json", sample: "samples/entra-patch-replace-multiple-no-flag.json" },
+  { label: "Entra: add member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-add-members.json" },
+  { label: "Entra: remove member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-remove-member-no-flag.json",
+    // Entra removes by `path: "members"` + a value list; scim-patch ignores the value (removes nothing).
+    rfcVariant: rfc([{ op: "remove", path: 'members[value eq "u1091"]' }]), why: 'value list → members[value eq "u1091"] filter' },
+  { label: "Okta: deactivate user", resource: "resources/user-okta.json", sample: "samples/okta-patch-deactivate-user.json" },
+  { label: "Okta: group membership (remove + add)", resource: "resources/group-okta.json", sample: "samples/okta-patch-group-membership.json" },
+];
+
+/** scim-patch returns a new resource and leaves the input alone, like scimkit. */
+export const SCIM_PATCH_OPTIONS = { mutateDocument: false, treatMissingAsAdd: true };

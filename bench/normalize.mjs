@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { fmt, measure, ratio } from "./lib.mjs";
+import { PATCH_REQUESTS, SCIM_PATCH_OPTIONS, fmt, measure, ratio } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
@@ -36,24 +36,11 @@ const us = (opsPerSec) => (1e6 / opsPerSec).toFixed(2);
 // ---------------------------------------------------------------------------------------------
 // 1. PATCH
 
-const rfc = (ops) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
-const PATCHES = [
-  { label: "Entra: disable user", resource: "resources/user-entra.json", sample: "samples/entra-patch-disable-user-no-flag.json",
-    // Entra sends "False" (a string); scim-patch would store the string. RFC 7644: a boolean.
-    rfcVariant: rfc([{ op: "replace", path: "active", value: false }]), why: '"False" string → boolean false' },
-  { label: "Entra: replace multiple attributes", resource: "resources/user-entra.json", sample: "samples/entra-patch-replace-multiple-no-flag.json" },
-  { label: "Entra: add member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-add-members.json" },
-  { label: "Entra: remove member", resource: "resources/group-entra.json", sample: "samples/entra-patch-group-remove-member-no-flag.json",
-    // Entra removes by `path: "members"` + a value list; scim-patch ignores the value (removes nothing).
-    rfcVariant: rfc([{ op: "remove", path: 'members[value eq "u1091"]' }]), why: 'value list → members[value eq "u1091"] filter' },
-  { label: "Okta: deactivate user", resource: "resources/user-okta.json", sample: "samples/okta-patch-deactivate-user.json" },
-  { label: "Okta: group membership (remove + add)", resource: "resources/group-okta.json", sample: "samples/okta-patch-group-membership.json" },
-];
-
-const SP_OPTIONS = { mutateDocument: false, treatMissingAsAdd: true }; // returns a new resource, like scimkit
+// The requests, and what scim-patch is given where the provider's own form would make it do
+// something else: PATCH_REQUESTS in bench/lib.mjs.
 const canonical = (v) => JSON.parse(JSON.stringify(v));
 const patchRows = [];
-for (const p of PATCHES) {
+for (const p of PATCH_REQUESTS) {
   const resource = readJson(p.resource);
   const sample = readJson(p.sample);
   const forScimPatch = p.rfcVariant ?? sample;
@@ -61,13 +48,13 @@ for (const p of PATCHES) {
   // the request it is given, and scimkit gives the same for the RFC variant.
   const skSample = scimkit.applyScimPatch(resource, sample);
   const skVariant = scimkit.applyScimPatch(resource, forScimPatch);
-  const sp = canonical(scimPatch(structuredClone(resource), forScimPatch.Operations, SP_OPTIONS));
+  const sp = canonical(scimPatch(structuredClone(resource), forScimPatch.Operations, SCIM_PATCH_OPTIONS));
   const same = isDeepStrictEqual(skSample, sp) && isDeepStrictEqual(skVariant, sp);
   const r = await measure(
     {
       scimkitSample: () => scimkit.applyScimPatch(resource, sample),
       scimkitVariant: () => scimkit.applyScimPatch(resource, forScimPatch),
-      scimPatch: () => scimPatch(resource, forScimPatch.Operations, SP_OPTIONS),
+      scimPatch: () => scimPatch(resource, forScimPatch.Operations, SCIM_PATCH_OPTIONS),
     },
     opts,
   );
@@ -263,7 +250,7 @@ const parts = await measure(
 writeInput(userText);
 
 // The same breakdown for one PATCH (Entra "replace multiple", the largest sample).
-const pr = PATCHES[1];
+const pr = PATCH_REQUESTS[1];
 const patchResource = readJson(pr.resource);
 const patchBody = readJson(pr.sample);
 const patchTexts = [JSON.stringify(patchResource), JSON.stringify(patchBody)];
@@ -284,7 +271,7 @@ const patchParts = await measure(
     core: () => glue.applyScimPatchInput(...patchLens),
     parse: () => JSON.parse(patchOut),
     full: () => scimkit.applyScimPatch(patchResource, patchBody),
-    scimPatch: () => scimPatch(patchResource, patchBody.Operations, SP_OPTIONS),
+    scimPatch: () => scimPatch(patchResource, patchBody.Operations, SCIM_PATCH_OPTIONS),
     scimPatchClone: () => JSON.parse(JSON.stringify(patchResource)),
   },
   opts,

@@ -190,6 +190,45 @@ pub(crate) fn patch_err(
 // Reading from text. Nesting levels left, as `within_depth` counts them: the body has MAX_DEPTH,
 // its members one less, an operation (an element of `Operations`) two less, its members three.
 
+/// `Visitor::expecting` for visitors that take any JSON value (they never fail on a type).
+macro_rules! expecting_any {
+    () => {
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+    };
+}
+
+/// The visitor methods for a string (not kept) and `null`, all giving `$v`.
+macro_rules! scalars {
+    ($v:expr) => {
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+    };
+}
+
+/// The visitor methods for booleans and numbers, all giving `$v`.
+macro_rules! other_scalars {
+    ($v:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($v)
+        }
+    };
+}
+
 /// A key: borrowed from the text when it has no escapes.
 struct Key<'a>(Cow<'a, str>);
 
@@ -236,9 +275,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = Result<Field<'de>, Value>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
+            expecting_any!();
             fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
                 Ok(Ok(Field::Str(Cow::Borrowed(s))))
             }
@@ -251,18 +288,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed {
             fn visit_unit<E>(self) -> Result<Self::Value, E> {
                 Ok(Ok(Field::Null))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Ok(Field::Other))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Ok(Field::Other))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Ok(Field::Other))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Ok(Field::Other))
-            }
+            other_scalars!(Ok(Field::Other));
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
                 let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
                 Ok(Err(v))
@@ -288,9 +314,7 @@ impl<'de> DeserializeSeed<'de> for OpSeed {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = (Option<RawOp<'de>>, bool);
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
+            expecting_any!();
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 const LEVELS: usize = MAX_DEPTH - 3;
                 let mut op = RawOp::default();
@@ -323,24 +347,8 @@ impl<'de> DeserializeSeed<'de> for OpSeed {
                 }
                 Ok((None, all))
             }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok((None, true))
-            }
+            scalars!((None, true));
+            other_scalars!((None, true));
         }
         d.deserialize_any(V)
     }
@@ -381,9 +389,7 @@ impl<'de> DeserializeSeed<'de> for OpsSeed {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = (RawOps<'de>, bool);
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
+            expecting_any!();
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
                 let mut all = true;
@@ -397,24 +403,8 @@ impl<'de> DeserializeSeed<'de> for OpsSeed {
                 let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok((RawOps::NotArray, within_depth(&v, MAX_DEPTH - 1)))
             }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok((RawOps::NotArray, true))
-            }
+            scalars!((RawOps::NotArray, true));
+            other_scalars!((RawOps::NotArray, true));
         }
         d.deserialize_any(V)
     }
@@ -425,9 +415,7 @@ impl<'de> Deserialize<'de> for PatchBody<'de> {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = PatchBody<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
+            expecting_any!();
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut depth = Depth::default();
                 let mut operations = None;
@@ -454,24 +442,8 @@ impl<'de> Deserialize<'de> for PatchBody<'de> {
                 }
                 Ok(not_object(ok))
             }
-            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(not_object(true))
-            }
+            scalars!(not_object(true));
+            other_scalars!(not_object(true));
         }
         d.deserialize_any(V)
     }

@@ -4,6 +4,7 @@ pub mod delta;
 pub mod filter;
 pub mod patch;
 pub(crate) mod patch_body;
+mod patch_filtered;
 pub mod path;
 mod values;
 

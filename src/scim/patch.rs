@@ -6,10 +6,9 @@
 use serde_json::{Map, Value};
 
 use super::patch_body::{patch_err, PatchBody};
+use super::patch_filtered::apply_filtered;
 use super::path::{parse_path, PatchPath};
-use super::values::{
-    append, case_rule, into_items, is_multi, item_key, merge_into, prepared, set_ci, single_primary,
-};
+use super::values::{append, into_items, is_multi, item_key, merge_into, prepared, set_ci};
 use crate::normalize::value::{check_depth, key_ci, strip_passwords, Ptr, ROOT};
 use crate::normalize::{NormalizationError, NormalizationErrorKind};
 
@@ -390,123 +389,6 @@ fn apply_path(
     let empty = matches!(&result, Value::Array(a) if a.is_empty());
     if !(empty && kind == PatchOpKind::Add && !had) {
         target.insert(slot_key, result);
-    }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn apply_filtered(
-    target: &mut Map<String, Value>,
-    kind: PatchOpKind,
-    attr: &str,
-    key: Option<String>,
-    filter: &super::filter::Filter,
-    sub: Option<&str>,
-    value: Option<&Value>,
-    at: &Ptr<'_>,
-) -> Result<(), NormalizationError> {
-    let path_ptr = || at.key("path").render();
-    let rule = case_rule(attr);
-    let slot_key = key.unwrap_or_else(|| attr.to_owned());
-    let items = match target.get_mut(&slot_key) {
-        Some(Value::Array(items)) => items,
-        None | Some(Value::Null) if kind == PatchOpKind::Remove => return Ok(()),
-        None | Some(Value::Null) => {
-            target.insert(slot_key.clone(), Value::Array(Vec::new()));
-            match target.get_mut(&slot_key) {
-                Some(Value::Array(items)) => items,
-                _ => return Ok(()),
-            }
-        }
-        Some(_) => {
-            return Err(NormalizationError::new(
-                NormalizationErrorKind::InvalidPath,
-                path_ptr(),
-                format!("`{attr}` is not multi-valued; a filter cannot select in it"),
-            ))
-        }
-    };
-    let matched: Vec<usize> = items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| filter.matches(item, rule))
-        .map(|(i, _)| i)
-        .collect();
-    if kind == PatchOpKind::Remove {
-        match sub {
-            Some(sub) => {
-                for &i in &matched {
-                    if let Some(Value::Object(m)) = items.get_mut(i) {
-                        if let Some(k) = key_ci(m, sub) {
-                            m.remove(&k);
-                        }
-                    }
-                }
-            }
-            None => {
-                let mut keep = vec![true; items.len()];
-                for &i in &matched {
-                    if let Some(k) = keep.get_mut(i) {
-                        *k = false;
-                    }
-                }
-                let mut flags = keep.into_iter();
-                items.retain(|_| flags.next().unwrap_or(true));
-            }
-        }
-        if items.is_empty() {
-            target.remove(&slot_key);
-        }
-        return Ok(());
-    }
-    let Some(value) = value else {
-        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
-    };
-    let new = prepared(sub.unwrap_or(attr), value);
-    let mut touched = matched.clone();
-    if matched.is_empty() {
-        // Entra replaces `emails[type eq "work"].value` on users without a work email: create the
-        // value the filter describes rather than fail.
-        let Some(eqs) = filter.equalities() else {
-            if items.is_empty() {
-                target.remove(&slot_key);
-            }
-            return Err(NormalizationError::new(
-                NormalizationErrorKind::InvalidPath,
-                path_ptr(),
-                "no value matches the filter, and the filter does not describe one to create",
-            ));
-        };
-        let mut obj = Map::new();
-        for (a, v) in eqs {
-            obj.insert(a.to_owned(), v.clone());
-        }
-        items.push(Value::Object(obj));
-        touched.push(items.len() - 1);
-    }
-    for &i in &touched {
-        let Some(item) = items.get_mut(i) else {
-            continue;
-        };
-        match (sub, item) {
-            (Some(sub), Value::Object(m)) => set_ci(m, sub, new.clone()),
-            (Some(sub), other) => {
-                let mut m = Map::new();
-                set_ci(&mut m, sub, new.clone());
-                *other = Value::Object(m);
-            }
-            // `add` merges into the selected values, as does filling a value created above;
-            // `replace` swaps the selected values whole (RFC 7644 §3.5.2.3).
-            (None, Value::Object(m)) if kind == PatchOpKind::Add || matched.is_empty() => {
-                if let Value::Object(src) = new.clone() {
-                    merge_into(m, src);
-                }
-            }
-            (None, slot) => *slot = new.clone(),
-        }
-    }
-    if let Some(&last) = touched.last() {
-        single_primary(items, last);
     }
     Ok(())
 }

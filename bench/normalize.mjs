@@ -351,4 +351,9 @@ const textIn = t.stringify + t.encodeIn;
 const textOut = t.decodeOut + t.parse;
 console.log(`| in (JS → wasm) | stringify + encodeInto | ${textIn.toFixed(2)} | per-string encode + call | ${t.objectIn.toFixed(2)} | ${(textIn / t.objectIn).toFixed(2)} |`);
 console.log(`| out (wasm → JS) | decode + JSON.parse | ${textOut.toFixed(2)} | per-string decode + object building | ${t.objectOut.toFixed(2)} | ${(textOut / t.objectOut).toFixed(2)} |`);
-console.log(`\nThe core also spends time parsing and serializing JSON text that a structured crossing would replace with building serde values from JS calls; natively that parse + serialize is ${native ? `${((native.user.parse_ns + native.user.serialize_ns) / 1000).toFixed(2)} µs` : "(run with --native)"} of the core's work.`);
+console.log(
+  "\nThe core also spends time parsing and serializing JSON text that a structured crossing would replace with building serde values from JS calls; " +
+    (native
+      ? `natively that parse + serialize is ${((native.user.parse_ns + native.user.serialize_ns) / 1000).toFixed(2)} µs of the core's work.`
+      : "run with --native to see how much of the core's work that is."),
+);

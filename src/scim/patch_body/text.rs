@@ -1,19 +1,8 @@
-//! A PATCH body read down to its operations: from JSON text without building the whole tree
-//! (only each operation's `value` becomes a [`Value`]), or from an already parsed [`Value`]. Both
-//! give the same [`PatchBody`], checked by one [`PatchBody::operations`].
-//!
-//! Why: parsing the whole body into a `Value` (a map node per object, a `String` per string) was
-//! two thirds of planning a PATCH (profiled natively; about twice that in wasm), while the plan and
-//! the engine read only `op`, `path` and `value`. Reading from text, keys and strings without
-//! escapes borrow the input.
-//!
-//! Equivalence with reading a `Value`: the text is fully validated exactly as `serde_json` does for
-//! a `Value` (every member the body does not use is still parsed into a `Value` and dropped, so
-//! strings, numbers and nesting are checked alike); a member is found as [`get_ci`] finds it in a
-//! `Value`'s sorted map (the least key that equals the name ignoring ASCII case; of equal keys,
-//! the last); and the nesting bound covers every member.
-//!
-//! [`get_ci`]: crate::normalize::value::get_ci
+//! Reading a [`PatchBody`] from JSON text: serde visitors that keep only `op`, `path` and `value`,
+//! and parse every other member into a `Value` that is dropped (so the text is checked exactly as a
+//! `Value` parse checks it). Nesting levels left, as `within_depth` counts them: the body has
+//! `MAX_DEPTH`, its members one less, an operation (an element of `Operations`) two less, its
+//! members three.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -23,172 +12,9 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::patch::{ParsedOp, PatchOpKind};
-use super::path::parse_path;
-use crate::normalize::limits::{MAX_DEPTH, MAX_OPERATIONS};
-use crate::normalize::value::{get_ci, within_depth, ROOT};
-use crate::normalize::{json_error, NormalizationError, NormalizationErrorKind};
-
-/// A member of an operation as sent: only its being a string matters.
-enum Field<'a> {
-    Str(Cow<'a, str>),
-    Null,
-    Other,
-}
-
-/// An operation object's `op`, `path` and `value` members, each with the key it was found under.
-#[derive(Default)]
-struct RawOp<'a> {
-    op: Option<(Cow<'a, str>, Field<'a>)>,
-    path: Option<(Cow<'a, str>, Field<'a>)>,
-    value: Option<(Cow<'a, str>, Cow<'a, Value>)>,
-}
-
-/// The `Operations` member.
-enum RawOps<'a> {
-    /// Each element: `None` when it is not an object.
-    List(Vec<Option<RawOp<'a>>>),
-    NotArray,
-}
-
-/// A PATCH body as far as the operations go; [`PatchBody::operations`] checks it.
-pub(crate) struct PatchBody<'a> {
-    within_depth: bool,
-    object: bool,
-    operations: Option<(Cow<'a, str>, RawOps<'a>)>,
-}
-
-/// Keeps `found` as [`get_ci`] would pick among the keys seen so far.
-///
-/// [`get_ci`]: crate::normalize::value::get_ci
-fn pick<'a, T>(slot: &mut Option<(Cow<'a, str>, T)>, key: Cow<'a, str>, value: T) {
-    if slot.as_ref().is_none_or(|(k, _)| *key <= **k) {
-        *slot = Some((key, value));
-    }
-}
-
-impl<'a> PatchBody<'a> {
-    /// Reads a PATCH body from JSON text. Fails only on text that is not JSON (`invalid_json`, or
-    /// `too_complex` past `serde_json`'s recursion limit), as parsing it into a `Value` would.
-    pub(crate) fn from_text(text: &'a [u8], what: &str) -> Result<Self, NormalizationError> {
-        serde_json::from_slice(text).map_err(|e| json_error(&e, what))
-    }
-
-    /// Reads a PATCH body from a parsed value (borrowing it).
-    pub(crate) fn from_value(patch: &'a Value) -> Self {
-        let field = |v: &'a Value| match v {
-            Value::String(s) => Field::Str(Cow::Borrowed(s.as_str())),
-            Value::Null => Field::Null,
-            _ => Field::Other,
-        };
-        let member = |map, name| get_ci(map, name).map(|(k, v)| (Cow::Borrowed(k), v));
-        let operations = patch.as_object().and_then(|map| {
-            let (key, ops) = member(map, "Operations")?;
-            let Value::Array(items) = ops else {
-                return Some((key, RawOps::NotArray));
-            };
-            let list = items
-                .iter()
-                .map(|item| {
-                    let op = item.as_object()?;
-                    Some(RawOp {
-                        op: member(op, "op").map(|(k, v)| (k, field(v))),
-                        path: member(op, "path").map(|(k, v)| (k, field(v))),
-                        value: member(op, "value").map(|(k, v)| (k, Cow::Borrowed(v))),
-                    })
-                })
-                .collect();
-            Some((key, RawOps::List(list)))
-        });
-        PatchBody {
-            within_depth: within_depth(patch, MAX_DEPTH),
-            object: patch.is_object(),
-            operations,
-        }
-    }
-
-    /// The operations, checked and bounded: nesting depth, a JSON object with an `Operations`
-    /// array of at most [`MAX_OPERATIONS`] objects, each with a known `op` (any case) and a `path`
-    /// that parses when one is given. Errors point into the body (`/Operations/2/path`).
-    pub(crate) fn operations(&self) -> Result<Vec<ParsedOp<'_>>, NormalizationError> {
-        if !self.within_depth {
-            return Err(NormalizationError::too_complex(
-                ROOT,
-                format!("JSON nested deeper than {MAX_DEPTH} levels"),
-            ));
-        }
-        if !self.object {
-            return Err(patch_err("", "a PATCH body must be a JSON object"));
-        }
-        let (ops_key, ops) = self
-            .operations
-            .as_ref()
-            .ok_or_else(|| patch_err("", "no `Operations`"))?;
-        let ops_key: &str = ops_key;
-        let ops_ptr = ROOT.key(ops_key);
-        let RawOps::List(ops) = ops else {
-            return Err(patch_err(ops_ptr.render(), "`Operations` must be an array"));
-        };
-        if ops.len() > MAX_OPERATIONS {
-            return Err(NormalizationError::too_complex(
-                ops_ptr.render(),
-                format!("more than {MAX_OPERATIONS} operations"),
-            ));
-        }
-        let mut parsed = Vec::with_capacity(ops.len());
-        for (i, op) in ops.iter().enumerate() {
-            let at = ops_ptr.index(i);
-            let op = op
-                .as_ref()
-                .ok_or_else(|| patch_err(at.render(), "an operation must be an object"))?;
-            let kind = match &op.op {
-                Some((_, Field::Str(s))) if s.eq_ignore_ascii_case("add") => PatchOpKind::Add,
-                Some((_, Field::Str(s))) if s.eq_ignore_ascii_case("remove") => PatchOpKind::Remove,
-                Some((_, Field::Str(s))) if s.eq_ignore_ascii_case("replace") => {
-                    PatchOpKind::Replace
-                }
-                Some((k, Field::Str(s))) => {
-                    return Err(patch_err(at.key(k).render(), format!("unknown op `{s}`")))
-                }
-                Some((k, _)) => return Err(patch_err(at.key(k).render(), "`op` must be a string")),
-                None => return Err(patch_err(at.render(), "missing `op`")),
-            };
-            let path = match &op.path {
-                None | Some((_, Field::Null)) => None,
-                Some((_, Field::Str(s))) if s.trim().is_empty() => None,
-                Some((k, Field::Str(s))) => {
-                    Some(parse_path(s).map_err(|e| e.prefixed(&at.key(k).render()))?)
-                }
-                Some((k, Field::Other)) => {
-                    return Err(NormalizationError::new(
-                        NormalizationErrorKind::InvalidPath,
-                        at.key(k).render(),
-                        "`path` must be a string",
-                    ))
-                }
-            };
-            parsed.push(ParsedOp {
-                kind,
-                path,
-                value: op.value.as_ref().map(|(_, v)| &**v),
-                ops_key,
-                index: i,
-            });
-        }
-        Ok(parsed)
-    }
-}
-
-pub(crate) fn patch_err(
-    pointer: impl Into<String>,
-    message: impl Into<String>,
-) -> NormalizationError {
-    NormalizationError::new(NormalizationErrorKind::InvalidPatch, pointer, message)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading from text. Nesting levels left, as `within_depth` counts them: the body has MAX_DEPTH,
-// its members one less, an operation (an element of `Operations`) two less, its members three.
+use super::{pick, Field, PatchBody, RawOp, RawOps};
+use crate::normalize::limits::MAX_DEPTH;
+use crate::normalize::value::within_depth;
 
 /// `Visitor::expecting` for visitors that take any JSON value (they never fail on a type).
 macro_rules! expecting_any {
@@ -456,7 +282,3 @@ fn not_object<'a>(within_depth: bool) -> PatchBody<'a> {
         operations: None,
     }
 }
-
-#[cfg(test)]
-#[path = "patch_body_tests.rs"]
-mod tests;

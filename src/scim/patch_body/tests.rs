@@ -201,3 +201,29 @@ fn borrows_what_it_can() {
     assert_eq!(ops[0].kind, PatchOpKind::Replace);
     assert!(matches!(&body.operations, Some((Cow::Borrowed(_), _))));
 }
+
+#[test]
+fn operations_past_the_bound_are_not_kept() {
+    let op = r#"{"op":"add","path":"title","value":"x"}"#;
+    for n in [MAX_OPERATIONS, MAX_OPERATIONS + 1, 3 * MAX_OPERATIONS] {
+        let text = format!(r#"{{"Operations":[{}]}}"#, vec![op; n].join(","));
+        assert_eq!(
+            via_text(text.as_bytes()),
+            via_value(text.as_bytes()),
+            "{n} operations"
+        );
+        let body = PatchBody::from_text(text.as_bytes(), "patch").unwrap();
+        let Some((_, RawOps::List(list))) = &body.operations else {
+            panic!("a list");
+        };
+        assert_eq!(list.len(), n.min(MAX_OPERATIONS + 1));
+    }
+    // A too-deep operation after the bound still makes the body too deep (depth is checked first).
+    let deep = format!(r#"{{"op":"add","value":{}}}"#, nested(70));
+    let text = format!(
+        r#"{{"Operations":[{},{deep}]}}"#,
+        vec![op; MAX_OPERATIONS + 5].join(",")
+    );
+    assert_eq!(via_text(text.as_bytes()), via_value(text.as_bytes()));
+    assert!(via_text(text.as_bytes()).contains("TooComplex"));
+}

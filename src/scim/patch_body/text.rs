@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{pick, Field, PatchBody, RawOp, RawOps};
-use crate::normalize::limits::MAX_DEPTH;
+use crate::normalize::limits::{MAX_DEPTH, MAX_OPERATIONS};
 use crate::normalize::value::within_depth;
 
 /// `Visitor::expecting` for visitors that take any JSON value (they never fail on a type).
@@ -220,7 +220,11 @@ impl<'de> DeserializeSeed<'de> for OpsSeed {
                 let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
                 let mut all = true;
                 while let Some((op, ok)) = seq.next_element_seed(OpSeed)? {
-                    list.push(op);
+                    // Past the bound the body fails `too_complex` whatever the rest holds; the
+                    // rest is still read (its syntax and depth decide first) but not kept.
+                    if list.len() <= MAX_OPERATIONS {
+                        list.push(op);
+                    }
                     all &= ok;
                 }
                 Ok((RawOps::List(list), all))

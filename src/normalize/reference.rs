@@ -112,8 +112,26 @@ pub fn user_from_reference(value: &Value) -> Result<DirectoryUser, Normalization
 /// [`user_from_reference`] of a value the caller owns (an event's `data`): strings and the
 /// raw/custom attribute objects are moved into the user instead of copied.
 pub(crate) fn user_from_value(value: Value) -> Result<DirectoryUser, NormalizationError> {
+    from_value(value)
+}
+
+/// Normalizes a reference-service group object (webhook `data` or a Directory API list item).
+///
+/// `display_name` and `name` fill each other; unknown fields go to `custom_attributes`;
+/// `group_detail` becomes `raw_attributes` when that is absent.
+pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, NormalizationError> {
+    group_from_value(value.clone())
+}
+
+/// [`group_from_reference`] of a value the caller owns (an event's `data`), moving out of it.
+pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, NormalizationError> {
+    from_value(value)
+}
+
+/// Reads a reference object member by member through a [`Builder`].
+fn from_value<M: ReferenceModel>(value: Value) -> Result<M, NormalizationError> {
     let map = expect_object(value)?;
-    let mut b = UserBuilder::default();
+    let mut b = Builder::<M>::default();
     for (key, v) in map {
         if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
             b.extra(key, v);
@@ -122,16 +140,40 @@ pub(crate) fn user_from_value(value: Value) -> Result<DirectoryUser, Normalizati
     Ok(b.finish())
 }
 
-/// A reference user being read one member at a time: shared by [`user_from_value`] and the
-/// streaming event reader, so both apply exactly the same rules.
+/// What users and groups read from the reference shape differ in: their fields. The rest
+/// (attribute objects, the `*_detail` object, extras, passwords, finishing) is [`Builder`]'s.
+pub(crate) trait ReferenceModel: Default {
+    /// The member holding the Directory API's raw payload (`user_detail`, `group_detail`).
+    const DETAIL: &'static str;
+    /// Reads member `name` (already lower-cased) into one of the model's own fields; gives `v`
+    /// back when the model has no field for it.
+    fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError>;
+    /// `raw_attributes` and `custom_attributes`.
+    fn attributes(&mut self) -> (&mut Map<String, Value>, &mut Map<String, Value>);
+    /// Fills the derived fields.
+    fn complete(&mut self);
+}
+
+/// A reference user or group being read one member at a time: shared by [`user_from_value`],
+/// [`group_from_value`] and the streaming event and page readers, so all apply the same rules.
 #[derive(Default)]
-pub(crate) struct UserBuilder {
-    user: DirectoryUser,
+pub(crate) struct Builder<M> {
+    model: M,
     extras: Map<String, Value>,
     detail: Option<Map<String, Value>>,
 }
 
-impl UserBuilder {
+/// A reference user being read (see [`Builder`]).
+pub(crate) type UserBuilder = Builder<DirectoryUser>;
+/// A reference group being read (see [`Builder`]).
+pub(crate) type GroupBuilder = Builder<DirectoryGroup>;
+
+impl<M: ReferenceModel> Builder<M> {
     /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
     /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
     pub(crate) fn field(
@@ -140,7 +182,63 @@ impl UserBuilder {
         v: Value,
         p: Ptr<'_>,
     ) -> Result<Option<Value>, NormalizationError> {
-        let user = &mut self.user;
+        let (raw, custom) = self.model.attributes();
+        match name {
+            "custom_attributes" => *custom = object_or_empty(v, p)?,
+            "raw_attributes" => *raw = object_or_empty(v, p)?,
+            "password" => {}
+            _ if name == M::DETAIL => self.detail = Some(object_or_empty(v, p)?),
+            _ => return self.model.field(name, v, p),
+        }
+        Ok(None)
+    }
+
+    /// Keeps a member the model has no field for (without passwords).
+    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
+        strip_passwords(&mut v);
+        self.extras.insert(key, v);
+    }
+
+    /// The model: the `*_detail` object as raw attributes when there are none, extras under
+    /// custom attributes, derived fields filled.
+    pub(crate) fn finish(self) -> M {
+        let mut model = self.model;
+        let (raw, custom) = model.attributes();
+        if raw.is_empty() {
+            if let Some(d) = self.detail {
+                *raw = d;
+            }
+        }
+        for (k, v) in self.extras {
+            custom.entry(k).or_insert(v);
+        }
+        model.complete();
+        model
+    }
+}
+
+impl UserBuilder {
+    /// Sets the groups read by the streaming reader (what [`Self::field`] makes of `groups`).
+    pub(crate) fn set_groups(&mut self, groups: Vec<GroupRef>) {
+        self.model.groups = groups;
+    }
+
+    /// What the members read so far say (`organization_id`, `directory_id`), for the envelope.
+    pub(crate) fn user(&self) -> &DirectoryUser {
+        &self.model
+    }
+}
+
+impl ReferenceModel for DirectoryUser {
+    const DETAIL: &'static str = "user_detail";
+
+    fn field(
+        &mut self,
+        name: &str,
+        v: Value,
+        p: Ptr<'_>,
+    ) -> Result<Option<Value>, NormalizationError> {
+        let user = self;
         Ok(match name {
             "id" => set(&mut user.id, v, p)?,
             "dp_id" => set(&mut user.dp_id, v, p)?,
@@ -190,105 +288,29 @@ impl UserBuilder {
                 user.address = address_from_reference(&v, p)?;
                 None
             }
-            "custom_attributes" => {
-                user.custom_attributes = object_or_empty(v, p)?;
-                None
-            }
-            "raw_attributes" => {
-                user.raw_attributes = object_or_empty(v, p)?;
-                None
-            }
-            "user_detail" => {
-                self.detail = Some(object_or_empty(v, p)?);
-                None
-            }
-            "password" => None,
             _ => Some(v),
         })
     }
 
-    /// Sets the groups read by the streaming reader (what [`Self::field`] makes of `groups`).
-    pub(crate) fn set_groups(&mut self, groups: Vec<GroupRef>) {
-        self.user.groups = groups;
+    fn attributes(&mut self) -> (&mut Map<String, Value>, &mut Map<String, Value>) {
+        (&mut self.raw_attributes, &mut self.custom_attributes)
     }
 
-    /// Keeps a member the model has no field for (without passwords).
-    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
-        strip_passwords(&mut v);
-        self.extras.insert(key, v);
-    }
-
-    /// What the members read so far say (`organization_id`, `directory_id`), for the envelope.
-    pub(crate) fn user(&self) -> &DirectoryUser {
-        &self.user
-    }
-
-    /// The user: `user_detail` as raw attributes when there are none, extras under custom
-    /// attributes, derived fields filled.
-    pub(crate) fn finish(self) -> DirectoryUser {
-        let mut user = self.user;
-        if user.raw_attributes.is_empty() {
-            if let Some(d) = self.detail {
-                user.raw_attributes = d;
-            }
-        }
-        for (k, v) in self.extras {
-            user.custom_attributes.entry(k).or_insert(v);
-        }
-        complete_user(&mut user);
-        user
+    fn complete(&mut self) {
+        complete_user(self);
     }
 }
 
-/// Reads a string field, moving the string; never an unknown field (`None` to the caller's loop).
-fn set(
-    field: &mut Option<String>,
-    value: Value,
-    pointer: Ptr<'_>,
-) -> Result<Option<Value>, NormalizationError> {
-    *field = take_string(value, pointer)?;
-    Ok(None)
-}
+impl ReferenceModel for DirectoryGroup {
+    const DETAIL: &'static str = "group_detail";
 
-/// Normalizes a reference-service group object (webhook `data` or a Directory API list item).
-///
-/// `display_name` and `name` fill each other; unknown fields go to `custom_attributes`;
-/// `group_detail` becomes `raw_attributes` when that is absent.
-pub fn group_from_reference(value: &Value) -> Result<DirectoryGroup, NormalizationError> {
-    group_from_value(value.clone())
-}
-
-/// [`group_from_reference`] of a value the caller owns (an event's `data`), moving out of it.
-pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, NormalizationError> {
-    let map = expect_object(value)?;
-    let mut b = GroupBuilder::default();
-    for (key, v) in map {
-        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
-            b.extra(key, v);
-        }
-    }
-    Ok(b.finish())
-}
-
-/// A reference group being read one member at a time: shared by [`group_from_value`] and the
-/// streaming page reader, so both apply exactly the same rules.
-#[derive(Default)]
-pub(crate) struct GroupBuilder {
-    group: DirectoryGroup,
-    extras: Map<String, Value>,
-    detail: Option<Map<String, Value>>,
-}
-
-impl GroupBuilder {
-    /// Reads member `name` (already lower-cased); gives `value` back when the model has no field
-    /// for it (the caller passes it on to [`Self::extra`] under the key as sent).
-    pub(crate) fn field(
+    fn field(
         &mut self,
         name: &str,
         v: Value,
         p: Ptr<'_>,
     ) -> Result<Option<Value>, NormalizationError> {
-        let group = &mut self.group;
+        let group = self;
         Ok(match name {
             "id" => set(&mut group.id, v, p)?,
             "dp_id" => set(&mut group.dp_id, v, p)?,
@@ -316,44 +338,27 @@ impl GroupBuilder {
                 group.members_removed = members_from_value(&v, p)?;
                 None
             }
-            "custom_attributes" => {
-                group.custom_attributes = object_or_empty(v, p)?;
-                None
-            }
-            "raw_attributes" => {
-                group.raw_attributes = object_or_empty(v, p)?;
-                None
-            }
-            "group_detail" => {
-                self.detail = Some(object_or_empty(v, p)?);
-                None
-            }
-            "password" => None,
             _ => Some(v),
         })
     }
 
-    /// Keeps a member the model has no field for (without passwords).
-    pub(crate) fn extra(&mut self, key: String, mut v: Value) {
-        strip_passwords(&mut v);
-        self.extras.insert(key, v);
+    fn attributes(&mut self) -> (&mut Map<String, Value>, &mut Map<String, Value>) {
+        (&mut self.raw_attributes, &mut self.custom_attributes)
     }
 
-    /// The group: `group_detail` as raw attributes when there are none, extras under custom
-    /// attributes, `display_name` and `name` filling each other.
-    pub(crate) fn finish(self) -> DirectoryGroup {
-        let mut group = self.group;
-        if group.raw_attributes.is_empty() {
-            if let Some(d) = self.detail {
-                group.raw_attributes = d;
-            }
-        }
-        for (k, v) in self.extras {
-            group.custom_attributes.entry(k).or_insert(v);
-        }
-        complete_group(&mut group);
-        group
+    fn complete(&mut self) {
+        complete_group(self);
     }
+}
+
+/// Reads a string field, moving the string; never an unknown field (`None` to the caller's loop).
+fn set(
+    field: &mut Option<String>,
+    value: Value,
+    pointer: Ptr<'_>,
+) -> Result<Option<Value>, NormalizationError> {
+    *field = take_string(value, pointer)?;
+    Ok(None)
 }
 
 /// `display_name` and `name` are the same thing; whichever is known fills the other.

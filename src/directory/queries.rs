@@ -22,32 +22,23 @@ pub trait Page {
     }
 }
 
-impl Page for UsersPage {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-    fn len(&self) -> usize {
-        self.users.len()
-    }
+/// `Page` for a page type whose items are in the field `$items`.
+macro_rules! page {
+    ($page:ty, $items:ident) => {
+        impl Page for $page {
+            fn next_page_token(&self) -> Option<&str> {
+                self.next_page_token.as_deref()
+            }
+            fn len(&self) -> usize {
+                self.$items.len()
+            }
+        }
+    };
 }
 
-impl Page for GroupsPage {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-    fn len(&self) -> usize {
-        self.groups.len()
-    }
-}
-
-impl Page for OrganizationsPage {
-    fn next_page_token(&self) -> Option<&str> {
-        self.next_page_token.as_deref()
-    }
-    fn len(&self) -> usize {
-        self.organizations.len()
-    }
-}
+page!(UsersPage, users);
+page!(GroupsPage, groups);
+page!(OrganizationsPage, organizations);
 
 /// A listing that can be walked page by page: the query without its page token.
 pub trait PageQuery: Clone + 'static {
@@ -96,55 +87,38 @@ pub struct OrganizationsQuery {
     pub options: ListOptions,
 }
 
-impl PageQuery for UsersQuery {
-    type Page = UsersPage;
-    fn validate(&self) -> Result<(), DirectoryError> {
-        validate_id("organization_id", &self.organization_id)?;
-        validate_id("directory_id", &self.directory_id)?;
-        self.options.validate()
-    }
-    fn start_token(&self) -> Option<&str> {
-        self.options.page_token.as_deref()
-    }
-    fn fetch<'a>(
-        &'a self,
-        client: &'a DirectoryClient,
-        token: Option<&'a str>,
-        on_body: Option<&'a BodyHook>,
-    ) -> LocalBoxFuture<'a, Result<UsersPage, DirectoryError>> {
-        let mut options = self.options.clone();
-        options.page_token = token.map(str::to_owned);
-        Box::pin(async move {
-            let (org, dir) = (&self.organization_id, &self.directory_id);
-            client.users_page(org, dir, &options, on_body).await
-        })
-    }
+/// `PageQuery` for a listing inside one directory, fetched by the client's method `$fetch`.
+macro_rules! directory_query {
+    ($query:ty, $page:ty, $fetch:ident) => {
+        impl PageQuery for $query {
+            type Page = $page;
+            fn validate(&self) -> Result<(), DirectoryError> {
+                validate_id("organization_id", &self.organization_id)?;
+                validate_id("directory_id", &self.directory_id)?;
+                self.options.validate()
+            }
+            fn start_token(&self) -> Option<&str> {
+                self.options.page_token.as_deref()
+            }
+            fn fetch<'a>(
+                &'a self,
+                client: &'a DirectoryClient,
+                token: Option<&'a str>,
+                on_body: Option<&'a BodyHook>,
+            ) -> LocalBoxFuture<'a, Result<$page, DirectoryError>> {
+                let mut options = self.options.clone();
+                options.page_token = token.map(str::to_owned);
+                Box::pin(async move {
+                    let (org, dir) = (&self.organization_id, &self.directory_id);
+                    client.$fetch(org, dir, &options, on_body).await
+                })
+            }
+        }
+    };
 }
 
-impl PageQuery for GroupsQuery {
-    type Page = GroupsPage;
-    fn validate(&self) -> Result<(), DirectoryError> {
-        validate_id("organization_id", &self.organization_id)?;
-        validate_id("directory_id", &self.directory_id)?;
-        self.options.validate()
-    }
-    fn start_token(&self) -> Option<&str> {
-        self.options.page_token.as_deref()
-    }
-    fn fetch<'a>(
-        &'a self,
-        client: &'a DirectoryClient,
-        token: Option<&'a str>,
-        on_body: Option<&'a BodyHook>,
-    ) -> LocalBoxFuture<'a, Result<GroupsPage, DirectoryError>> {
-        let mut options = self.options.clone();
-        options.page_token = token.map(str::to_owned);
-        Box::pin(async move {
-            let (org, dir) = (&self.organization_id, &self.directory_id);
-            client.groups_page(org, dir, &options, on_body).await
-        })
-    }
-}
+directory_query!(UsersQuery, UsersPage, users_page);
+directory_query!(GroupsQuery, GroupsPage, groups_page);
 
 impl PageQuery for OrganizationsQuery {
     type Page = OrganizationsPage;

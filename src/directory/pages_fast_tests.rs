@@ -415,6 +415,20 @@ proptest! {
     }
 }
 
+/// Up to two random mutations (as `mutated_pages_match` draws them) from `next`.
+fn random_muts(next: &mut impl FnMut() -> u64) -> Vec<(u8, usize, usize)> {
+    let n = (next() % 3) as usize;
+    (0..n)
+        .map(|_| {
+            (
+                (next() % 11) as u8,
+                (next() % 1000) as usize,
+                (next() % 1000) as usize,
+            )
+        })
+        .collect()
+}
+
 /// The same mutations from a fixed generator, counting how many still take the fast path (the
 /// comparison above is only as good as that share).
 #[test]
@@ -432,16 +446,7 @@ fn mutated_pages_often_take_the_fast_path() {
     };
     let (mut fast, total) = (0, 2000);
     for _ in 0..total {
-        let n = (next() % 3) as usize;
-        let muts: Vec<(u8, usize, usize)> = (0..n)
-            .map(|_| {
-                (
-                    (next() % 11) as u8,
-                    (next() % 1000) as usize,
-                    (next() % 1000) as usize,
-                )
-            })
-            .collect();
+        let muts = random_muts(&mut next);
         let base = &bases[(next() % 3) as usize];
         fast += usize::from(check(page_text(base, &muts).as_bytes()));
     }
@@ -453,16 +458,7 @@ fn mutated_pages_often_take_the_fast_path() {
     let groups: Value = serde_json::from_slice(&fixture("pages/groups-page.json")).unwrap();
     let (mut fast, total) = (0, 1000);
     for _ in 0..total {
-        let n = (next() % 3) as usize;
-        let muts: Vec<(u8, usize, usize)> = (0..n)
-            .map(|_| {
-                (
-                    (next() % 11) as u8,
-                    (next() % 1000) as usize,
-                    (next() % 1000) as usize,
-                )
-            })
-            .collect();
+        let muts = random_muts(&mut next);
         fast += usize::from(check_groups(
             page_text_of(&groups, "groups", &muts).as_bytes(),
         ));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds pkg/, the installable `scimkit` npm package, from the Rust core:
-//   cargo (wasm32, release) → wasm-bindgen --target web (one .wasm, ESM glue) → wasm-opt → pkg-template/
+//   cargo (the bindings/wasm crate for wasm32, release) → wasm-bindgen --target web (one .wasm, ESM glue) → wasm-opt → pkg-template/
 //   copied over → node.cjs bundled by esbuild (CommonJS for require(); node.mjs re-exports it so
 //   ESM and CJS share one instance).
 // Usage: node scripts/build.mjs [--debug]   (--debug keeps the wasm name section for stack traces)
@@ -29,7 +29,7 @@ function lockedVersion(name) {
 }
 
 // 1. The wasm binary.
-run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown"]);
+run("cargo", ["build", "--release", "-p", "scimkit-wasm", "--target", "wasm32-unknown-unknown"]);
 
 // 2. The CLI must match the crate exactly, or the glue and the binary disagree at load time.
 const want = lockedVersion("wasm-bindgen");
@@ -45,12 +45,12 @@ if (have !== want) {
 }
 rmSync(glueDir, { recursive: true, force: true });
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-const wasmIn = join(targetDir, "wasm32-unknown-unknown", "release", "scimkit.wasm");
+const wasmIn = join(targetDir, "wasm32-unknown-unknown", "release", "scimkit_wasm.wasm");
 const strip = debug ? [] : ["--remove-name-section", "--remove-producers-section"];
 run("wasm-bindgen", ["--target", "web", "--no-typescript", ...strip, "--out-name", "scimkit", "--out-dir", glueDir, wasmIn]);
 
 // wasm-opt from npm binaryen 132 (Debian's binaryen 108 miscompiles wasm-bindgen 0.2.130 output:
-// ../shared/reference/toolchain.md). -O3: speed over size; measured faster hashing at 256 KiB+.
+// docs/toolchain.md). -O3: speed over size; measured faster hashing at 256 KiB+.
 if (!debug) {
   const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
   const features = ["simd", "bulk-memory", "reference-types", "nontrapping-float-to-int", "sign-ext", "multivalue"];

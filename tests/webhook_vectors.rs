@@ -1,5 +1,5 @@
 //! Known-answer vectors and negative fixtures from the standard-webhooks and svix test suites
-//! (`tests/vectors/webhook-vectors.json`, a copy of `shared/reference/webhook-vectors.json`).
+//! (`tests/vectors/webhook-vectors.json`; see tests/vectors/README.md for their sources).
 
 mod webhook_support;
 

@@ -4,10 +4,10 @@ use serde_json::{Map, Value};
 
 use super::reference::{group_from_value, user_from_value};
 use super::time::timestamp_to_rfc3339;
-use super::value::{
+use crate::json::value::{
     check_depth, get_ci, opt_string, strip_passwords, strip_passwords_map, take_string, ROOT,
 };
-use super::{NormalizationError, NormalizationErrorKind};
+use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::model::{DirectoryEvent, DirectoryUser, EventData, PartialDirectoryUser};
 
 /// What an event type says its `data` is.
@@ -88,7 +88,7 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
         Some((k, v)) => timestamp_to_rfc3339(v, ROOT.key(k))?,
         None => None,
     };
-    let data_key = super::value::key_ci(&map, "data");
+    let data_key = crate::json::value::key_ci(&map, "data");
     let data = data_key.and_then(|k| map.remove(&k)).unwrap_or(Value::Null);
     let data_map = data.as_object();
     let data_ptr = ROOT.key("data");

@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use super::event::{user_data, EventObject};
 use super::group_refs_stream::GroupRefsSeed;
-use super::limits::MAX_DEPTH;
+use crate::json::limits::MAX_DEPTH;
 use super::reference::UserBuilder;
 use super::time::timestamp_to_rfc3339;
-use super::value::{opt_string, take_string, within_depth, ROOT};
+use crate::json::value::{opt_string, take_string, within_depth, ROOT};
 use crate::model::DirectoryEvent;
 
 /// Most members an object may have on this path (the reference user has about 30).

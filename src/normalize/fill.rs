@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::value::{get_ci, looks_like_email, opt_string, Ptr};
-use super::NormalizationError;
+use crate::json::value::{get_ci, looks_like_email, opt_string, Ptr};
+use crate::json::NormalizationError;
 use crate::model::{DirectoryUser, GroupMember, GroupRef, Manager, Role};
 
 /// A manager as providers send it: a bare id string (Entra), an object `{value, displayName,

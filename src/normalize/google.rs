@@ -7,10 +7,10 @@ use super::fill::{complete_user, string_of};
 use super::reference::{complete_group, count};
 use super::scim_user::primary_index;
 use super::user::display_name;
-use super::value::{
+use crate::json::value::{
     cloned_without_passwords, get_ci, lower, opt_bool, raw_without_passwords, Ptr, ROOT,
 };
-use super::NormalizationError;
+use crate::json::NormalizationError;
 use crate::model::{Address, DirectoryGroup, DirectoryUser, Manager};
 
 /// Fields of a Google resource that carry no user information (or only password material).

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::event_stream::{give_up, Seen};
 use super::fill::group_ref_in;
-use super::value::{within_depth, ROOT};
+use crate::json::value::{within_depth, ROOT};
 use crate::model::GroupRef;
 
 /// The `groups` member; `levels` is how deep it may nest (as the user's other members).

@@ -13,7 +13,7 @@
 //! quirks), but a value it cannot understand is an error with a JSON pointer, never dropped or
 //! guessed; attributes without a model field are kept in `custom_attributes` and the provider's
 //! resource in `raw_attributes`; a `password` is never kept anywhere; hostile input is bounded
-//! ([`limits`]) and nothing panics.
+//! ([`crate::json::limits`]) and nothing panics.
 //!
 //! Updates normalized without the current resource are *partial* (`partial: true` on the event):
 //! users become a [`crate::model::PartialDirectoryUser`] whose `null`s mean "not stated" and whose
@@ -21,15 +21,12 @@
 //! request states the whole list, and carry `members_added` / `members_removed` when the
 //! operations name them (`null` when they cannot say).
 
-mod error;
 mod event;
 mod event_stream;
 mod fill;
 mod google;
 mod group;
 mod group_refs_stream;
-mod json;
-pub mod limits;
 mod page_stream;
 mod provider;
 pub mod reference;
@@ -38,14 +35,10 @@ mod request_partial;
 mod scim_user;
 mod time;
 mod user;
-pub(crate) mod value;
 
-pub use error::{NormalizationError, NormalizationErrorKind};
+pub use crate::json::{limits, parse_json, NormalizationError, NormalizationErrorKind};
 pub use event::{normalize_event, normalize_event_value};
 pub use group::normalize_group;
-pub(crate) use json::json_error;
-pub use json::parse_json;
 pub use provider::{detect_provider, Provider, UnknownProvider};
 pub use request::{normalize_scim_request, RequestContext, ScimOutcome, ScimRequest};
-pub(crate) use scim_user::is_enterprise_urn;
 pub use user::{normalize_user, NormalizeOptions};

@@ -16,9 +16,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Value;
 
 use super::event_stream::{give_up, Seen, UserSeed};
-use super::limits::MAX_DEPTH;
+use crate::json::limits::MAX_DEPTH;
 use super::reference::{GroupBuilder, UserBuilder};
-use super::value::{within_depth, ROOT};
+use crate::json::value::{within_depth, ROOT};
 use crate::model::{DirectoryGroup, DirectoryUser};
 
 /// A list page as read from the text: the items normalized, the paging members as sent.

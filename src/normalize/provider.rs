@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::value::get_ci;
+use crate::json::value::get_ci;
 
 /// An identity provider whose payload quirks scimkit knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

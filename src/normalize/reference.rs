@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 use super::fill::{
     complete_user, group_refs_from_value, manager_from_value, members_from_value, roles_from_value,
 };
-use super::value::{
+use crate::json::value::{
     check_depth, lower, opt_bool, strip_passwords, strip_passwords_map, take_string, Ptr, ROOT,
 };
-use super::{NormalizationError, NormalizationErrorKind};
+use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::model::{Address, DirectoryGroup, DirectoryUser, GroupRef};
 
 /// Directory API list pages read straight from their text, or `None` for the general path.

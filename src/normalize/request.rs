@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::provider::Provider;
 use super::request_partial::{partial_group, partial_user};
 use super::user::{normalize_user, NormalizeOptions};
-use super::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
+use crate::json::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
 use super::{normalize_group, NormalizationError, NormalizationErrorKind};
 use crate::model::{DirectoryEvent, DirectoryGroup, DirectoryUser, EventData, GroupMember};
 use crate::scim::apply_scim_patch;

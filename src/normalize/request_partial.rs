@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use super::group::scim_group;
-use super::scim_user::{extract, is_enterprise_urn};
-use super::value::{get_ci, raw_without_passwords};
-use super::NormalizationError;
+use super::scim_user::extract;
+use crate::scim::schema::is_enterprise_urn;
+use crate::json::value::{get_ci, raw_without_passwords};
+use crate::json::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
 use crate::scim::patch::{apply_op, expand_ops, PatchOpKind};
 use crate::scim::patch_body::PatchBody;

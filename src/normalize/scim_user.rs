@@ -7,19 +7,13 @@
 use serde_json::{Map, Value};
 
 use super::fill::{group_refs_from_value, manager_from_value, roles_from_value, string_of};
-use super::value::{
+use crate::json::value::{
     cloned_without_passwords, get_ci, lower, opt_bool, opt_string, raw_without_passwords,
     strip_passwords_map, Ptr, ROOT,
 };
-use super::NormalizationError;
+use crate::json::NormalizationError;
 use crate::model::{Address, PartialDirectoryUser};
-
-/// Enterprise extension URNs, lower-case: RFC 7643, Entra's malformed one (missing colon), SCIM 1.x.
-pub(crate) const ENTERPRISE_URNS: [&str; 3] = [
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user",
-    "urn:ietf:params:scim:schemas:extension:enterprise:2.0user",
-    "urn:scim:schemas:extension:enterprise:1.0",
-];
+use crate::scim::schema::{is_enterprise_urn, ENTERPRISE_URNS};
 
 /// Core attributes the model reads (lower-case); everything else is a custom attribute.
 const CORE: [&str; 22] = [
@@ -61,11 +55,6 @@ const ENTERPRISE: [&str; 6] = [
 pub(crate) struct Extracted {
     pub user: PartialDirectoryUser,
     pub formatted: Option<String>,
-}
-
-/// Whether `key` is (case-insensitively) an enterprise extension URN.
-pub(crate) fn is_enterprise_urn(key: &str) -> bool {
-    ENTERPRISE_URNS.iter().any(|u| key.eq_ignore_ascii_case(u))
 }
 
 /// A flat top-level key `<enterprise urn>:<attr>` (some template-driven providers): the attr.

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::value::Ptr;
-use super::NormalizationError;
+use crate::json::value::Ptr;
+use crate::json::NormalizationError;
 
 /// Timestamps at or above this many units are taken as milliseconds: as seconds they would be
 /// after the year 5000, as milliseconds they are after 1973.

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::fill::{complete_user, join_names};
 use super::provider::{detect_provider, Provider};
-use super::value::{check_depth, get_ci, ROOT};
+use crate::json::value::{check_depth, get_ci, ROOT};
 use super::{google, scim_user, NormalizationError, NormalizationErrorKind};
 use crate::model::{DirectoryUser, PartialDirectoryUser};
 

@@ -24,9 +24,9 @@ use serde_json::{Map, Value};
 use super::patch::{apply_all, ParsedOp};
 use super::patch_body::PatchBody;
 use super::path::{parse_path, PatchPath};
-use crate::normalize::is_enterprise_urn;
-use crate::normalize::value::strip_passwords;
-use crate::normalize::NormalizationError;
+use super::schema::is_enterprise_urn;
+use crate::json::value::strip_passwords;
+use crate::json::NormalizationError;
 
 /// Which of the resource's top-level keys (by index in `keys`) a PATCH needs to see.
 ///

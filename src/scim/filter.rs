@@ -1,13 +1,13 @@
 //! SCIM filters (RFC 7644 §3.4.2.2) as they appear in PATCH value paths: `attr op value`,
 //! `attr pr`, `and` / `or` / `not (…)` and parentheses, `and` binding tighter than `or`.
 //!
-//! Parsing is bounded (length, number of terms, nesting: see [`crate::normalize::limits`]), so a
+//! Parsing is bounded (length, number of terms, nesting: see [`crate::json::limits`]), so a
 //! hostile filter costs little and cannot overflow the stack.
 
 use serde_json::Value;
 
-use crate::normalize::limits::{MAX_FILTER_LEN, MAX_FILTER_NESTING, MAX_FILTER_TERMS};
-use crate::normalize::{NormalizationError, NormalizationErrorKind};
+use crate::json::limits::{MAX_FILTER_LEN, MAX_FILTER_NESTING, MAX_FILTER_TERMS};
+use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,7 +322,7 @@ fn lookup<'a>(item: &'a Value, attr: &str) -> Option<&'a Value> {
 fn as_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => crate::normalize::value::parse_bool_str(s),
+        Value::String(s) => crate::json::value::parse_bool_str(s),
         _ => None,
     }
 }

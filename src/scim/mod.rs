@@ -6,6 +6,7 @@ pub mod patch;
 pub(crate) mod patch_body;
 mod patch_filtered;
 pub mod path;
+pub(crate) mod schema;
 mod values;
 
 pub use delta::{

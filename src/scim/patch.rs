@@ -9,8 +9,8 @@ use super::patch_body::{patch_err, PatchBody};
 use super::patch_filtered::apply_filtered;
 use super::path::{parse_path, PatchPath};
 use super::values::{append, into_items, is_multi, item_key, merge_into, prepared, set_ci};
-use crate::normalize::value::{check_depth, key_ci, strip_passwords, Ptr, ROOT};
-use crate::normalize::{NormalizationError, NormalizationErrorKind};
+use crate::json::value::{check_depth, key_ci, strip_passwords, Ptr, ROOT};
+use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,11 +179,11 @@ fn container<'a>(
     create: bool,
 ) -> Option<&'a mut Map<String, Value>> {
     let Some(urn) = schema else { return Some(res) };
-    let enterprise = crate::normalize::is_enterprise_urn(urn);
+    let enterprise = super::schema::is_enterprise_urn(urn);
     let existing = res
         .keys()
         .find(|k| {
-            k.eq_ignore_ascii_case(urn) || (enterprise && crate::normalize::is_enterprise_urn(k))
+            k.eq_ignore_ascii_case(urn) || (enterprise && super::schema::is_enterprise_urn(k))
         })
         .cloned();
     let key = match existing {

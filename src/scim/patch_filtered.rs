@@ -7,8 +7,8 @@ use super::filter::Filter;
 use super::patch::PatchOpKind;
 use super::patch_body::patch_err;
 use super::values::{case_rule, merge_into, prepared, set_ci, single_primary};
-use crate::normalize::value::{key_ci, Ptr};
-use crate::normalize::{NormalizationError, NormalizationErrorKind};
+use crate::json::value::{key_ci, Ptr};
+use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// Applies one operation whose path selects values with a filter (`emails[type eq "work"].value`):
 /// removes, replaces or merges into the matching values of the multi-valued `attr`, creating the value

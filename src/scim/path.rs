@@ -3,15 +3,9 @@
 //! extension URN addressing the whole extension object.
 
 use super::filter::{parse_filter, Filter};
-use crate::normalize::limits::MAX_PATH_LEN;
-use crate::normalize::{NormalizationError, NormalizationErrorKind};
-
-/// Core schema URNs (lower-case): attributes prefixed by them live at the resource's top level.
-const CORE_URNS: [&str; 3] = [
-    "urn:ietf:params:scim:schemas:core:2.0:user",
-    "urn:ietf:params:scim:schemas:core:2.0:group",
-    "urn:scim:schemas:core:1.0",
-];
+use super::schema::{is_enterprise_urn, CORE_URNS};
+use crate::json::limits::MAX_PATH_LEN;
+use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// Where a path points.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +33,7 @@ fn is_name(s: &str) -> bool {
 /// Whether a lower-case URN names a whole schema rather than `schema:attribute`: a known URN, or
 /// one whose last-but-one segment is a version (`…:2.0:User`), as every published schema URN is.
 fn is_schema_urn(lower: &str) -> bool {
-    if CORE_URNS.contains(&lower) || crate::normalize::is_enterprise_urn(lower) {
+    if CORE_URNS.contains(&lower) || is_enterprise_urn(lower) {
         return true;
     }
     let mut segments = lower.rsplit(':');

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::filter::CaseRule;
-use crate::normalize::value::{get_ci, key_ci, parse_bool_str};
+use crate::json::value::{get_ci, key_ci, parse_bool_str};
 
 /// Multi-valued attributes of the core schemas: an `add` of one value creates an array.
 pub(super) const MULTI_VALUED: [&str; 11] = [

@@ -72,7 +72,7 @@ impl Webhook {
 
     /// [`Webhook::verify`] without copying the id out: returns the verified timestamp (the JS
     /// façade already holds the id).
-    pub(crate) fn verify_timestamp(
+    pub fn verify_timestamp(
         &self,
         headers: &WebhookHeaders<'_>,
         body: &[u8],

@@ -13,7 +13,7 @@
 //! `Value`'s sorted map (the least key that equals the name ignoring ASCII case; of equal keys,
 //! the last); and the nesting bound covers every member.
 //!
-//! [`get_ci`]: crate::normalize::value::get_ci
+//! [`get_ci`]: crate::json::value::get_ci
 
 use std::borrow::Cow;
 
@@ -21,9 +21,9 @@ use serde_json::Value;
 
 use super::patch::{ParsedOp, PatchOpKind};
 use super::path::parse_path;
-use crate::normalize::limits::{MAX_DEPTH, MAX_OPERATIONS};
-use crate::normalize::value::{get_ci, within_depth, ROOT};
-use crate::normalize::{json_error, NormalizationError, NormalizationErrorKind};
+use crate::json::limits::{MAX_DEPTH, MAX_OPERATIONS};
+use crate::json::value::{get_ci, within_depth, ROOT};
+use crate::json::{json_error, NormalizationError, NormalizationErrorKind};
 
 /// A member of an operation as sent: only its being a string matters.
 enum Field<'a> {
@@ -56,7 +56,7 @@ pub(crate) struct PatchBody<'a> {
 
 /// Keeps `found` as [`get_ci`] would pick among the keys seen so far.
 ///
-/// [`get_ci`]: crate::normalize::value::get_ci
+/// [`get_ci`]: crate::json::value::get_ci
 fn pick<'a, T>(slot: &mut Option<(Cow<'a, str>, T)>, key: Cow<'a, str>, value: T) {
     if slot.as_ref().is_none_or(|(k, _)| *key <= **k) {
         *slot = Some((key, value));

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::normalize::parse_json;
+use crate::json::parse_json;
 
 fn via_text(text: &[u8]) -> String {
     match PatchBody::from_text(text, "patch") {

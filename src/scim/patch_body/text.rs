@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{pick, Field, PatchBody, RawOp, RawOps};
-use crate::normalize::limits::{MAX_DEPTH, MAX_OPERATIONS};
-use crate::normalize::value::within_depth;
+use crate::json::limits::{MAX_DEPTH, MAX_OPERATIONS};
+use crate::json::value::within_depth;
 
 /// `Visitor::expecting` for visitors that take any JSON value (they never fail on a type).
 macro_rules! expecting_any {

@@ -15,13 +15,13 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::errors::{js_error, set, Family};
-use crate::directory::{
+use crate::errors::{js_error, set, Family};
+use scimkit::directory::{
     ClientConfig, DirectoryClient, DirectoryError, GroupListOptions, HttpRequest, HttpResponse,
     ListOptions, LocalBoxFuture, PageQuery, PageWalker, Runtime, Transport, TransportError,
     UserListOptions,
 };
-use crate::error::ErrorCode;
+use scimkit::error::ErrorCode;
 
 /// Calls `send(method, url, headers, body, timeoutMs)`, which returns `[promise, abort]`: the
 /// promise resolves to `[status, [name, value, …], body bytes]` or rejects with

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ErrorCode;
+use scimkit::error::ErrorCode;
 
 /// Which JS class an error becomes.
 #[derive(Clone, Copy)]

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{NormalizationError, NormalizationErrorKind};
+use super::error::{NormalizationError, NormalizationErrorKind};
 
 /// Parses JSON text; `what` names the input in the message (e.g. "resource", "patch").
 ///

@@ -1,19 +1,19 @@
 //! JS exports for normalization. Inputs arrive as JSON text in the input buffer (see
-//! [`super::input`]); results leave as JSON text, which the façade parses — measured cheaper than
+//! [`crate::input`]); results leave as JSON text, which the façade parses — measured cheaper than
 //! building JS objects across the boundary (bench/normalize.mjs).
 
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::errors::{js_error, set, Family};
-use super::input::{text, with_parts};
-use crate::error::ErrorCode;
-use crate::normalize::{
+use crate::errors::{js_error, set, Family};
+use crate::input::{text, with_parts};
+use scimkit::error::ErrorCode;
+use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
-use crate::scim::{
+use scimkit::scim::{
     apply_scim_patch_delta_text, apply_scim_patch_text, plan_scim_patch_text, PatchDelta,
 };
 

@@ -11,9 +11,9 @@ use std::rc::Rc;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use super::errors::{from_core, js_error, Family};
-use super::input::{text, with_parts};
-use crate::webhook::{VerifyOptions, Webhook, WebhookError, WebhookHeaders};
+use crate::errors::{from_core, js_error, Family};
+use crate::input::{text, with_parts};
+use scimkit::webhook::{VerifyOptions, Webhook, WebhookError, WebhookHeaders};
 
 /// Splits the input buffer `[id][timestamp][signature][body]` (negative length: header absent).
 fn with_input<T>(
@@ -105,12 +105,12 @@ impl Verifier {
     ) -> Result<String, JsValue> {
         let lens = [id_len, ts_len, sig_len, body_len as f64];
         self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |body| {
-            super::normalize::event_json(body).map_err(|e| {
+            crate::normalize::event_json(body).map_err(|e| {
                 // The caller asked for an event, so a verified body that is not one is a webhook
                 // error; the normalizer's pointer says where.
                 let msg = format!("verified webhook body is not a JSON event: {e}");
                 let details = js_sys::Object::new();
-                super::errors::set(&details, "pointer", e.pointer.as_str());
+                crate::errors::set(&details, "pointer", e.pointer.as_str());
                 js_error(Family::Webhook, "invalid_json", &msg, Some(details))
             })
         })

@@ -8,10 +8,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh --browser
 
-printf '\n== Rust: fmt, clippy, native tests\n'
-cargo fmt --check
-cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+printf '\n== Rust: fmt, floors, clippy, native tests\n'
+cargo fmt --all --check
+node scripts/check-layers.mjs
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 cargo test
 
 printf '\n== Build the package\n'

@@ -8,7 +8,17 @@
 //! Modules are floors, each importing only from the ones listed before it (ARCHITECTURE.md;
 //! `scripts/check-layers.mjs` enforces it).
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs, unreachable_pub)]
+// Input never panics the core: no unwrap/expect/panic/indexing outside tests (clippy.toml allows
+// them in tests); each remaining exception is a reasoned `#[allow]` where it stands.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
 
 pub mod error;
 pub mod json;
@@ -17,4 +27,3 @@ pub mod webhook;
 pub mod scim;
 pub mod normalize;
 pub mod directory;
-

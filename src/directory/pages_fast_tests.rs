@@ -2,6 +2,7 @@
 //! (`serde_json::from_slice` + [`parse_users_page`]): wherever the fast path answers, the general
 //! path must give the same page, byte for byte once serialized; where the general path fails, the
 //! fast path must give up (so the caller reports the general path's error).
+#![allow(clippy::disallowed_methods)] // reads the page fixtures from disk
 
 use proptest::prelude::*;
 use serde_json::{json, Value};

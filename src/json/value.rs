@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::limits::MAX_DEPTH;
 use super::error::NormalizationError;
+use super::limits::MAX_DEPTH;
 
 /// A JSON pointer that is only rendered when an error needs it. Normalizers read every field
 /// with a pointer to it, but almost every read succeeds: building the string eagerly was a

@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use super::event::{user_data, EventObject};
 use super::group_refs_stream::GroupRefsSeed;
-use crate::json::limits::MAX_DEPTH;
 use super::reference::UserBuilder;
 use super::time::timestamp_to_rfc3339;
+use crate::json::limits::MAX_DEPTH;
 use crate::json::value::{opt_string, take_string, within_depth, ROOT};
 use crate::model::DirectoryEvent;
 
@@ -65,11 +65,17 @@ impl<'de> Seen<'de> {
     pub(super) fn fresh(&mut self, key: &'de str) -> bool {
         if key.bytes().any(|b| b.is_ascii_uppercase())
             || self.len == MAX_KEYS
-            || self.keys[..self.len].contains(&key)
+            || self
+                .keys
+                .get(..self.len)
+                .is_none_or(|seen| seen.contains(&key))
         {
             return false;
         }
-        self.keys[self.len] = key;
+        let Some(slot) = self.keys.get_mut(self.len) else {
+            return false;
+        };
+        *slot = key;
         self.len += 1;
         true
     }

@@ -6,8 +6,10 @@ use serde_json::{Map, Value};
 use super::fill::{members_from_value, string_of};
 use super::reference::complete_group;
 use super::user::{declared_type, is_google, resource_object, Declared, NormalizeOptions};
-use crate::json::value::{cloned_without_passwords, lower, opt_string, raw_without_passwords, ROOT};
 use super::{google, NormalizationError};
+use crate::json::value::{
+    cloned_without_passwords, lower, opt_string, raw_without_passwords, ROOT,
+};
 use crate::model::DirectoryGroup;
 
 /// Normalizes a provider's group resource: SCIM (`displayName`, `externalId`, `members

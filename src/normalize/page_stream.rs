@@ -16,8 +16,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::Value;
 
 use super::event_stream::{give_up, Seen, UserSeed};
-use crate::json::limits::MAX_DEPTH;
 use super::reference::{GroupBuilder, UserBuilder};
+use crate::json::limits::MAX_DEPTH;
 use crate::json::value::{within_depth, ROOT};
 use crate::model::{DirectoryGroup, DirectoryUser};
 

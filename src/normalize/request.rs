@@ -6,7 +6,7 @@
 //! the current resource; `occurred_at` is `ctx.now` (or `null`). Identical inputs give identical
 //! ids, so a retried request deduplicates; pass `now` to tell apart repeats of the same request.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use super::provider::Provider;
 use super::request_partial::{partial_group, partial_user};
 use super::user::{normalize_user, NormalizeOptions};
-use crate::json::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
 use super::{normalize_group, NormalizationError, NormalizationErrorKind};
+use crate::json::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
 use crate::model::{DirectoryEvent, DirectoryGroup, DirectoryUser, EventData, GroupMember};
 use crate::scim::apply_scim_patch;
 
@@ -405,7 +405,7 @@ fn updated_resource(
 }
 
 /// Ids of members, for diffs.
-fn member_ids(members: &[GroupMember]) -> HashSet<&str> {
+fn member_ids(members: &[GroupMember]) -> BTreeSet<&str> {
     members.iter().filter_map(|m| m.value.as_deref()).collect()
 }
 

@@ -2,18 +2,18 @@
 //! is invented. A PATCH is applied to an empty resource to see what it sets; which attributes it
 //! states whole (a plain replace or remove) decides which multi-valued fields are known.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
 use super::group::scim_group;
 use super::scim_user::extract;
-use crate::scim::schema::is_enterprise_urn;
 use crate::json::value::{get_ci, raw_without_passwords};
 use crate::json::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
 use crate::scim::patch::{apply_op, expand_ops, PatchOpKind};
 use crate::scim::patch_body::PatchBody;
+use crate::scim::schema::is_enterprise_urn;
 use crate::scim::PatchPath;
 
 /// Model fields a SCIM attribute feeds, for `cleared_attributes`.
@@ -102,7 +102,7 @@ pub(super) fn partial_user(
     body: &Value,
 ) -> Result<PartialDirectoryUser, NormalizationError> {
     let mut stated = Map::new();
-    let mut whole: HashSet<String> = HashSet::new();
+    let mut whole: BTreeSet<String> = BTreeSet::new();
     let mut cleared: Vec<String> = Vec::new();
     if method == "PATCH" {
         let patch = PatchBody::from_value(body);
@@ -165,7 +165,7 @@ pub(super) fn partial_user(
     } else if user.roles.is_none() {
         user.roles = Some(Vec::new());
     }
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     cleared.retain(|c| seen.insert(c.clone()));
     user.cleared_attributes = cleared;
     user.raw_attributes = match body {

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::fill::{complete_user, join_names};
 use super::provider::{detect_provider, Provider};
-use crate::json::value::{check_depth, get_ci, ROOT};
 use super::{google, scim_user, NormalizationError, NormalizationErrorKind};
+use crate::json::value::{check_depth, get_ci, ROOT};
 use crate::model::{DirectoryUser, PartialDirectoryUser};
 
 /// Options of [`normalize_user`] and [`super::normalize_group`].

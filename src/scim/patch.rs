@@ -308,7 +308,7 @@ fn apply_path(
                     None => Vec::new(),
                 };
                 // Keyed by `value` in a set: a large group must not cost members × removals.
-                let keys: std::collections::HashSet<String> = gone
+                let keys: std::collections::BTreeSet<String> = gone
                     .iter()
                     .filter_map(item_key)
                     .map(Value::to_string)

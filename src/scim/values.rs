@@ -1,7 +1,7 @@
 //! Value-level pieces of PATCH application: the coercions providers need (string booleans,
 //! manager forms), case-insensitive member access, and multi-valued appends that deduplicate.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -134,7 +134,7 @@ pub(super) fn single_primary(items: &mut [Value], keep: usize) {
 /// Appends values to a multi-valued attribute; a value whose `value` is already there is merged
 /// into it instead of duplicated (Entra re-adds members with `"$ref": null`).
 pub(super) fn append(items: &mut Vec<Value>, new: Vec<Value>) {
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
         if let Some(k) = item_key(item) {
             index.entry(k.to_string()).or_insert(i);

@@ -43,10 +43,15 @@ impl HmacKey {
     /// Keys HMAC-SHA256 with `key` (any length; longer than a block is hashed first, as RFC 2104).
     pub(crate) fn new(key: &[u8]) -> Self {
         let mut block = [0u8; BLOCK];
-        if key.len() > BLOCK {
-            block[..32].copy_from_slice(&sha256(key));
+        let hashed;
+        let key = if key.len() > BLOCK {
+            hashed = sha256(key);
+            &hashed[..]
         } else {
-            block[..key.len()].copy_from_slice(key);
+            key
+        };
+        for (slot, byte) in block.iter_mut().zip(key) {
+            *slot = *byte;
         }
         let mut inner = IV;
         let mut pad = block.map(|b| b ^ 0x36);
@@ -104,6 +109,9 @@ struct Hasher {
     len: u64,
 }
 
+// The buffer offsets below stay in bounds by the invariant `buffered < BLOCK` (restored before
+// each return) and `n + 1 <= BLOCK`; this is the per-call hashing path, so no checked access.
+#[allow(clippy::indexing_slicing)]
 impl Hasher {
     fn update(&mut self, mut data: &[u8]) {
         self.len = self.len.wrapping_add(data.len() as u64);

@@ -21,7 +21,7 @@ pub(crate) fn parse(value: &str) -> Result<i64, WebhookError> {
             "expected Unix seconds as ASCII digits only (no sign, spaces, decimal point or letters)",
         );
     }
-    if bytes.len() > 1 && bytes[0] == b'0' {
+    if bytes.len() > 1 && bytes.first() == Some(&b'0') {
         return invalid("leading zeros are not allowed");
     }
     if bytes.len() > MAX_DIGITS {

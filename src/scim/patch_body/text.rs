@@ -5,7 +5,7 @@
 //! members three.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -185,7 +185,7 @@ impl<'de> DeserializeSeed<'de> for OpSeed {
 #[derive(Default)]
 struct Depth {
     /// Keys whose last occurrence so far nests too deep; a set only once one does.
-    too_deep: Option<HashSet<String>>,
+    too_deep: Option<BTreeSet<String>>,
 }
 
 impl Depth {
@@ -196,13 +196,14 @@ impl Depth {
                 set.remove(key);
             }
             (slot, false) => {
-                slot.get_or_insert_with(HashSet::new).insert(key.to_owned());
+                slot.get_or_insert_with(BTreeSet::new)
+                    .insert(key.to_owned());
             }
         }
     }
 
     fn ok(&self) -> bool {
-        self.too_deep.as_ref().is_none_or(HashSet::is_empty)
+        self.too_deep.as_ref().is_none_or(BTreeSet::is_empty)
     }
 }
 

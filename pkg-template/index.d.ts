@@ -137,12 +137,16 @@ export interface SignInput {
   body?: WebhookBody;
 }
 
-/** The headers to send with a signed body (one `v1,` signature per secret, space-separated). */
-export interface SignedHeaders {
+/**
+ * The headers to send with a signed body (one `v1,` signature per secret, space-separated). A type
+ * alias, not an interface, so it is assignable to `Record<string, string>`: `new Headers(signed)`
+ * and `verifyWebhook(secret, signed, body)` type-check as written.
+ */
+export type SignedHeaders = {
   "webhook-id": string;
   "webhook-timestamp": string;
   "webhook-signature": string;
-}
+};
 
 /** Signs a body for sending (tests, forwarding, demos). */
 export function signWebhook(secret: WebhookSecret, message: SignInput): SignedHeaders;
@@ -219,6 +223,12 @@ export interface DirectoryUser {
 /** A user update known only from the request (no current resource): `null` = not stated. */
 export type PartialDirectoryUser = {
   [K in keyof DirectoryUser]: K extends "custom_attributes" | "raw_attributes" ? JsonObject : DirectoryUser[K] | null;
+} & {
+  /**
+   * Fields the request removed or set to `null` (model field names, e.g. `title`; attributes
+   * without a model field keep the name the request used): "cleared", as opposed to "not stated".
+   */
+  cleared_attributes: string[];
 };
 
 export interface GroupMember {

@@ -17,9 +17,11 @@ cargo test
 
 printf '\n== Build the package\n'
 node scripts/build.mjs
+node scripts/wasm-size.mjs
 
-printf "\n== TypeScript declarations\n"
+printf "\n== TypeScript declarations: strict usage compiles, every returned object matches\n"
 npx tsc -p tests/types/tsconfig.json
+timeout 120 node --test --test-reporter=spec tests/js/shapes.test.mjs
 
 printf '\n== Local directory service\n'
 timeout 300 node --test --test-reporter=spec tools/directory-service/test/

@@ -19,6 +19,10 @@ import {
   type DirectoryEvent,
   type DirectoryUser,
   type WebhookErrorCode,
+  type NormalizationErrorCode,
+  type DirectoryErrorCode,
+  type UsersPage,
+  type GroupsPage,
 } from "scimkit";
 
 export async function handler(request: Request, secret: string): Promise<Response> {
@@ -90,4 +94,62 @@ export function normalization(raw: string, bytes: Uint8Array): boolean {
 
 function resource0(): { userName: string } {
   return { userName: "a" };
+}
+
+// Real usage that must compile under `strict` as written (no casts).
+export function roundTrip(secret: string): DirectoryEvent {
+  const body = JSON.stringify({ type: "organization.directory.user_created", data: {} });
+  const signed = signWebhook(secret, { body });
+  const headers = new Headers(signed); // SignedHeaders is a HeadersInit
+  verifySignature([secret, "whsec_old"], headers, new TextEncoder().encode(body));
+  return verifyWebhook(secret, signWebhook(secret, { body }), body);
+}
+
+export async function everyWalk(client: DirectoryClient, org: string, dir: string): Promise<number> {
+  let n = 0;
+  for await (const o of client.organizations({ pageSize: 100 })) n += o.id.length;
+  for await (const p of client.organizationPages()) n += p.organizations.length + p.total_size;
+  for await (const u of client.directoryUsers(org, dir, { directoryGroupId: "g", includeDetail: true })) n += u.groups.length;
+  for await (const p of client.directoryUserPages(org, dir, { pageToken: "t", prefetch: false })) n += p.users.length;
+  for await (const g of client.directoryGroups(org, dir, { includeExternalGroups: true })) n += g.members?.length ?? 0;
+  for await (const p of client.directoryGroupPages(org, dir)) n += p.groups.length;
+  const page: UsersPage = await client.listDirectoryUsers(org, dir);
+  const groups: GroupsPage = await client.listDirectoryGroups(org, dir);
+  return n + page.users.length + groups.groups.length;
+}
+
+/** Each error class narrowed by `code`: the switch is exhaustive over the declared codes. */
+export function explain(err: unknown): string {
+  if (err instanceof WebhookVerificationError) {
+    switch (err.code) {
+      case "missing_header":
+      case "invalid_header":
+      case "invalid_secret":
+      case "invalid_timestamp":
+      case "timestamp_too_old":
+      case "timestamp_too_new":
+      case "invalid_signature":
+      case "parsed_body":
+      case "payload_too_large":
+      case "invalid_json":
+        return `webhook: ${err.code}`;
+      default:
+        return exhaustive(err.code);
+    }
+  }
+  if (err instanceof NormalizationError) {
+    const code: NormalizationErrorCode = err.code;
+    return `${code} at ${err.pointer}`;
+  }
+  if (err instanceof DirectoryApiError) {
+    const code: DirectoryErrorCode = err.code;
+    if (code === "rate_limited" || code === "server_error") return `retry later from ${err.pageToken ?? "the start"}`;
+    return `${code} ${err.status ?? ""} ${err.serverCode ?? ""} after ${err.attempts}`;
+  }
+  if (err instanceof ScimkitError) return err.code;
+  return String(err);
+}
+
+function exhaustive(code: never): string {
+  return code;
 }

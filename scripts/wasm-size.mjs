@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Prints the size of the package's .wasm (raw, gzip -9, brotli -11) and fails above the budget.
+// The budget is gzip bytes, what a Worker upload and a browser download are charged for. Lower
+// it when the module shrinks; raise it only with the reason in the commit (e.g. a new feature's
+// measured cost). Usage: node scripts/wasm-size.mjs [path/to/scimkit_bg.wasm]
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+/** Gzip budget in bytes: 307 KB, the size when the budget was set (issue "Floors that show the design"). */
+const GZIP_BUDGET = 307_000;
+
+const file = process.argv[2] ?? join(import.meta.dirname, "..", "pkg", "scimkit_bg.wasm");
+const wasm = readFileSync(file);
+const gzip = gzipSync(wasm, { level: 9 }).length;
+const brotli = brotliCompressSync(wasm, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+console.log(`wasm size: ${kb(wasm.length)} raw, ${kb(gzip)} gzip, ${kb(brotli)} brotli (budget ${kb(GZIP_BUDGET)} gzip)`);
+if (gzip > GZIP_BUDGET) {
+  console.error(`wasm size: ${gzip} gzip bytes is over the budget of ${GZIP_BUDGET} (${file})`);
+  process.exit(1);
+}

@@ -189,8 +189,10 @@ export function createMutator(store, { stamp, emit }) {
         const mut = store.mutable(dir);
         if (mut.nextUser >= MAX_USERS_PER_DIRECTORY) throw new MutationError(`${where}: directory ${dir.id} is full (${MAX_USERS_PER_DIRECTORY} users)`);
         const i = mut.nextUser;
-        // a new user starts from the seeded record for its index (names, email, dp_id), active, in no group
-        const seeded = { ...store.userRecord(dir, i), active: true, groups: [] };
+        // a new user starts from the seeded record for its index (names, email, dp_id), active, in no
+        // group; a given email replaces the seeded addresses
+        const s0 = store.userRecord(dir, i);
+        const seeded = { ...s0, emails: 'email' in fields ? [s0.email] : s0.emails, active: true, groups: [] };
         const rec = applyUserFields(dir, seeded, fields, `${where}.user`);
         return result(rec.id, [commitUser(dir, i, rec, T.userCreated, lateMs)]);
       }

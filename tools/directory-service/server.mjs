@@ -593,6 +593,7 @@ export async function startDirectoryService(options = {}) {
       try { return await fn(); } catch (e) {
         if (e instanceof RangeError) throw badArg(e.message);
         if (e instanceof MutationError) throw e.status === 404 ? notFound(e.message) : badArg(e.message);
+        if (e && e.status === 400 && !(e instanceof ApiError)) throw badArg(e.message);
         throw e;
       }
     };

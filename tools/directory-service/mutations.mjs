@@ -201,7 +201,8 @@ export function createMutator(store, { stamp, emit }) {
         const fields = object(op.user, `${where}.user`, USER_FIELDS);
         const cur = store.userRecord(dir, i);
         const rec = applyUserFields(dir, cur, fields, `${where}.user`);
-        if (USER_KEYS.every((k) => sameJson(rec[k], cur[k]))) return result(cur.id, []);
+        const same = (k) => (k === 'groups' ? sameJson([...rec.groups].sort(), [...cur.groups].sort()) : sameJson(rec[k], cur[k]));
+        if (USER_KEYS.every(same)) return result(cur.id, []); // memberships are a set: order is no change
         return result(cur.id, [commitUser(dir, i, rec, T.userUpdated, lateMs)]);
       }
       case 'deleteUser': {

@@ -578,7 +578,10 @@ export async function startDirectoryService(options = {}) {
         id: o.id,
         display_name: o.display_name,
         external_id: o.external_id,
-        directories: o.directories.map((d) => ({ id: d.id, name: d.name, provider: d.provider, total_users: d.userCount, total_groups: d.groupCount, enabled: d.enabled })),
+        directories: o.directories.map((d) => {
+          const ix = d._mut ? store.indexOf(d) : d; // live counts once the control API changed it
+          return { id: d.id, name: d.name, provider: d.provider, total_users: ix.userCount, total_groups: ix.groupCount, enabled: d.enabled };
+        }),
       })),
     };
   }

@@ -64,6 +64,7 @@ describe('control API: changes show in the listings and record one event each', 
     const add = svc.addMembers(ops.id, [ann.id, bob.id, bob.id]);
     assert.equal(add.events.length, 2, 'one user_updated per user whose groups changed');
     assert.deepEqual(svc.addMembers(ops.id, [ann.id]).events, []);
+    assert.deepEqual(svc.updateUser(bob.id, { groups: [ops.id] }).events, [], 'same groups');
     const rm = svc.removeMembers(eng.id, [ann.id]);
     assert.equal(rm.events.length, 1);
     const ren = svc.updateGroup(ops.id, { display_name: 'Operations' });

@@ -397,7 +397,11 @@ export class Dispatcher {
   #kick() {
     if (this.running) { this.wake?.(); return; }
     this.running = true;
-    this.#run().finally(() => {
+    this.#run().catch((e) => {
+      // a bug, not a delivery failure (those are counted): keep the service up, say what happened
+      this.lastError = String(e?.message ?? e);
+      console.error('[directory-service] webhook dispatcher:', e);
+    }).finally(() => {
       this.running = false;
       for (const r of this.idle.splice(0)) r();
     });
@@ -435,7 +439,10 @@ export class Dispatcher {
   }
 
   status() {
-    return { url: this.target?.url ?? null, queued: this.queue.length, held: this.courier?.held.length ?? 0, busy: this.running, ...this.counters };
+    return {
+      url: this.target?.url ?? null, queued: this.queue.length, held: this.courier?.held.length ?? 0, busy: this.running,
+      ...this.counters, ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** the newest delivery entries (one per message), oldest first */

@@ -20,6 +20,10 @@ usage: node tools/directory-service/cli.mjs [options]
   --client-secret SECRET   default: derived from the seed
   --webhook-secret WHSEC   default: derived from the seed
   --faults JSON            initial faults, e.g. '{"rateLimitEvery":5,"retryAfterSeconds":0}'
+                           (also late events: '{"lateEventEvery":10,"lateEventMs":3000}')
+  --delivery-faults JSON   webhook delivery faults, e.g. '{"drop":0.1,"repeat":0.05,"reorder":0.1,"tamper":0.02}'
+  --webhook-url URL        send every change made through the control API to URL (signed)
+  --event-retention N      events kept for the events API (default 100000, newest kept)
   --deliver URL            after start, play the seed's webhook sequence to URL (signed)
   --json                   print the startup info as one JSON line
   -h, --help
@@ -33,6 +37,7 @@ try {
       'empty-orgs': { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' }, memberships: { type: 'string' },
       'token-ttl': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
       'webhook-secret': { type: 'string' }, faults: { type: 'string' }, deliver: { type: 'string' },
+      'delivery-faults': { type: 'string' }, 'webhook-url': { type: 'string' }, 'event-retention': { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -60,6 +65,9 @@ try {
     clientSecret: args['client-secret'],
     webhookSecret: args['webhook-secret'],
     faults: args.faults ? JSON.parse(args.faults) : undefined,
+    deliveryFaults: args['delivery-faults'] ? JSON.parse(args['delivery-faults']) : undefined,
+    webhookUrl: args['webhook-url'],
+    eventRetention: num(args['event-retention']),
   });
 } catch (e) {
   console.error(`directory-service: ${e.message}`);
@@ -83,6 +91,8 @@ if (args.json) {
   }
   if (orgs.length > shown.length) console.log(`  … ${orgs.length - shown.length} more organizations (GET ${svc.url}/_admin/info)`);
   console.log(`  admin: GET ${svc.url}/_admin/stats | POST ${svc.url}/_admin/faults | POST ${svc.url}/_admin/deliver`);
+  console.log(`  changes: POST ${svc.url}/_admin/mutate | events: POST ${svc.url}/api/v1/events/paginated`);
+  if (args['webhook-url']) console.log(`  webhooks: every change is sent to ${args['webhook-url']}`);
 }
 
 if (args.deliver) {

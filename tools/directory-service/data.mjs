@@ -1,5 +1,7 @@
 // Deterministic, lazily generated directory data for the scimkit local directory service.
-// Same options -> byte-identical objects. Nothing here reads the clock or Math.random.
+// Same options -> byte-identical objects. Nothing here reads the clock or Math.random; changes made
+// through the control API (mutations.mjs) live in a per-directory overlay on top of the seeded data.
+import { nsToRfc3339 } from './time.mjs';
 
 export const BASE_MS = Date.UTC(2024, 0, 1, 0, 0, 0);
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -61,6 +63,26 @@ function base62(rng, n) {
 const pick = (rng, arr) => arr[Math.floor(rng() * arr.length)];
 const pad = (n, w) => String(n).padStart(w, '0');
 export const rfc3339 = (ms) => new Date(ms).toISOString();
+
+/** the positions 0..n-1 as matches (see userMatches) */
+const rangeMatches = (n) => ({ total: n, at: (k) => k, lowerBound: (o) => Math.min(Math.max(o, 0), n) });
+/** an ascending index list as matches */
+function listMatches(list) {
+  return {
+    total: list.length,
+    at: (k) => list[k],
+    lowerBound(o) {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid] < o) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    },
+  };
+}
 
 // ---------- vocabularies ----------
 const FIRST = [
@@ -136,6 +158,7 @@ export function createStore(options) {
   const orgs = [];
   const orgById = new Map();
   const dirById = new Map();
+  const dirByKey = new Map();
   let dirOrdinal = 0;
 
   for (let oi = 0; oi < opts.orgs; oi++) {
@@ -188,9 +211,11 @@ export function createStore(options) {
         secretSuffix: base62(drng, 4),
         secretId: `dirsec_${digits(drng, 17)}`,
         _index: null,
+        _mut: null, // changes made through the control API (see mutable()), null while untouched
       };
       org.directories.push(dir);
       dirById.set(dir.id, dir);
+      dirByKey.set(dir.key, dir);
     }
     orgs.push(org);
     orgById.set(org.id, org);
@@ -210,39 +235,134 @@ export function createStore(options) {
     return out;
   }
 
-  /** lazily built per-directory index: group sizes, CSR membership lists, max timestamps */
-  function indexOf(dir) {
-    if (dir._index) return dir._index;
-    const N = dir.userCount;
-    const G = dir.groupCount;
+  const userUpdatedNs = (dir, i) => dir._mut?.users.get(i)?.updatedNs ?? BigInt(userUpdatedMs(dir, i)) * 1_000_000n;
+  const groupUpdatedNs = (dir, g) => dir._mut?.groups.get(g)?.updatedNs ?? BigInt(groupUpdatedMs(dir, g)) * 1_000_000n;
+
+  // ---------- changes (the control API) ----------
+  // A directory starts as a pure function of the seed. The first change gives it an overlay
+  // (`dir._mut`): replaced or created records by index, deleted indexes, the next free indexes and a
+  // version that invalidates the index and the cached match lists. Indexes are never reused, so ids
+  // stay unique and creation order stays the listing order.
+  function mutable(dir) {
+    dir._mut ??= {
+      version: 1,
+      users: new Map(),
+      groups: new Map(),
+      deletedUsers: new Set(),
+      deletedGroups: new Set(),
+      nextUser: dir.userCount,
+      nextGroup: dir.groupCount,
+    };
+    return dir._mut;
+  }
+  const isLiveUser = (dir, i) => Number.isInteger(i) && i >= 0 && i < (dir._mut ? dir._mut.nextUser : dir.userCount) && !dir._mut?.deletedUsers.has(i);
+  const isLiveGroup = (dir, g) => Number.isInteger(g) && g >= 0 && g < (dir._mut ? dir._mut.nextGroup : dir.groupCount) && !dir._mut?.deletedGroups.has(g);
+
+  /** the groups user i is in now (indexes, live groups only) */
+  function liveGroupsOfUser(dir, i) {
+    const mut = dir._mut;
+    const gs = mut?.users.get(i)?.groups ?? userGroupIndexes(dir, i);
+    return mut && mut.deletedGroups.size > 0 ? gs.filter((g) => !mut.deletedGroups.has(g)) : gs;
+  }
+
+  function membershipCsr(G, users, groupsOf) {
     const counts = new Int32Array(G);
-    let maxUser = 0;
-    for (let i = 0; i < N; i++) {
-      for (const g of userGroupIndexes(dir, i)) counts[g]++;
-      const u = userUpdatedMs(dir, i);
-      if (u > maxUser) maxUser = u;
-    }
+    for (const i of users) for (const g of groupsOf(i)) counts[g]++;
     const offsets = new Int32Array(G + 1);
     for (let g = 0; g < G; g++) offsets[g + 1] = offsets[g] + counts[g];
     const members = new Int32Array(offsets[G]);
     const fill = offsets.slice(0, G);
-    for (let i = 0; i < N; i++) for (const g of userGroupIndexes(dir, i)) members[fill[g]++] = i;
+    for (const i of users) for (const g of groupsOf(i)) members[fill[g]++] = i; // users ascending -> members sorted
+    return { counts, offsets, members };
+  }
+
+  /** 0..n-1, iterable any number of times */
+  const range = (n) => ({ *[Symbol.iterator]() { for (let i = 0; i < n; i++) yield i; } });
+
+  /**
+   * lazily built per-directory index: group sizes, CSR membership lists, the live users and groups
+   * (null = all of 0..count-1), newest timestamps. Rebuilt on the first read after a change.
+   */
+  function indexOf(dir) {
+    const mut = dir._mut;
+    if (dir._index && dir._index.version === (mut ? mut.version : 0)) return dir._index;
+    dir._index = mut ? changedIndex(dir, mut) : seedIndex(dir);
+    return dir._index;
+  }
+
+  function seedIndex(dir) {
+    const N = dir.userCount;
+    const G = dir.groupCount;
+    let maxUser = 0;
+    for (let i = 0; i < N; i++) {
+      const u = userUpdatedMs(dir, i);
+      if (u > maxUser) maxUser = u;
+    }
+    const csr = membershipCsr(G, range(N), (i) => userGroupIndexes(dir, i));
     let maxGroup = 0;
     for (let g = 0; g < G; g++) maxGroup = Math.max(maxGroup, groupUpdatedMs(dir, g));
-    dir._index = { counts, offsets, members, maxUser: maxUser || dir.createMs, maxGroup: maxGroup || dir.createMs };
-    return dir._index;
+    maxUser ||= dir.createMs;
+    maxGroup ||= dir.createMs;
+    return {
+      version: 0, ...csr, liveUsers: null, liveGroups: null, userCount: N, groupCount: G,
+      userUpdatedAt: rfc3339(maxUser), groupUpdatedAt: rfc3339(maxGroup), lastSyncMs: Math.max(maxUser, maxGroup) + 60_000,
+    };
+  }
+
+  function changedIndex(dir, mut) {
+    const liveUsers = [];
+    let maxUser = BigInt(dir.createMs) * 1_000_000n;
+    for (let i = 0; i < mut.nextUser; i++) {
+      if (mut.deletedUsers.has(i)) continue;
+      liveUsers.push(i);
+      const ns = userUpdatedNs(dir, i);
+      if (ns > maxUser) maxUser = ns;
+    }
+    const liveGroups = [];
+    let maxGroup = BigInt(dir.createMs) * 1_000_000n;
+    for (let g = 0; g < mut.nextGroup; g++) {
+      if (mut.deletedGroups.has(g)) continue;
+      liveGroups.push(g);
+      const ns = groupUpdatedNs(dir, g);
+      if (ns > maxGroup) maxGroup = ns;
+    }
+    const csr = membershipCsr(mut.nextGroup, liveUsers, (i) => liveGroupsOfUser(dir, i));
+    const newest = maxUser > maxGroup ? maxUser : maxGroup;
+    return {
+      version: mut.version, ...csr,
+      liveUsers: mut.deletedUsers.size ? Int32Array.from(liveUsers) : null,
+      liveGroups: mut.deletedGroups.size ? Int32Array.from(liveGroups) : null,
+      userCount: liveUsers.length, groupCount: liveGroups.length,
+      userUpdatedAt: nsToRfc3339(maxUser), groupUpdatedAt: nsToRfc3339(maxGroup),
+      lastSyncMs: Number(newest / 1_000_000n) + 60_000,
+    };
   }
 
   const userId = (dir, i) => `diruser_${dir.key}${pad(i, 7)}`;
   const groupId = (dir, g) => `dirgroup_${dir.key}${pad(g, 7)}`;
 
+  /** index of a live group of dir by id, or -1 */
   function parseGroupId(dir, id) {
     const p = `dirgroup_${dir.key}`;
     if (!id.startsWith(p)) return -1;
     const rest = id.slice(p.length);
     if (!/^\d{7}$/.test(rest)) return -1;
     const g = Number(rest);
-    return g < dir.groupCount ? g : -1;
+    return isLiveGroup(dir, g) ? g : -1;
+  }
+
+  /** `{dir, i}` of a live user by id, or null (the key after the prefix names the directory) */
+  function findUser(id) {
+    const m = typeof id === 'string' && /^diruser_(\d{18})(\d{7})$/.exec(id);
+    const dir = m && dirByKey.get(m[1]);
+    return dir && isLiveUser(dir, Number(m[2])) ? { dir, i: Number(m[2]) } : null;
+  }
+
+  /** `{dir, g}` of a live group by id, or null */
+  function findGroup(id) {
+    const m = typeof id === 'string' && /^dirgroup_(\d{18})(\d{7})$/.exec(id);
+    const dir = m && dirByKey.get(m[1]);
+    return dir && isLiveGroup(dir, Number(m[2])) ? { dir, g: Number(m[2]) } : null;
   }
 
   function groupName(g) {
@@ -250,8 +370,8 @@ export function createStore(options) {
     return g < GROUP_NAMES.length ? base : `${base} ${Math.floor(g / GROUP_NAMES.length) + 1}`;
   }
 
-  /** internal, full record for user i of dir (used by the API shape, user_detail and webhooks) */
-  function userRecord(dir, i) {
+  /** the seeded record for user i of dir (any i: a created user starts from it) */
+  function seedUserRecord(dir, i) {
     const rng = mulberry32(hash(dir.seed, i, 14));
     const given = pick(rng, FIRST);
     const family = pick(rng, LAST);
@@ -280,7 +400,19 @@ export function createStore(options) {
     };
   }
 
-  function groupRecord(dir, g) {
+  /**
+   * internal, full record for user i of dir as it is now (used by the API shape, user_detail and
+   * webhooks). A changed record also has `updatedNs`/`updatedAt` (and `createdAt`): the exact
+   * `occurred_at` of the event that produced it. Callers must not modify the result.
+   */
+  function userRecord(dir, i) {
+    const mut = dir._mut;
+    const r = mut?.users.get(i) ?? seedUserRecord(dir, i);
+    if (!mut || mut.deletedGroups.size === 0) return r;
+    return { ...r, groups: r.groups.filter((g) => !mut.deletedGroups.has(g)) };
+  }
+
+  function seedGroupRecord(dir, g) {
     const rng = mulberry32(hash(dir.seed, g, 24));
     const updatedMs = groupUpdatedMs(dir, g);
     return {
@@ -295,10 +427,12 @@ export function createStore(options) {
     };
   }
 
+  const groupRecord = (dir, g) => dir._mut?.groups.get(g) ?? seedGroupRecord(dir, g);
+
   // ---------- API shapes ----------
   function groupJson(dir, g, includeDetail = false) {
     const r = groupRecord(dir, g);
-    const out = { id: r.id, display_name: r.name, total_users: indexOf(dir).counts[g], updated_at: rfc3339(r.updatedMs) };
+    const out = { id: r.id, display_name: r.name, total_users: indexOf(dir).counts[g] ?? 0, updated_at: r.updatedAt ?? rfc3339(r.updatedMs) };
     if (includeDetail) out.group_detail = scimGroup(dir, r);
     return out;
   }
@@ -315,9 +449,9 @@ export function createStore(options) {
       title: r.title,
       locale: 'en-US',
       active: r.active,
-      groups: r.groups.map((g) => ({ value: groupRecord(dir, g).scimId, display: groupName(g) })),
+      groups: r.groups.map((g) => { const gr = groupRecord(dir, g); return { value: gr.scimId, display: gr.name }; }),
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: r.employeeNumber, department: r.department },
-      meta: { resourceType: 'User', created: rfc3339(r.createdMs), lastModified: rfc3339(r.updatedMs) },
+      meta: { resourceType: 'User', created: r.createdAt ?? rfc3339(r.createdMs), lastModified: r.updatedAt ?? rfc3339(r.updatedMs) },
     };
   }
 
@@ -326,7 +460,7 @@ export function createStore(options) {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       id: r.scimId,
       displayName: r.name,
-      meta: { resourceType: 'Group', created: rfc3339(r.createdMs), lastModified: rfc3339(r.updatedMs) },
+      meta: { resourceType: 'Group', created: r.createdAt ?? rfc3339(r.createdMs), lastModified: r.updatedAt ?? rfc3339(r.updatedMs) },
     };
     if (r.externalId !== null) out.externalId = r.externalId;
     return out;
@@ -340,7 +474,7 @@ export function createStore(options) {
       preferred_username: r.email,
       given_name: r.given,
       family_name: r.family,
-      updated_at: rfc3339(r.updatedMs),
+      updated_at: r.updatedAt ?? rfc3339(r.updatedMs),
       emails: r.emails,
       groups: r.groups.map((g) => groupJson(dir, g)),
     };
@@ -369,7 +503,7 @@ export function createStore(options) {
       ? [{ group_id: groupId(dir, Math.min(5, dir.groupCount - 1)), role_name: 'admin', role_id: `role_${pad(dir.ordinal, 4)}01` },
         { group_id: groupId(dir, 0), role_name: 'member', role_id: `role_${pad(dir.ordinal, 4)}02` }]
       : [];
-    const lastSync = Math.max(ix.maxUser, ix.maxGroup) + 60_000;
+    const lastSync = ix.lastSyncMs;
     return {
       id: dir.id,
       name: dir.name,
@@ -379,13 +513,13 @@ export function createStore(options) {
       directory_provider: dir.provider,
       last_synced_at: rfc3339(lastSync),
       directory_endpoint: `${baseUrl}/api/v1/directories/${dir.id}/scim/v2`,
-      total_users: dir.userCount,
-      total_groups: dir.groupCount,
+      total_users: ix.userCount,
+      total_groups: ix.groupCount,
       stats: {
-        total_users: dir.userCount,
-        total_groups: dir.groupCount,
-        group_updated_at: rfc3339(ix.maxGroup),
-        user_updated_at: rfc3339(ix.maxUser),
+        total_users: ix.userCount,
+        total_groups: ix.groupCount,
+        group_updated_at: ix.groupUpdatedAt,
+        user_updated_at: ix.userUpdatedAt,
       },
       role_assignments: { assignments: roleAssignments },
       attribute_mappings: {
@@ -412,47 +546,65 @@ export function createStore(options) {
   }
 
   // ---------- queries (match lists are cached; paging is O(page)) ----------
-  const matchCache = new Map(); // fingerprint -> Int32Array | null (null = identity)
+  const matchCache = new Map(); // fingerprint:version -> Int32Array
   const MATCH_CACHE_MAX = 64;
-  function cached(fp, build) {
-    if (matchCache.has(fp)) {
-      const v = matchCache.get(fp);
-      matchCache.delete(fp);
-      matchCache.set(fp, v);
+  function cached(key, build) {
+    if (matchCache.has(key)) {
+      const v = matchCache.get(key);
+      matchCache.delete(key);
+      matchCache.set(key, v);
       return v;
     }
     const v = build();
-    matchCache.set(fp, v);
+    matchCache.set(key, v);
     if (matchCache.size > MATCH_CACHE_MAX) matchCache.delete(matchCache.keys().next().value);
     return v;
   }
 
   /**
-   * @returns {{ total: number, at: (k:number)=>number }} index accessor over the matching users
+   * Matches are indexes in ascending order: `at(k)` is the kth, `lowerBound(o)` the position of the
+   * first index >= o (page tokens name an index, not a position, so a change between two pages
+   * neither skips nor repeats anyone).
+   * @returns {{ total: number, at: (k:number)=>number, lowerBound: (o:number)=>number }}
    */
-  function userMatches(dir, { groupIndex = null, updatedAfterMs = null }, fp) {
-    if (groupIndex === null && updatedAfterMs === null) return { total: dir.userCount, at: (k) => k };
-    const list = cached(fp, () => {
+  function userMatches(dir, { groupIndex = null, updatedAfterMs = null, updatedAfterNs = null }, fp) {
+    const mut = dir._mut;
+    if (groupIndex === null && updatedAfterMs === null) {
+      if (!mut) return rangeMatches(dir.userCount);
+      const ix = indexOf(dir);
+      return ix.liveUsers ? listMatches(ix.liveUsers) : rangeMatches(ix.userCount);
+    }
+    const list = cached(`${fp}:${mut ? mut.version : 0}`, () => {
       const ix = indexOf(dir);
       let src;
       if (groupIndex !== null) src = ix.members.subarray(ix.offsets[groupIndex], ix.offsets[groupIndex + 1]);
       if (updatedAfterMs === null) return src;
+      src ??= ix.liveUsers ?? range(ix.userCount);
+      const newer = mut ? (i) => userUpdatedNs(dir, i) > updatedAfterNs : (i) => userUpdatedMs(dir, i) > updatedAfterMs;
       const out = [];
-      if (src) { for (const i of src) if (userUpdatedMs(dir, i) > updatedAfterMs) out.push(i); }
-      else for (let i = 0; i < dir.userCount; i++) if (userUpdatedMs(dir, i) > updatedAfterMs) out.push(i);
+      for (const i of src) if (newer(i)) out.push(i);
       return Int32Array.from(out);
     });
-    return { total: list.length, at: (k) => list[k] };
+    return listMatches(list);
   }
 
-  function groupMatches(dir, { updatedAfterMs = null }, fp) {
-    if (updatedAfterMs === null) return { total: dir.groupCount, at: (k) => k };
-    const list = cached(fp, () => {
+  function groupMatches(dir, { updatedAfterMs = null, updatedAfterNs = null }, fp) {
+    const mut = dir._mut;
+    if (updatedAfterMs === null) {
+      if (!mut) return rangeMatches(dir.groupCount);
+      const ix = indexOf(dir);
+      return ix.liveGroups ? listMatches(ix.liveGroups) : rangeMatches(ix.groupCount);
+    }
+    const list = cached(`${fp}:${mut ? mut.version : 0}`, () => {
       const out = [];
-      for (let g = 0; g < dir.groupCount; g++) if (groupUpdatedMs(dir, g) > updatedAfterMs) out.push(g);
+      if (!mut) { for (let g = 0; g < dir.groupCount; g++) if (groupUpdatedMs(dir, g) > updatedAfterMs) out.push(g); }
+      else {
+        const ix = indexOf(dir);
+        for (const g of ix.liveGroups ?? range(ix.groupCount)) if (groupUpdatedNs(dir, g) > updatedAfterNs) out.push(g);
+      }
       return Int32Array.from(out);
     });
-    return { total: list.length, at: (k) => list[k] };
+    return listMatches(list);
   }
 
   return {
@@ -473,6 +625,11 @@ export function createStore(options) {
     userId,
     groupId,
     parseGroupId,
+    findUser,
+    findGroup,
+    isLiveUser,
+    isLiveGroup,
+    mutable,
     userMatches,
     groupMatches,
     groupMembers(dir, g) {

@@ -1,12 +1,17 @@
 // scimkit local directory service: the reference Directory API REST contract on 127.0.0.1,
-// deterministic seeded data, switchable deterministic faults, signed webhook deliveries.
+// deterministic seeded data, switchable deterministic faults, a control API that changes the
+// directory, the events API over every change, signed webhook deliveries with seeded delivery faults.
 // Node built-ins only. Node 20+.
 import http from 'node:http';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createStore, mulberry32, hash } from './data.mjs';
-import { deliver } from './webhooks.mjs';
+import { Dispatcher, activeDeliveryFaults, deliver, freshDeliveryCounters, normalizeDeliveryFaults } from './delivery.mjs';
+import { EVENT_SOURCES, EventLog } from './events.mjs';
+import { MutationError, createMutator } from './mutations.mjs';
+import { parseRfc3339Ns } from './time.mjs';
 
 export { signWebhook } from './webhooks.mjs';
+export { normalizeDeliveryFaults } from './delivery.mjs';
 
 const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
@@ -25,7 +30,7 @@ const badArg = (msg) => new ApiError(400, GRPC.INVALID_ARGUMENT, 'INVALID_ARGUME
 const notFound = (msg) => new ApiError(404, GRPC.NOT_FOUND, 'NOT_FOUND', msg);
 
 const FAULT_KEYS = ['rateLimitEvery', 'retryAfterSeconds', 'retryAfterHttpDate', 'serverErrorBurst', 'slowEvery', 'slowMs',
-  'malformedEvery', 'expireTokensEvery', 'dropConnectionEvery', 'includeTokenEndpoint'];
+  'malformedEvery', 'expireTokensEvery', 'dropConnectionEvery', 'includeTokenEndpoint', 'lateEventEvery', 'lateEventMs'];
 
 /** validate + normalize a fault config; throws RangeError on nonsense or on permanently-failing settings */
 export function normalizeFaults(f = {}) {
@@ -47,7 +52,10 @@ export function normalizeFaults(f = {}) {
     expireTokensEvery: every('expireTokensEvery', f.expireTokensEvery),
     dropConnectionEvery: every('dropConnectionEvery', f.dropConnectionEvery),
     includeTokenEndpoint: Boolean(f.includeTokenEndpoint),
+    lateEventEvery: every('lateEventEvery', f.lateEventEvery),
+    lateEventMs: f.lateEventMs ?? 2000,
   };
+  if (!Number.isInteger(out.lateEventMs) || out.lateEventMs < 1 || out.lateEventMs > 600_000) throw new RangeError('lateEventMs must be an integer in [1, 600000]');
   if (!Number.isInteger(out.retryAfterSeconds) || out.retryAfterSeconds < 0 || out.retryAfterSeconds > 3600) throw new RangeError('retryAfterSeconds must be an integer in [0, 3600]');
   if (!Number.isInteger(out.slowMs) || out.slowMs < 0 || out.slowMs > 120_000) throw new RangeError('slowMs must be an integer in [0, 120000]');
   if (f.serverErrorBurst) {
@@ -72,10 +80,11 @@ function activeFaults(f) {
   if (f.expireTokensEvery) o.expireTokensEvery = f.expireTokensEvery;
   if (f.dropConnectionEvery) o.dropConnectionEvery = f.dropConnectionEvery;
   if (f.includeTokenEndpoint) o.includeTokenEndpoint = true;
+  if (f.lateEventEvery) Object.assign(o, { lateEventEvery: f.lateEventEvery, lateEventMs: f.lateEventMs });
   return o;
 }
 
-const freshCounters = () => ({ drop: 0, burst: 0, rateLimit: 0, expire: 0, malformed: 0, slow: 0 });
+const freshCounters = () => ({ drop: 0, burst: 0, rateLimit: 0, expire: 0, malformed: 0, slow: 0, late: 0 });
 const freshStats = () => ({
   requests: 0,
   apiRequests: 0,
@@ -83,9 +92,23 @@ const freshStats = () => ({
   byStatus: {},
   tokenRequests: 0,
   tokensIssued: 0,
-  faultsInjected: { rateLimit: 0, serverError: 0, slow: 0, malformed: 0, expireToken: 0, dropConnection: 0 },
-  webhooks: { runs: 0, sent: 0, delivered: 0, retried: 0, duplicates: 0, failures: 0 },
+  faultsInjected: { rateLimit: 0, serverError: 0, slow: 0, malformed: 0, expireToken: 0, dropConnection: 0, lateEvent: 0 },
+  webhooks: { runs: 0, ...freshDeliveryCounters() },
 });
+
+/** a response body serialized already (the events API splices stored envelopes) */
+class RawJson {
+  constructor(text) { this.text = text; }
+}
+
+/** events API page_size: default 10, above 100 clamped to 100 (not rejected, unlike users/groups) */
+function parseEventPageSize(v) {
+  if (v === null || v === undefined || v === '') return 10;
+  if (!/^-?\d{1,9}$/.test(v)) throw badArg(`page_size must be an integer, got "${String(v).slice(0, 40)}"`);
+  const n = Number(v);
+  if (n < 0) throw badArg(`page_size must not be negative, got ${n}`);
+  return n === 0 ? 10 : Math.min(n, 100);
+}
 
 function parseBool(v, name) {
   if (v === null || v === undefined || v === '') return false;
@@ -111,6 +134,14 @@ function parseRfc3339(v, name) {
   return ms;
 }
 
+/** the same, to ns (BigInt), for comparisons with changed records and events */
+function parseRfc3339ToNs(v, name) {
+  if (v === null || v === undefined || v === '') return null;
+  const ns = parseRfc3339Ns(v);
+  if (ns === null) throw badArg(`${name} must be an RFC 3339 timestamp, got "${String(v).slice(0, 40)}"`);
+  return ns;
+}
+
 /**
  * Start the service.
  * @param {object} [options]
@@ -128,6 +159,9 @@ function parseRfc3339(v, name) {
  * @param {string} [options.webhookSecret] default derived from seed ("whsec_…")
  * @param {string} [options.environmentId] default derived from seed ("env_…")
  * @param {object} [options.faults] same shape as setFaults()
+ * @param {object} [options.deliveryFaults] same shape as setDeliveryFaults()
+ * @param {string|object} [options.webhookUrl] send every recorded event there (see setWebhookEndpoint())
+ * @param {number} [options.eventRetention=100000] how many of the newest events the events API keeps
  */
 export async function startDirectoryService(options = {}) {
   const store = createStore(options);
@@ -145,6 +179,7 @@ export async function startDirectoryService(options = {}) {
   const MAX_TOKENS = 10_000;
 
   let faults = normalizeFaults(options.faults || {});
+  let deliveryFaults = normalizeDeliveryFaults(options.deliveryFaults || {}, store.options.seed);
   let counters = freshCounters();
   let stats = freshStats();
   const tokens = new Map(); // token -> { expiresAt }
@@ -153,15 +188,43 @@ export async function startDirectoryService(options = {}) {
   let closed = false;
   let baseUrl = '';
 
+  // ---------- events: the log, late visibility, the webhook dispatcher, the control API ----------
+  const eventLog = new EventLog({ environmentId, retention: options.eventRetention ?? undefined });
+  const dispatcher = new Dispatcher({ faults: () => deliveryFaults, count: (k) => { stats.webhooks[k]++; } });
+  /** record one event: retained for the events API (late if the switch says so), queued for the subscriber */
+  function recordEvent({ dir, type, object, data, stamp, lateMs }) {
+    let late = lateMs;
+    if (late === undefined) late = faults.lateEventEvery && ++counters.late % faults.lateEventEvery === 0 ? faults.lateEventMs : 0;
+    if (late > 0) stats.faultsInjected.lateEvent++;
+    const entry = eventLog.append({ type, object, organizationId: dir.org.id, data, stamp, lateMs: late });
+    dispatcher.push(entry);
+    return { id: entry.id, type, occurred_at: stamp.iso, ...(late > 0 ? { visible_after_ms: late } : {}) };
+  }
+  const mutator = createMutator(store, { stamp: () => eventLog.stamp(), emit: recordEvent });
+  function mutate(input) {
+    const ops = Array.isArray(input) ? input : input && Array.isArray(input.operations) ? input.operations : null;
+    return ops ? mutator.applyAll(ops) : mutator.apply(input);
+  }
+  const webhookTarget = (t) => {
+    if (t === null || t === undefined) return null;
+    const o = typeof t === 'string' ? { url: t } : t;
+    if (typeof o !== 'object' || Array.isArray(o)) throw new RangeError('webhook endpoint must be a URL string, {url, secret?, retrySchedule?, timeoutMs?} or null');
+    for (const k of Object.keys(o)) if (!['url', 'secret', 'retrySchedule', 'timeoutMs'].includes(k)) throw new RangeError(`webhook endpoint: unknown key "${k}"`);
+    if (o.url === null) return null;
+    return { url: o.url, secret: o.secret ?? webhookSecret, retrySchedule: o.retrySchedule ?? [0, 50, 200], timeoutMs: o.timeoutMs ?? 5000 };
+  };
+  if (options.webhookUrl) await dispatcher.configure(webhookTarget(options.webhookUrl));
+
   // ---------- page tokens: base64url(JSON{o,f}) "." base64url(HMAC[:16]) ----------
   const fingerprint = (parts) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
   const macOf = (payload) => createHmac('sha256', pageKey).update(payload).digest().subarray(0, 16);
-  function encodePageToken(offset, fp) {
-    const payload = Buffer.from(JSON.stringify({ o: offset, f: fp })).toString('base64url');
+  function encodeToken(obj) {
+    const payload = Buffer.from(JSON.stringify(obj)).toString('base64url');
     return `${payload}.${macOf(payload).toString('base64url')}`;
   }
-  function decodePageToken(tok, fp) {
-    if (tok === null || tok === undefined || tok === '') return 0;
+  /** the token's object (MAC checked, fingerprint fp), or null for no token */
+  function decodeToken(tok, fp) {
+    if (tok === null || tok === undefined || tok === '') return null;
     const bad = () => badArg('invalid page_token');
     if (tok.length > 512) throw bad();
     const dot = tok.indexOf('.');
@@ -173,8 +236,28 @@ export async function startDirectoryService(options = {}) {
     let obj;
     try { obj = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')); } catch { throw bad(); }
     if (!obj || obj.f !== fp) throw badArg('page_token does not belong to this query');
-    if (!Number.isInteger(obj.o) || obj.o < 0) throw bad();
+    return obj;
+  }
+  const encodePageToken = (offset, fp) => encodeToken({ o: offset, f: fp });
+  function decodePageToken(tok, fp) {
+    const obj = decodeToken(tok, fp);
+    if (obj === null) return 0;
+    if (!Number.isInteger(obj.o) || obj.o < 0) throw badArg('invalid page_token');
     return obj.o;
+  }
+  /**
+   * A page of users or groups. The token names the index to continue from (`o`: the first index
+   * >= o), not a position, so a user created or deleted between two pages shifts nothing.
+   */
+  function keysetPage(m, token, size, fp) {
+    const start = m.lowerBound(decodePageToken(token, fp));
+    const end = Math.min(m.total, start + size);
+    return {
+      start,
+      end,
+      next_page_token: end < m.total ? encodePageToken(m.at(end - 1) + 1, fp) : '',
+      prev_page_token: start > 0 ? encodePageToken(m.at(Math.max(0, start - size)), fp) : '',
+    };
   }
   function page(total, offset, size, fp) {
     const end = Math.min(total, offset + size);
@@ -201,7 +284,7 @@ export async function startDirectoryService(options = {}) {
     res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Length');
   }
   function sendJson(res, status, obj, { headers = {}, endpoint, truncate = false } = {}) {
-    let body = JSON.stringify(obj);
+    let body = obj instanceof RawJson ? obj.text : JSON.stringify(obj);
     if (truncate) body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
     if (res.destroyed || res.writableEnded) return;
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
@@ -312,6 +395,7 @@ export async function startDirectoryService(options = {}) {
   const DIR_RE = /^dir_[A-Za-z0-9]{1,28}$/;
   function routeApi(path) {
     const p = path.split('/').filter(Boolean); // api v1 organizations ...
+    if (p[0] === 'api' && p[1] === 'v1' && p[2] === 'events' && p[3] === 'paginated' && p.length === 4) return { endpoint: 'listEvents', method: 'POST' };
     if (p[0] !== 'api' || p[1] !== 'v1' || p[2] !== 'organizations') return null;
     if (p.length === 3) return { endpoint: 'listOrganizations' };
     const orgId = decodeURIComponent(p[3]);
@@ -337,7 +421,50 @@ export async function startDirectoryService(options = {}) {
     return dir;
   }
 
-  function apiResponse(route, q) {
+  /**
+   * POST /api/v1/events/paginated: the JSON body is the filter (every member optional, snake_case or
+   * the lowerCamel proto-JSON names), page_size and page_token are query parameters. Most recent
+   * first, no total. Tokens are keyset cursors (an event sequence number), so events recorded while
+   * a reader pages neither shift nor repeat what it sees.
+   */
+  function listEvents(q, raw) {
+    const size = parseEventPageSize(q.get('page_size'));
+    let f = {};
+    if (raw.trim() !== '') {
+      try { f = JSON.parse(raw); } catch { throw badArg('the body must be a JSON object (the event filter)'); }
+    }
+    if (f === null || typeof f !== 'object' || Array.isArray(f)) throw badArg('the body must be a JSON object (the event filter)');
+    const NAMES = { event_types: 'eventTypes', start_time: 'startTime', end_time: 'endTime', organization_id: 'organizationId', source: 'source' };
+    const known = new Set([...Object.keys(NAMES), ...Object.values(NAMES)]);
+    for (const k of Object.keys(f)) if (!known.has(k)) throw badArg(`unknown filter field "${k.slice(0, 40)}" (known: ${Object.keys(NAMES).join(', ')})`);
+    const get = (snake) => f[snake] ?? f[NAMES[snake]] ?? null;
+    let types = get('event_types');
+    if (types !== null) {
+      if (!Array.isArray(types) || types.length > 100 || types.some((t) => typeof t !== 'string' || t.length > 200)) throw badArg('event_types must be an array of at most 100 strings');
+      types = types.length ? new Set(types) : null;
+    }
+    const startNs = parseRfc3339ToNs(get('start_time'), 'start_time');
+    const endNs = parseRfc3339ToNs(get('end_time'), 'end_time');
+    if (startNs !== null && endNs !== null && startNs > endNs) throw badArg('start_time must not be after end_time');
+    let orgId = get('organization_id');
+    if (orgId === '') orgId = null;
+    if (orgId !== null) {
+      if (typeof orgId !== 'string') throw badArg('organization_id must be a string');
+      lookupOrg(orgId);
+    }
+    let source = get('source');
+    if (source === '' || source === 'SOURCE_UNSPECIFIED') source = null;
+    if (source !== null && !EVENT_SOURCES.includes(source)) throw badArg(`source must be one of ${EVENT_SOURCES.join(', ')}`);
+    const fp = fingerprint(['events', types ? [...types].sort() : null, startNs?.toString() ?? null, endNs?.toString() ?? null, orgId, source]);
+    const tok = decodeToken(q.get('page_token'), fp);
+    if (tok !== null && (!Number.isInteger(tok.c) || tok.c < 0 || (tok.d !== 'n' && tok.d !== 'p'))) throw badArg('invalid page_token');
+    const pg = eventLog.page({ types, organizationId: orgId, startNs, endNs, source }, tok && { dir: tok.d, seq: tok.c }, size);
+    const next = pg.older !== null ? encodeToken({ c: pg.older, d: 'n', f: fp }) : '';
+    const prev = pg.newer !== null ? encodeToken({ c: pg.newer, d: 'p', f: fp }) : '';
+    return new RawJson(`{"events":[${pg.entries.map((e) => e.json).join(',')}],"next_page_token":${JSON.stringify(next)},"prev_page_token":${JSON.stringify(prev)}}`);
+  }
+
+  function apiResponse(route, q, body = '') {
     switch (route.endpoint) {
       case 'listOrganizations': {
         const size = parsePageSize(q.get('page_size'), 10, 100);
@@ -363,6 +490,7 @@ export async function startDirectoryService(options = {}) {
         const size = parsePageSize(q.get('page_size'), 10, 30);
         const detail = parseBool(q.get('include_detail'), 'include_detail');
         const updatedAfterMs = parseRfc3339(q.get('updated_after'), 'updated_after');
+        const updatedAfterNs = parseRfc3339ToNs(q.get('updated_after'), 'updated_after');
         const gid = q.get('directory_group_id') || null;
         let groupIndex = null;
         if (gid !== null) {
@@ -374,8 +502,8 @@ export async function startDirectoryService(options = {}) {
           decodePageToken(q.get('page_token'), fp);
           return { users: [], total_size: 0, next_page_token: '', prev_page_token: '' };
         }
-        const m = store.userMatches(dir, { groupIndex, updatedAfterMs }, fp);
-        const pg = page(m.total, decodePageToken(q.get('page_token'), fp), size, fp);
+        const m = store.userMatches(dir, { groupIndex, updatedAfterMs, updatedAfterNs }, fp);
+        const pg = keysetPage(m, q.get('page_token'), size, fp);
         const users = [];
         for (let k = pg.start; k < pg.end; k++) users.push(store.userJson(dir, m.at(k), detail));
         return { users, total_size: m.total, next_page_token: pg.next_page_token, prev_page_token: pg.prev_page_token };
@@ -386,13 +514,16 @@ export async function startDirectoryService(options = {}) {
         const detail = parseBool(q.get('include_detail'), 'include_detail');
         parseBool(q.get('include_external_groups'), 'include_external_groups'); // accepted; all seeded groups are SCIM-pushed
         const updatedAfterMs = parseRfc3339(q.get('updated_after'), 'updated_after');
+        const updatedAfterNs = parseRfc3339ToNs(q.get('updated_after'), 'updated_after');
         const fp = fingerprint(['groups', dir.id, updatedAfterMs]);
-        const m = store.groupMatches(dir, { updatedAfterMs }, fp);
-        const pg = page(m.total, decodePageToken(q.get('page_token'), fp), size, fp);
+        const m = store.groupMatches(dir, { updatedAfterMs, updatedAfterNs }, fp);
+        const pg = keysetPage(m, q.get('page_token'), size, fp);
         const groups = [];
         for (let k = pg.start; k < pg.end; k++) groups.push(store.groupJson(dir, m.at(k), detail));
         return { groups, total_size: m.total, next_page_token: pg.next_page_token, prev_page_token: pg.prev_page_token };
       }
+      case 'listEvents':
+        return listEvents(q, body);
       default:
         throw notFound('no such endpoint');
     }
@@ -410,7 +541,11 @@ export async function startDirectoryService(options = {}) {
     let truncate = false;
     let err = null;
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, GRPC.UNIMPLEMENTED, 'METHOD_NOT_ALLOWED', 'only GET is supported');
+      const method = route?.method ?? 'GET';
+      if (method === 'POST' ? req.method !== 'POST' : req.method !== 'GET' && req.method !== 'HEAD') {
+        throw new ApiError(405, GRPC.UNIMPLEMENTED, 'METHOD_NOT_ALLOWED', `only ${method} is supported here`);
+      }
+      const reqBody = method === 'POST' ? await readBody(req, 64 * 1024) : '';
       const { token } = authenticate(req);
       if (faults.expireTokensEvery && ++counters.expire % faults.expireTokensEvery === 0) {
         tokens.set(token, { expiresAt: 0 });
@@ -418,7 +553,7 @@ export async function startDirectoryService(options = {}) {
         throw new ApiError(401, GRPC.UNAUTHENTICATED, 'TOKEN_EXPIRED', 'access token expired', { 'www-authenticate': 'Bearer error="invalid_token"' });
       }
       if (!route) throw notFound(`no route for ${u.pathname}`);
-      body = apiResponse(route, u.searchParams);
+      body = apiResponse(route, u.searchParams, reqBody);
       if (faults.malformedEvery && ++counters.malformed % faults.malformedEvery === 0) { truncate = true; stats.faultsInjected.malformed++; }
     } catch (e) {
       err = e;
@@ -443,24 +578,45 @@ export async function startDirectoryService(options = {}) {
         id: o.id,
         display_name: o.display_name,
         external_id: o.external_id,
-        directories: o.directories.map((d) => ({ id: d.id, name: d.name, provider: d.provider, total_users: d.userCount, total_groups: d.groupCount, enabled: d.enabled })),
+        directories: o.directories.map((d) => {
+          const ix = d._mut ? store.indexOf(d) : d; // live counts once the control API changed it
+          return { id: d.id, name: d.name, provider: d.provider, total_users: ix.userCount, total_groups: ix.groupCount, enabled: d.enabled };
+        }),
       })),
     };
   }
   async function handleAdmin(req, res, u) {
     const endpoint = `admin:${u.pathname.slice('/_admin/'.length)}`;
     const jsonBody = async () => {
-      const raw = await readBody(req, 1024 * 1024);
+      const raw = await readBody(req, 16 * 1024 * 1024);
       if (raw.trim() === '') return {};
       try { return JSON.parse(raw); } catch { throw badArg('body must be JSON'); }
     };
-    const wrap = (fn) => { try { return fn(); } catch (e) { throw e instanceof RangeError ? badArg(e.message) : e; } };
+    const wrap = async (fn) => {
+      try { return await fn(); } catch (e) {
+        if (e instanceof RangeError) throw badArg(e.message);
+        if (e instanceof MutationError) throw e.status === 404 ? notFound(e.message) : badArg(e.message);
+        if (e && e.status === 400 && !(e instanceof ApiError)) throw badArg(e.message);
+        throw e;
+      }
+    };
     const key = `${req.method} ${u.pathname}`;
     switch (key) {
       case 'GET /_admin/stats': return sendJson(res, 200, api.stats(), { endpoint });
       case 'POST /_admin/stats/reset': stats = freshStats(); return sendJson(res, 200, { ok: true }, { endpoint });
       case 'GET /_admin/faults': return sendJson(res, 200, activeFaults(faults), { endpoint });
-      case 'POST /_admin/faults': { const f = await jsonBody(); wrap(() => api.setFaults(f)); return sendJson(res, 200, activeFaults(faults), { endpoint }); }
+      case 'POST /_admin/faults': { const f = await jsonBody(); await wrap(() => api.setFaults(f)); return sendJson(res, 200, activeFaults(faults), { endpoint }); }
+      case 'GET /_admin/delivery-faults': return sendJson(res, 200, api.deliveryFaults(), { endpoint });
+      case 'POST /_admin/delivery-faults': { const f = await jsonBody(); return sendJson(res, 200, await wrap(() => api.setDeliveryFaults(f)), { endpoint }); }
+      case 'POST /_admin/mutate': {
+        const o = await jsonBody();
+        const out = await wrap(() => mutate(o));
+        return sendJson(res, 200, { results: Array.isArray(out) ? out : [out] }, { endpoint });
+      }
+      case 'POST /_admin/events/release': return sendJson(res, 200, { released: api.releaseLateEvents() }, { endpoint });
+      case 'GET /_admin/webhooks': return sendJson(res, 200, { ...dispatcher.status(), deliveries: dispatcher.deliveries() }, { endpoint });
+      case 'POST /_admin/webhooks': { const o = await jsonBody(); return sendJson(res, 200, await wrap(() => api.setWebhookEndpoint(o.url === undefined ? null : o)), { endpoint }); }
+      case 'POST /_admin/webhooks/flush': return sendJson(res, 200, await api.flushWebhooks(), { endpoint });
       case 'GET /_admin/info': return sendJson(res, 200, info(), { endpoint });
       case 'POST /_admin/tokens/revoke': { const n = tokens.size; tokens.clear(); return sendJson(res, 200, { revoked: n }, { endpoint }); }
       case 'POST /_admin/deliver': {
@@ -537,25 +693,60 @@ export async function startDirectoryService(options = {}) {
       return activeFaults(faults);
     },
     faults: () => activeFaults(faults),
-    stats: () => structuredClone({ ...stats, activeTokens: tokens.size, faults: activeFaults(faults) }),
+    /** replace the delivery fault config ({} clears); applies to the subscriber and to deliverWebhooks() */
+    setDeliveryFaults(f = {}) {
+      deliveryFaults = normalizeDeliveryFaults(f, store.options.seed);
+      return activeDeliveryFaults(deliveryFaults);
+    },
+    deliveryFaults: () => activeDeliveryFaults(deliveryFaults),
+    stats: () => structuredClone({
+      ...stats,
+      activeTokens: tokens.size,
+      faults: activeFaults(faults),
+      deliveryFaults: activeDeliveryFaults(deliveryFaults),
+      events: { recorded: eventLog.recorded, retained: eventLog.retained, hidden: eventLog.hiddenCount() },
+    }),
     resetStats() { stats = freshStats(); },
     revokeTokens() { tokens.clear(); },
     async deliverWebhooks(opts = {}) {
       const ac = new AbortController();
       deliveries.add(ac);
       try {
-        const report = await deliver(store, { secret: webhookSecret, ...opts }, { environmentId, signal: ac.signal });
+        const report = await deliver(store, { secret: webhookSecret, ...opts }, { environmentId, signal: ac.signal, faults: deliveryFaults, log: eventLog });
         const w = stats.webhooks;
         w.runs++;
-        for (const k of ['sent', 'delivered', 'retried', 'duplicates', 'failures']) w[k] += report[k];
+        for (const k of Object.keys(freshDeliveryCounters())) w[k] += report[k];
         return report;
       } finally {
         deliveries.delete(ac);
       }
     },
+    // ---- the control API: changes that record events (see mutations.mjs) ----
+    /** apply one operation ({op, …}) or several (an array, or {operations}); see README */
+    mutate,
+    createUser: (directoryId, user = {}, o = {}) => mutate({ op: 'createUser', directoryId, user, ...o }),
+    updateUser: (id, user, o = {}) => mutate({ op: 'updateUser', id, user, ...o }),
+    deleteUser: (id, o = {}) => mutate({ op: 'deleteUser', id, ...o }),
+    createGroup: (directoryId, group = {}, o = {}) => mutate({ op: 'createGroup', directoryId, group, ...o }),
+    updateGroup: (id, group, o = {}) => mutate({ op: 'updateGroup', id, group, ...o }),
+    deleteGroup: (id, o = {}) => mutate({ op: 'deleteGroup', id, ...o }),
+    addMembers: (groupId, userIds, o = {}) => mutate({ op: 'addMembers', groupId, userIds, ...o }),
+    removeMembers: (groupId, userIds, o = {}) => mutate({ op: 'removeMembers', groupId, userIds, ...o }),
+    /** every retained event, oldest first, as recorded (hidden late ones included) */
+    events: () => eventLog.entries().map((e) => JSON.parse(e.json)),
+    /** make every late event visible now; returns how many were hidden */
+    releaseLateEvents: () => eventLog.release(),
+    /** send every recorded event to url (string or {url, secret?, retrySchedule?, timeoutMs?}); null stops */
+    setWebhookEndpoint: async (t) => dispatcher.configure(webhookTarget(t)),
+    /** send what is queued or held back now; resolves when nothing is pending, with the counters */
+    flushWebhooks: () => dispatcher.flush(),
+    webhookStatus: () => dispatcher.status(),
+    /** one entry per message sent to the subscriber (newest 10,000), oldest first */
+    webhookDeliveries: () => structuredClone(dispatcher.deliveries()),
     async close() {
       if (closed) return;
       closed = true;
+      dispatcher.close();
       for (const [t, resolve] of timers) { clearTimeout(t); resolve(); }
       timers.clear();
       for (const ac of deliveries) ac.abort();

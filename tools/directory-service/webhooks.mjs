@@ -1,8 +1,8 @@
-// Standard Webhooks signing and a bounded delivery engine for the local directory service.
+// Standard Webhooks signing, the seed's canned event sequence and its envelopes, for the local
+// directory service. Sending (retries, delivery faults) is in delivery.mjs.
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import { rfc3339 } from './data.mjs';
+import { userEventData, userDeletedData, groupEventData } from './payloads.mjs';
 
 /**
  * Standard Webhooks v1 signature: "v1," + base64(HMAC-SHA256(key, `${id}.${ts}.${body}`)),
@@ -48,40 +48,12 @@ export function seedSequence(store, { organizationId, directoryId, maxUsers = 10
   const G = Math.min(dir.groupCount, Math.max(0, maxGroups | 0), 1_000);
   const events = [];
 
-  const userData = (r, k, extra = {}) => ({
-    id: r.id,
-    organization_id: orgId,
-    active: r.active,
-    email: r.email,
-    preferred_username: r.email,
-    name: `${r.given} ${r.family}`,
-    given_name: r.given,
-    family_name: r.family,
-    dp_id: r.dpId,
-    employee_id: r.employeeNumber,
-    department: r.department,
-    title: r.title,
-    locale: 'en-US',
-    // like real deliveries: groups is sometimes null
+  // like real deliveries: groups is sometimes null
+  const userData = (r, k, extra = {}) => userEventData(store, dir, r, {
     groups: k % 3 === 0 ? null : r.groups.filter((g) => g < G).map((g) => ({ id: store.groupId(dir, g), name: store.groupRecord(dir, g).name })),
-    roles: [{ role_name: 'member' }],
-    custom_attributes: {},
-    raw_attributes: store.scimUser(dir, r),
-    ...extra,
+    extra,
   });
-  const groupData = (gr, members) => {
-    const raw = store.scimGroup(dir, gr);
-    if (members) raw.members = members;
-    return {
-      id: gr.id,
-      organization_id: orgId,
-      directory_id: dir.id,
-      display_name: gr.name,
-      external_id: gr.externalId,
-      dp_id: gr.dpId,
-      raw_attributes: raw,
-    };
-  };
+  const groupData = (gr, members) => groupEventData(store, dir, gr, members);
 
   for (let i = 0; i < U; i++) {
     const r = store.userRecord(dir, i);
@@ -112,7 +84,7 @@ export function seedSequence(store, { organizationId, directoryId, maxUsers = 10
   }
   if (U > 0) {
     const r = store.userRecord(dir, U - 1);
-    events.push({ type: 'organization.directory.user_deleted', object: 'DirectoryUser', organization_id: orgId, directory_id: dir.id, data: { id: r.id, organization_id: orgId, dp_id: r.dpId, email: r.email } });
+    events.push({ type: 'organization.directory.user_deleted', object: 'DirectoryUser', organization_id: orgId, directory_id: dir.id, data: userDeletedData(dir, r) });
   }
   if (G > 0) {
     const gr = store.groupRecord(dir, G - 1);
@@ -121,7 +93,8 @@ export function seedSequence(store, { organizationId, directoryId, maxUsers = 10
   return events;
 }
 
-function envelopeOf(ev, { environmentId, shape }) {
+/** the webhook envelope of one seed-sequence / explicit event (`full` or the guide's `simple` shape) */
+export function envelopeOf(ev, { environmentId, shape }) {
   const id = ev.id || `evt_${idDigits(17)}`;
   const now = Date.now();
   if (shape === 'simple') {
@@ -152,119 +125,4 @@ function envelopeOf(ev, { environmentId, shape }) {
   env.data = ev.data ?? {};
   env.display_name = ev.display_name ?? '';
   return env;
-}
-
-function postOnce(url, headers, body, timeoutMs, signal) {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r) => { if (!settled) { settled = true; resolve(r); } };
-    let u;
-    try { u = new URL(url); } catch { return done({ ok: false, error: 'invalid url' }); }
-    const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.request(u, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': Buffer.byteLength(body), connection: 'close' },
-      agent: false,
-      timeout: timeoutMs,
-      signal,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => done({ ok: res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode }));
-      res.on('error', (e) => done({ ok: false, status: res.statusCode, error: e.message }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', (e) => done({ ok: false, error: e.message }));
-    req.end(body);
-  });
-}
-
-const sleep = (ms, signal) => new Promise((resolve) => {
-  if (ms <= 0 || signal?.aborted) return resolve();
-  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-  const onAbort = () => { clearTimeout(t); resolve(); };
-  signal?.addEventListener('abort', onAbort, { once: true });
-});
-
-/**
- * Delivers events as signed POSTs. Sequential, bounded: at most maxEvents messages,
- * 1 + retrySchedule.length attempts each (schedule ≤ 10 entries, each ≤ 60 s), and duplicates ≤ messages.
- */
-export async function deliver(store, opts, { environmentId, signal } = {}) {
-  const {
-    url,
-    secret,
-    events = 'seed-sequence',
-    duplicates = false,
-    retryOnFailure = true,
-    retrySchedule = [0, 50, 200],
-    timeoutMs = 5000,
-    maxEvents = 20_000,
-    envelope = 'full',
-    organizationId,
-    directoryId,
-    maxUsers,
-    maxGroups,
-    types,
-  } = opts || {};
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw Object.assign(new Error('deliverWebhooks: url (http/https) required'), { status: 400 });
-  if (typeof secret !== 'string' || secret.length === 0) throw Object.assign(new Error('deliverWebhooks: secret required'), { status: 400 });
-  if (!Array.isArray(retrySchedule) || retrySchedule.length > 10 || retrySchedule.some((d) => !(Number.isFinite(d) && d >= 0 && d <= 60_000))) {
-    throw Object.assign(new Error('retrySchedule: at most 10 delays, each 0..60000 ms'), { status: 400 });
-  }
-  let list;
-  if (events === 'seed-sequence' || events === undefined) list = seedSequence(store, { organizationId, directoryId, maxUsers, maxGroups });
-  else if (Array.isArray(events)) list = events.map((e) => ({ ...e }));
-  else throw Object.assign(new Error("events must be 'seed-sequence' or an array of {type, data, organization_id?, object?}"), { status: 400 });
-  if (Array.isArray(types)) list = list.filter((e) => types.includes(e.type));
-  list = list.slice(0, Math.max(0, Math.min(maxEvents, 20_000)));
-
-  // which messages get a duplicate: true -> every 5th; n -> n evenly spread
-  let dupEvery = 0;
-  let dupMax = 0;
-  if (duplicates === true) { dupEvery = 5; dupMax = list.length; }
-  else if (Number.isInteger(duplicates) && duplicates > 0) { dupMax = Math.min(duplicates, list.length); dupEvery = Math.max(1, Math.floor(list.length / dupMax)); }
-
-  const report = { sent: 0, delivered: 0, retried: 0, duplicates: 0, failures: 0, events: [] };
-  const schedule = retryOnFailure ? retrySchedule : [];
-  for (let k = 0; k < list.length; k++) {
-    if (signal?.aborted) break;
-    const env = envelopeOf(list[k], { environmentId, shape: envelope });
-    const body = JSON.stringify(env);
-    const msgId = `msg_${randomBytes(16).toString('base64url').replace(/[-_]/g, '').slice(0, 20)}`;
-    const entry = { webhook_id: msgId, event_id: env.id, type: env.type, attempts: 0, statuses: [], delivered: false, duplicated: false };
-    const send = async () => {
-      const ts = Math.floor(Date.now() / 1000);
-      const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'scimkit-directory-service/1',
-        'webhook-id': msgId,
-        'webhook-timestamp': String(ts),
-        'webhook-signature': signWebhook(secret, msgId, ts, body),
-      };
-      report.sent++;
-      const r = await postOnce(url, headers, body, timeoutMs, signal);
-      entry.statuses.push(r.status ?? `error: ${r.error}`);
-      return r;
-    };
-    for (let attempt = 0; attempt <= schedule.length; attempt++) {
-      if (attempt > 0) {
-        await sleep(schedule[attempt - 1], signal);
-        if (signal?.aborted) break;
-        report.retried++;
-      }
-      entry.attempts++;
-      const r = await send();
-      if (r.ok) { entry.delivered = true; break; }
-    }
-    if (entry.delivered) {
-      report.delivered++;
-      if (dupEvery && report.duplicates < dupMax && k % dupEvery === 0 && !signal?.aborted) {
-        entry.duplicated = true;
-        report.duplicates++;
-        await send();
-      }
-    } else report.failures++;
-    report.events.push(entry);
-  }
-  return report;
 }

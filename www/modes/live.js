@@ -3,7 +3,6 @@
 // service's signed webhook deliveries, received by www/serve.mjs and verified here in the tab.
 // The only mode that makes requests; nothing is fetched before it is opened.
 import { $, card, debounce, h, pre, pretty } from "../lib/dom.js";
-import { jsonView } from "../lib/json-view.js";
 import { codeLink } from "./codes.js";
 
 let lib;
@@ -239,8 +238,12 @@ async function walk(org, dir, what) {
       rows.append(h("tr", h("td.num", String(pages)), h("td.num", String(items.length)), h("td.num", String(total)), h("td.num", ms(now - tPrev)), h("td", h("code", page.next_page_token ? `${page.next_page_token.slice(0, 18)}…` : "— last page"))));
       summary.textContent = `${total} of ${totalSize} ${what} · page ${pages}…`;
       if (pages === 1) {
-        const first = items.slice(0, 5).map((x) => (what === "users" ? { name: x.name, email: x.email, active: x.active, groups: x.groups.map((g) => g.name ?? g.id) } : { display_name: x.display_name, total_users: x.total_users }));
-        sample.replaceChildren(card(`First ${first.length} ${what} of page 1 (normalized)`, jsonView(first), () => pretty(first)));
+        const first = items.slice(0, 6);
+        const table =
+          what === "users"
+            ? h("table", h("thead", h("tr", h("th", "name"), h("th", "email"), h("th", "groups"))), h("tbody", first.map((u) => h("tr", h("td", u.name ?? ""), h("td", u.email ?? ""), h("td", u.groups.map((g) => g.name ?? g.id).join(", "))))))
+            : h("table", h("thead", h("tr", h("th", "name"), h("th.num", "users"))), h("tbody", first.map((g) => h("tr", h("td", g.display_name ?? ""), h("td.num", String(g.total_users ?? ""))))));
+        sample.replaceChildren(card(`First ${first.length} ${what} of page 1, normalized`, h("div.body.tablewrap", table), () => pretty(first)));
       }
       tPrev = performance.now();
       if (me.stop) break;

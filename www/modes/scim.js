@@ -112,11 +112,20 @@ function errorView(err, kind, bodyText) {
   );
 }
 
-function providerLine(provider) {
-  const sample = SAMPLES.find((s) => s.id === sampleId);
-  const from = sample ? `sample from ${PROVIDER_NAME[sample.provider]}` : undefined;
-  if (provider) return [h("span.badge", provider), ` passed as options.provider${from ? ` · ${from}` : ""}`];
-  return [h("span.badge.plain", "auto"), " not passed: scimkit detects the provider where the payload shows it (Google's kind, Entra's schema URIs, JumpCloud's extension-first schemas and tel: phones) and reads every provider's dialect either way", from ? ` · ${from}` : ""];
+/** Which provider the call was given, and where the input came from. */
+function provenance(provider) {
+  const sample = SAMPLES.find((x) => x.id === sampleId);
+  return h(
+    "dl.kv",
+    h("dt", "Provider"),
+    h(
+      "dd",
+      provider
+        ? [h("span.badge", provider), " passed as options.provider"]
+        : [h("span.badge.plain", "auto"), " not passed: the core detects it where the payload shows it (Google's kind, Entra's schema URIs, JumpCloud's schema order and tel: phones)"],
+    ),
+    sample ? [h("dt", "Sample"), h("dd", `${PROVIDER_NAME[sample.provider]} — ${sample.label}`)] : null,
+  );
 }
 
 function changesList(changes) {
@@ -143,7 +152,7 @@ function run() {
       const fn = KIND_FN[kind];
       const result = kind === "event" ? lib.normalizeEvent(bodyText) : lib[fn](bodyText, provider ? { provider } : undefined);
       parts.push(
-        h("div.verdict.ok", h("span.icon", "✓"), h("div", h("h2", `Normalized ${kind === "event" ? "event" : kind}`), kind === "event" ? h("p", h("span.badge.ok", result.type)) : h("p", ...providerLine(provider)))),
+        h("div.verdict.ok", h("span.icon", "✓"), h("div", h("h2", `Normalized ${kind === "event" ? "event" : kind}`), kind === "event" ? h("p", h("span.badge.ok", result.type)) : provenance(provider))),
         card(kind === "event" ? "DirectoryEvent" : kind === "user" ? "DirectoryUser" : "DirectoryGroup", jsonView(result), () => pretty(result), h("span.sub", `${fn}(input${provider ? `, { provider: "${provider}" }` : ""})`)),
       );
       out.replaceChildren(...parts);
@@ -166,7 +175,7 @@ function run() {
           "div",
           h("h2", events.length ? `${events.length} event${events.length > 1 ? "s" : ""}` : "No events"),
           h("p", events.map((e) => [h("span.badge.ok", e.type), " "]), partial ? h("span.badge.warn", "partial") : null, events.length ? "" : `a ${method} changes nothing`),
-          h("p", ...providerLine(provider)),
+          provenance(provider),
         ),
       ),
     );

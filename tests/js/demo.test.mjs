@@ -154,6 +154,8 @@ test("Verify: deliveries pasted as a header block, JSON and curl; each failure n
   assert.equal(await text(page, "#v-out .verdict .codechip"), "invalid_signature");
   assert.match(await text(page, "#v-out .causes"), /The body was re-serialized\s*confirmed by the library/i);
   assert.match(await text(page, "#v-out .causes"), /compact JSON/);
+  assert.equal(await page.isVisible('#v-out .steps > li[data-step="event"]'), true, "the event step shows, not reached");
+  assert.match(await text(page, '#v-out .steps > li[data-step="event"]'), /not reached: the delivery did not verify/);
 
   // A secret without its prefix that is not the signing key.
   await page.fill("#v-body", body);

@@ -4,7 +4,7 @@
 
 export const SCHEMES = {
   v1: {
-    label: "v1 · HMAC-SHA256, shared whsec_ secret",
+    label: "v1 — HMAC-SHA256",
     /** What an entry of this scheme starts with in webhook-signature. */
     entryPrefix: "v1,",
     secretLabel: "Secret",

@@ -8,7 +8,7 @@
 //   so a late delivery still says whether its signature is good;
 // - each entry:    verifySignature with one secret and a header holding one entry;
 // - likely causes: verifySignature on variants of the body (compact, indented, trailing newline,
-//   CRLF, …) and of the secret (its text used as the key) — a match names the cause.
+//   CRLF, …) and of the secret (the scheme's known key mistakes) — a match names the cause.
 import { parseHeaderText, refusedEntries, toHeaders } from "./headers.js";
 import { duration } from "./dom.js";
 
@@ -30,13 +30,6 @@ function attempt(fn) {
   } catch (err) {
     return { ok: false, error: errInfo(err) };
   }
-}
-
-/** base64 (standard alphabet, padded) of UTF-8 text. */
-function base64OfText(text) {
-  let bin = "";
-  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
-  return btoa(bin);
 }
 
 /** Bytes of base64 text in either alphabet, or undefined. */
@@ -82,19 +75,6 @@ function bodyVariants(text) {
   return out.filter(([, v]) => !seen.has(v) && seen.add(v));
 }
 
-/** What the page can see in one secret line (never echoing the secret). */
-function secretObservations(s) {
-  const notes = [];
-  if (/^["'`].*["'`]$/.test(s)) notes.push("is wrapped in quotes (copied from a config file?)");
-  if (/\s/.test(s)) notes.push("contains whitespace");
-  if ((s.match(/whsec_/g) ?? []).length > 1) notes.push("contains whsec_ twice");
-  if (!s.startsWith("whsec_")) {
-    if (/^[0-9a-f]{32,}$/i.test(s)) notes.push("has no whsec_ prefix and looks like hex, not base64");
-    else notes.push("has no whsec_ prefix");
-  }
-  return notes;
-}
-
 /**
  * Analyses one delivery. `input`: { secretsText, headerText, bodyText, bodyEncoding ("text" |
  * "base64"), toleranceSeconds, asOf ("now" | "timestamp"), nowMs }.
@@ -117,7 +97,7 @@ export function analyzeDelivery(lib, scheme, input) {
   secrets.forEach((s, i) => {
     // The library validates secrets when signing too: ask it, with a throwaway message.
     const check = attempt(() => scheme.sign(lib, s, { id: "msg_check", timestamp: 0, body: "" }));
-    const notes = secretObservations(s);
+    const notes = scheme.describeSecret(s);
     if (!check.ok) secretsOk = false;
     secretStep.items.push({
       state: check.ok ? (notes.length ? "warn" : "ok") : "bad",
@@ -171,7 +151,7 @@ export function analyzeDelivery(lib, scheme, input) {
     report.code = secrets.length ? "invalid_secret" : undefined;
     if (secrets.length) {
       const bad = secretStep.items.find((x) => x.state === "bad");
-      causes.push({ title: "The secret is not usable", text: `${bad.detail}. Copy it whole from the sender's dashboard: whsec_ followed by base64, no quotes or spaces.` });
+      causes.push({ title: "The secret is not usable", text: `${bad.detail}. ${scheme.secretFix}` });
     }
     return report;
   }
@@ -364,10 +344,9 @@ function explain(lib, scheme, c) {
     }
   }
   for (const [i, s] of secrets.entries()) {
-    const text = s.replace(/^whsec_/, "");
-    const asText = [`whsec_${base64OfText(s)}`, `whsec_${base64OfText(text)}`];
-    if (asText.some((k) => works(k, headers, body))) {
-      causes.push({ title: "The sender uses the secret's text as the key", confirmed: true, text: `The signature matches when secret #${i + 1}'s characters are the HMAC key. Standard Webhooks decodes the base64 after whsec_ and uses those bytes; the sender skips that step.` });
+    const mistake = scheme.keyMistakes(s).find(([, k]) => works(k, headers, body));
+    if (mistake) {
+      causes.push({ title: mistake[0], confirmed: true, text: mistake[2].replace("#N", `#${i + 1}`) });
       break;
     }
   }
@@ -385,13 +364,7 @@ function explain(lib, scheme, c) {
   }
   if (causes.some((x) => x.confirmed)) return;
 
-  const noPrefix = secrets.filter((s) => !s.startsWith("whsec_"));
-  if (noPrefix.length) {
-    causes.push({
-      title: "The secret lacks its whsec_ prefix",
-      text: `Secret${noPrefix.length > 1 ? "s" : ""} without whsec_ ${noPrefix.length > 1 ? "are" : "is"} still read as base64, so the prefix alone changes nothing — but a value without it is often not the webhook signing secret at all (an API key, a client secret, another endpoint's key). The sender's dashboard shows it as whsec_…`,
-    });
-  }
+  for (const cause of scheme.secretDoubts(secrets)) causes.push(cause);
   let looksReserialized = false;
   if (typeof body === "string") {
     try {

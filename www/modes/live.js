@@ -2,7 +2,7 @@
 // directories, users and groups paged with the iterator, with switchable faults), and the
 // service's signed webhook deliveries, received by www/serve.mjs and verified here in the tab.
 // The only mode that makes requests; nothing is fetched before it is opened.
-import { $, card, debounce, h, pre, pretty } from "../lib/dom.js";
+import { $, card, copyButton, debounce, h, pre, pretty } from "../lib/dom.js";
 import { codeLink } from "./codes.js";
 
 let lib;
@@ -209,7 +209,7 @@ async function walk(org, dir, what) {
       { id: "l-walk-panel" },
       h("h2", `${what === "users" ? "Users" : "Groups"} of ${dir.name ?? dir.id} `, h("span.muted", `page size ${pageSize} · ${FAULTS[faultKey][0].toLowerCase()}${prefetch ? "" : " · no prefetch"}`)),
       summary,
-      h("div.grid2", h("div.tablewrap", h("table", { id: "l-pages" }, h("thead", h("tr", h("th.num", "page"), h("th.num", what), h("th.num", "so far"), h("th.num", "waited"), h("th", "next_page_token"))), rows)), h("div", card("The call", pre(call)), sample)),
+      h("div.grid2", h("div.tablewrap", h("table", { id: "l-pages" }, h("thead", h("tr", h("th.num", "page"), h("th.num", what), h("th.num", "so far"), h("th.num", "waited"), h("th", "next_page_token"))), rows)), h("div", card("The call", pre(call), () => call), sample)),
       h("div.row", stopBtn),
     ),
   );
@@ -320,7 +320,13 @@ function renderFeed() {
         h("code.muted", id ?? "no webhook-id"),
         dupOf !== undefined ? h("span.badge.warn", `duplicate of #${dupOf}: same webhook-id`) : null,
       ),
-      h("details", h("summary", "headers and raw body"), pre(Object.entries(d.headers).filter(([k]) => k.startsWith("webhook-") || k === "content-type").map(([k, v]) => `${k}: ${v}`).join("\n")), pre(d.body)),
+      h(
+        "details",
+        h("summary", "headers and raw body"),
+        h("div.row", copyButton(() => JSON.stringify(d.headers, null, 2), "the headers"), copyButton(() => d.body, "the raw body"), h("span.hint", "paste them into Verify to see each step")),
+        pre(Object.entries(d.headers).filter(([k]) => k.startsWith("webhook-") || k === "content-type").map(([k, v]) => `${k}: ${v}`).join("\n")),
+        pre(d.body),
+      ),
     );
   });
   feed.replaceChildren(...items.reverse());

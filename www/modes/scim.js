@@ -215,7 +215,8 @@ function run() {
         events.map((e, i) => card(`Event ${events.length > 1 ? i + 1 : ""}`.trim(), jsonView(e), () => pretty(e), h("span.badge", e.type))),
       ),
     );
-    parts.push(card("The call", pre(callSnippet(method, path, provider, !!currentText)), undefined));
+    const snippet = callSnippet(method, path, provider, !!currentText);
+    parts.push(card("The call", pre(snippet), () => snippet));
     out.replaceChildren(...parts);
   } catch (err) {
     out.replaceChildren(errorView(err, kind, bodyText));

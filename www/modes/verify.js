@@ -1,5 +1,5 @@
 // Mode 1, Verify: a pasted delivery → the library's verdict step by step, and likely causes.
-import { $, card, debounce, h, pretty } from "../lib/dom.js";
+import { $, card, copyButton, debounce, h, pretty } from "../lib/dom.js";
 import { analyzeDelivery } from "../lib/diagnose.js";
 import { parseHeaderText } from "../lib/headers.js";
 import { jsonView } from "../lib/json-view.js";
@@ -127,6 +127,7 @@ function render(out, r) {
     parts.push(h("div.verdict.warn", h("span.icon", "!"), h("div", h("h2", r.headline), r.code ? h("p", codeLink(r.code)) : null)));
   }
   parts.push(
+    h("div.row.report-actions", h("span.hint", "Each step is the library's answer; copy the report for a ticket:"), copyButton(() => reportText(r), "the report")),
     h(
       "ol.steps",
       { "aria-label": "Verification steps" },
@@ -158,6 +159,20 @@ function render(out, r) {
   }
   if (r.event) parts.push(card("Normalized event", jsonView(r.event), () => pretty(r.event), h("span.sub", "verifyWebhook(secret, headers, body)")));
   out.replaceChildren(...parts);
+}
+
+const MARK = { ok: "✓", bad: "✗", warn: "!", skip: "–", info: "·" };
+
+/** The report as plain text (no secret in it: secrets are shown by number only). */
+function reportText(r) {
+  const lines = [`${r.headline}${r.code ? `: ${r.code}` : ""}${r.message ? ` — ${r.message}` : ""}`];
+  r.steps.forEach((s, i) => {
+    lines.push(`${i + 1}. ${s.title}: ${s.summary ?? ""}`);
+    for (const it of s.items) lines.push(`   ${MARK[it.state] ?? ""} ${it.text}${it.detail ? ` (${it.detail})` : ""}`);
+    for (const n of s.notes ?? []) lines.push(`   · ${n}`);
+  });
+  for (const c of r.causes) lines.push(`Likely cause: ${c.title}${c.confirmed ? " (confirmed by the library)" : ""} — ${c.text}`);
+  return lines.join("\n");
 }
 
 /** Fills the form (from Sign's "Verify this delivery", or an example) and verifies. */

@@ -17,7 +17,7 @@ done
 cat <<'TEXT'
 scimkit demo: installs what is missing (listed below), builds pkg/ from the Rust core, then serves
 the demo page and a local directory service on 127.0.0.1.
-About 6 minutes on a fresh 2-core machine (4 of them compiling the wasm-bindgen CLI, once);
+About 6–7 minutes on a fresh 2-core machine (4 or so compiling the wasm-bindgen CLI, once);
 about 25 seconds to rebuild pkg/ after a change; a few seconds when nothing changed.
 
 TEXT

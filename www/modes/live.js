@@ -56,7 +56,7 @@ async function loadConfig() {
     if (!$("#l-client-id").value) $("#l-client-id").value = config.clientId;
     if (!$("#l-client-secret").value) $("#l-client-secret").value = config.clientSecret;
     if (!$("#l-webhook-secret").value) $("#l-webhook-secret").value = config.webhookSecret;
-    note.textContent = `Filled in from this server's /config.json: the directory service www/serve.mjs started (${config.organizations} organizations; ${config.usersPerDirectory} users and ${config.groupsPerDirectory} groups in each directory). Point it at another service if you like.`;
+    note.textContent = `Filled in from this server's /config.json: the directory service www/serve.mjs started (${config.organizations} organizations; ${config.usersPerDirectory} users and ${config.groupsPerDirectory} groups in each directory). Another service on 127.0.0.1 or localhost works too (the page's content security policy allows no other host).`;
   } else {
     note.textContent = "This server started no directory service (--no-directory). Start one with node tools/directory-service/cli.mjs --port 8787 and enter its address and credentials.";
   }

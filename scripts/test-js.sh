@@ -33,6 +33,7 @@ run node 120 node.test.mjs
 run workerd 120 workerd.test.mjs
 run readme 120 readme.test.mjs
 run browser 150 browser.test.mjs
+run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
 run runtimes 300 runtimes.test.mjs
 

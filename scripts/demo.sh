@@ -27,7 +27,7 @@ bash scripts/setup.sh
 log=build/logs/build.log
 # shellcheck source=scripts/progress.sh
 source scripts/progress.sh
-sources=(src pkg-template Cargo.toml Cargo.lock .cargo scripts/build.mjs)
+sources=(src bindings pkg-template Cargo.toml Cargo.lock .cargo scripts/build.mjs)
 [[ -d bindings ]] && sources+=(bindings)
 if ((rebuild == 0)) && [[ -f pkg/scimkit_bg.wasm ]] && [[ -z "$(find "${sources[@]}" -newer pkg/scimkit_bg.wasm -print -quit 2>/dev/null)" ]]; then
   printf '  %-58s up to date (--rebuild builds anyway)\n' "pkg/ from the Rust core"

@@ -60,7 +60,7 @@ export async function v1a(request: Request, publicKey: string): Promise<number> 
   const { id, timestamp, body } = await verifySignatureRequest(publicKey, request.clone());
   const bytes: Uint8Array = body;
   const code: WebhookErrorCode = "invalid_key";
-  return signed["webhook-signature"].length + event.id.length + id.length + timestamp + bytes.length + code.length;
+  return signed["webhook-signature"].length + event.type.length + id.length + timestamp + bytes.length + code.length;
 }
 
 export async function sync(client: DirectoryClient, org: string, dir: string): Promise<string[]> {

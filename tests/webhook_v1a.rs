@@ -136,6 +136,7 @@ fn signature_entries_padded_or_not_and_malformed_ones_skipped() {
             v1a_checked: 0,
             skipped: 3,
             unchecked: 0,
+            excess: 0,
             secrets: 0,
             public_keys: 1,
         }
@@ -204,6 +205,7 @@ fn mixed_headers_and_keys_check_each_version_with_its_keys() {
             v1a_checked: 0,
             skipped: 0,
             unchecked: 1,
+            excess: 0,
             secrets: 0,
             public_keys: 1,
         }
@@ -229,6 +231,7 @@ fn mixed_headers_and_keys_check_each_version_with_its_keys() {
             v1a_checked: 1,
             skipped: 1,
             unchecked: 0,
+            excess: 0,
             secrets: 1,
             public_keys: 1,
         }
@@ -431,4 +434,46 @@ fn split_content(content: &[u8]) -> (Option<(String, String)>, &[u8]) {
         }
         _ => (None, content),
     }
+}
+
+#[test]
+fn only_the_first_eight_v1a_entries_are_checked() {
+    // A forged header with many well-formed entries costs at most eight Ed25519 checks per key.
+    let other = generate_signing_key_pair(&[5; 32]);
+    let forged = hook(&[&other.secret_key]).sign(ID, TS, BODY).unwrap();
+    let wh = hook(&[PUBLIC_KEY]);
+    let many = vec![forged.as_str(); 1000].join(" ");
+    let err = verify(&wh, ID, TS_STR, &many, BODY, TS).unwrap_err();
+    assert_eq!(
+        err,
+        WebhookError::InvalidSignature {
+            v1_checked: 0,
+            v1a_checked: 8,
+            skipped: 0,
+            unchecked: 0,
+            excess: 992,
+            secrets: 0,
+            public_keys: 1,
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("992 v1a signatures beyond the first 8 not checked"),
+        "{err}"
+    );
+    // The valid entry among the first eight still verifies; v1 entries are not limited.
+    let eighth = format!("{} {V1A}", vec![forged.as_str(); 7].join(" "));
+    assert!(verify(&wh, ID, TS_STR, &eighth, BODY, TS).is_ok());
+    let ninth = format!("{} {V1A}", vec![forged.as_str(); 8].join(" "));
+    assert_eq!(
+        verify(&wh, ID, TS_STR, &ninth, BODY, TS)
+            .unwrap_err()
+            .code(),
+        "invalid_signature"
+    );
+    let v1s = format!(
+        "{} {V1}",
+        vec!["v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; 100].join(" ")
+    );
+    assert!(verify(&hook(&[SECRET]), ID, TS_STR, &v1s, BODY, TS).is_ok());
 }

@@ -81,6 +81,9 @@ pub enum WebhookError {
         /// Well-formed entries of a version none of the given secrets or keys can check (`v1`
         /// with only public keys, `v1a` with only secrets).
         unchecked: usize,
+        /// Well-formed `v1a` entries beyond the first eight, not checked (each costs a full
+        /// Ed25519 verification).
+        excess: usize,
         /// Number of `whsec_` secrets each `v1` entry was compared against.
         secrets: usize,
         /// Number of `whpk_`/`whsk_` keys each `v1a` entry was compared against.
@@ -189,6 +192,7 @@ impl fmt::Display for WebhookError {
                 v1a_checked,
                 skipped,
                 unchecked,
+                excess,
                 secrets,
                 public_keys,
             } => {
@@ -241,6 +245,13 @@ impl fmt::Display for WebhookError {
                     )?;
                 }
                 write_unchecked(f, *unchecked, *secrets)?;
+                if *excess > 0 {
+                    write!(
+                        f,
+                        "; {excess} v1a signature{} beyond the first {v1a_checked} not checked",
+                        plural(*excess)
+                    )?;
+                }
                 let what = if *v1_checked > 0 { "MAC" } else { "signature" };
                 write!(
                     f,

@@ -16,6 +16,12 @@ const SIGNATURE: &str = "webhook-signature";
 /// How many decoded `v1` tags verification keeps from its single pass over the header.
 const KEPT_TAGS: usize = 4;
 
+/// How many well-formed `v1a` entries one verification checks. Each costs an Ed25519 check per
+/// key, hashing the body every time (the hash starts with the entry's `R`, so nothing is shared):
+/// an unauthenticated header with thousands of entries would cost seconds. Senders send one per
+/// key, two or three during a rotation.
+pub(crate) const MAX_V1A_CHECKED: usize = 8;
+
 /// A verifier/signer for one or more secrets and keys (several during rotation: any of them may
 /// match). `Debug` prints `[REDACTED]` for the keys.
 #[derive(Clone)]
@@ -158,7 +164,7 @@ impl Webhook {
         }
         // v1a: decoded here, only when present. Without a key, decoding only sorts them into
         // well-formed (reported as unchecked) and malformed (skipped) for the error message.
-        let mut v1a_ok = 0usize;
+        let (mut v1a_ok, mut excess) = (0usize, 0usize);
         if v1a_seen > 0 {
             let message = (!self.ed25519.is_empty()).then(|| signed_content(id, ts_str, body));
             for entry in signature::entries(sig_header) {
@@ -167,6 +173,10 @@ impl Webhook {
                     skipped += 1;
                     continue;
                 };
+                if message.is_some() && v1a_ok == MAX_V1A_CHECKED {
+                    excess += 1;
+                    continue;
+                }
                 v1a_ok += 1;
                 if let Some(message) = &message {
                     if self.ed25519.iter().any(|key| key.verify(message, &sig)) {
@@ -186,6 +196,7 @@ impl Webhook {
             v1a_checked,
             skipped,
             unchecked,
+            excess,
             secrets: self.keys.len(),
             public_keys: self.ed25519.len(),
         })
@@ -327,6 +338,7 @@ mod tests {
                     v1a_checked: 0,
                     skipped: 1,
                     unchecked: 0,
+                    excess: 0,
                     secrets: 1,
                     public_keys: 0,
                 }

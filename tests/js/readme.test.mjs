@@ -122,6 +122,7 @@ test("README v1a example runs as written: whsk_ signs, whpk_ verifies, v1 + v1a 
   const out = runBlock(
     "v1a-example",
     `const body = ${JSON.stringify(BODY)};\nconst oldSecret = ${JSON.stringify(SECRET)};`,
+    code,
     `const both = signWebhook([secretKey, oldSecret], { body });
 console.log(JSON.stringify({ sig: headers["webhook-signature"].slice(0, 4), email: event.data.email,
   both: both["webhook-signature"].split(" ").map((s) => s.split(",")[0]),
@@ -137,6 +138,7 @@ test("README verifyRequest line runs as written on a Fetch Request", () => {
     "request-example",
     `const env = { WEBHOOK_SECRET: ${JSON.stringify(SECRET)} };
 const request = new Request("http://127.0.0.1/hook", { method: "POST", headers: ${JSON.stringify(headers)}, body: ${JSON.stringify(BODY)} });`,
+    code,
     `console.log(JSON.stringify({ email: event.data.email, used: request.bodyUsed }));`,
   );
   assert.deepEqual(JSON.parse(out), { email: "ana@acme.example", used: true });

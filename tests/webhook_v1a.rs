@@ -462,9 +462,9 @@ fn only_the_first_eight_v1a_entries_are_checked() {
         "{err}"
     );
     // The valid entry among the first eight still verifies; v1 entries are not limited.
-    let eighth = format!("{} {V1A}", vec![forged.as_str(); 7].join(" "));
+    let eighth = format!("{} {V1A}", [forged.as_str(); 7].join(" "));
     assert!(verify(&wh, ID, TS_STR, &eighth, BODY, TS).is_ok());
-    let ninth = format!("{} {V1A}", vec![forged.as_str(); 8].join(" "));
+    let ninth = format!("{} {V1A}", [forged.as_str(); 8].join(" "));
     assert_eq!(
         verify(&wh, ID, TS_STR, &ninth, BODY, TS)
             .unwrap_err()

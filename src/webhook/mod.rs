@@ -40,14 +40,15 @@ pub use error::WebhookError;
 pub use secret::{generate_secret, WebhookKey, SECRET_BYTES};
 pub use verifier::Webhook;
 
-/// The three Standard Webhooks headers, as received (looked up case-insensitively by the caller).
+/// The three Standard Webhooks headers, as received (looked up case-insensitively by the caller;
+/// the JS package reads the `svix-*` aliases when no `webhook-*` header is present).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WebhookHeaders<'a> {
     /// `webhook-id`: the message id.
     pub id: Option<&'a str>,
     /// `webhook-timestamp`: Unix seconds, decimal.
     pub timestamp: Option<&'a str>,
-    /// `webhook-signature`: one or more `v1,<base64>` entries separated by spaces.
+    /// `webhook-signature`: one or more `v1,<base64>` / `v1a,<base64>` entries separated by spaces.
     pub signature: Option<&'a str>,
 }
 

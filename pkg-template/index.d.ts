@@ -23,6 +23,7 @@ export type WebhookErrorCode =
   | "missing_header"
   | "invalid_header"
   | "invalid_secret"
+  | "invalid_key"
   | "invalid_timestamp"
   | "timestamp_too_old"
   | "timestamp_too_new"
@@ -89,12 +90,21 @@ export class DirectoryApiError extends ScimkitError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)
+// Webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature; svix-* aliases)
 
-/** A `whsec_…` secret, or several during rotation (any one may match). */
+/**
+ * What to verify (or sign) with, by prefix: a `whsec_…` secret checks `v1` (HMAC-SHA256)
+ * signatures; a `whpk_…` public key checks `v1a` (Ed25519) signatures; a `whsk_…` secret key
+ * signs `v1a` (and checks it). Several during rotation, mixed freely: any one may match; signing
+ * emits one signature per entry, in order (a `whpk_` key cannot sign: `invalid_key`).
+ */
 export type WebhookSecret = string | readonly string[];
 
-/** Request headers: a Fetch `Headers`, a `Map`, or a plain object such as Node's `req.headers` (any key case). */
+/**
+ * Request headers: a Fetch `Headers`, a `Map`, or a plain object such as Node's `req.headers` (any
+ * key case). `svix-id`, `svix-timestamp` and `svix-signature` are read instead of the `webhook-*`
+ * headers when none of those is present.
+ */
 export type WebhookHeaders =
   | Headers
   | ReadonlyMap<string, string | readonly string[]>
@@ -104,7 +114,11 @@ export type WebhookHeaders =
 export type WebhookBody = string | Uint8Array | ArrayBuffer;
 
 export interface VerifyOptions {
-  /** Allowed clock difference in seconds, both ways, inclusive. Default 300. */
+  /**
+   * Allowed distance between `webhook-timestamp` and now, in whole seconds, both ways, inclusive.
+   * Default 300. `Infinity` accepts any timestamp: only for deliberately replaying a stored
+   * delivery (the timestamp must still be well-formed and signed).
+   */
   toleranceSeconds?: number;
   /** The current time (for tests). Default `Date.now()`. */
   now?: Date | number;
@@ -128,6 +142,38 @@ export function verifySignature(
   options?: VerifyOptions,
 ): { id: string; timestamp: number };
 
+/**
+ * Verifies a Fetch `Request` (Workers, Deno, Bun, route handlers) and resolves to its event. It
+ * reads the raw body itself, so the request's body is consumed: nothing else can read it
+ * afterwards. A body over `maxBodyBytes` is refused without reading it all. Rejects with
+ * {@link WebhookVerificationError} (`parsed_body` if the body was already read).
+ */
+export function verifyRequest(secret: WebhookSecret, request: Request, options?: VerifyOptions): Promise<DirectoryEvent>;
+
+/**
+ * {@link verifyRequest} without parsing the body: resolves to the id, the timestamp and the raw
+ * body bytes it read (the request's own body is consumed).
+ */
+export function verifySignatureRequest(
+  secret: WebhookSecret,
+  request: Request,
+  options?: VerifyOptions,
+): Promise<{ id: string; timestamp: number; body: Uint8Array }>;
+
+/** A new `whsec_…` secret: 32 bytes from `crypto.getRandomValues`, base64. */
+export function generateWebhookSecret(): string;
+
+/** A generated Ed25519 key pair for `v1a` signatures. */
+export interface SigningKeyPair {
+  /** `whsk_…`: base64 of the 32-byte seed followed by the 32-byte public key. The sender's only. */
+  secretKey: string;
+  /** `whpk_…`: base64 of the 32-byte public key. Give it to receivers. */
+  publicKey: string;
+}
+
+/** A new Ed25519 key pair, seeded by `crypto.getRandomValues`. */
+export function generateSigningKeyPair(): SigningKeyPair;
+
 export interface SignInput {
   /** Message id; default a random `msg_…`. */
   id?: string;
@@ -138,9 +184,10 @@ export interface SignInput {
 }
 
 /**
- * The headers to send with a signed body (one `v1,` signature per secret, space-separated). A type
- * alias, not an interface, so it is assignable to `Record<string, string>`: `new Headers(signed)`
- * and `verifyWebhook(secret, signed, body)` type-check as written.
+ * The headers to send with a signed body: one signature per secret or key, space-separated
+ * (`v1,…` for a `whsec_` secret, `v1a,…` for a `whsk_` key). A type alias, not an interface, so it
+ * is assignable to `Record<string, string>`: `new Headers(signed)` and
+ * `verifyWebhook(secret, signed, body)` type-check as written.
  */
 export type SignedHeaders = {
   "webhook-id": string;

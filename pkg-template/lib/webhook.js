@@ -8,6 +8,13 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 const ID = "webhook-id";
 const TIMESTAMP = "webhook-timestamp";
 const SIGNATURE = "webhook-signature";
+// Senders built on Svix name the same three headers svix-*. They are read only when no webhook-*
+// header is present at all, so a delivery carrying both sets is checked against webhook-*.
+const SVIX_ID = "svix-id";
+const SVIX_TIMESTAMP = "svix-timestamp";
+const SVIX_SIGNATURE = "svix-signature";
+/** Random bytes for a generated secret or key seed (the core's SECRET_BYTES and SEED_BYTES). */
+const RANDOM_BYTES = 32;
 
 function flatten(value) {
   if (value === undefined || value === null) return undefined;
@@ -38,7 +45,21 @@ function lookupMap(headers, name) {
   return undefined;
 }
 
-/** Picks the three Standard Webhooks headers out of a Headers, Map or plain object. */
+function lookupFetch(headers, name) {
+  // Fetch Headers: already case-insensitive; a missing header is null.
+  return headers.get(name) ?? undefined;
+}
+
+/** The webhook-* values, or the svix-* ones when no webhook-* header is present. */
+function pickSet(lookup, headers) {
+  const id = lookup(headers, ID);
+  const timestamp = lookup(headers, TIMESTAMP);
+  const signature = lookup(headers, SIGNATURE);
+  if (id !== undefined || timestamp !== undefined || signature !== undefined) return [id, timestamp, signature];
+  return [lookup(headers, SVIX_ID), lookup(headers, SVIX_TIMESTAMP), lookup(headers, SVIX_SIGNATURE)];
+}
+
+/** Picks the three Standard Webhooks headers (or their svix-* aliases) out of a Headers, Map or plain object. */
 function readHeaders(headers) {
   if (headers === null || typeof headers !== "object") {
     throw new WebhookVerificationError(
@@ -46,17 +67,8 @@ function readHeaders(headers) {
       "headers must be a Fetch Headers, a Map or a plain object (e.g. Node's req.headers)",
     );
   }
-  if (headers instanceof Map) {
-    return [lookupMap(headers, ID), lookupMap(headers, TIMESTAMP), lookupMap(headers, SIGNATURE)];
-  }
-  if (typeof headers.get === "function") {
-    // Fetch Headers: already case-insensitive; a missing header is null.
-    return [
-      headers.get(ID) ?? undefined,
-      headers.get(TIMESTAMP) ?? undefined,
-      headers.get(SIGNATURE) ?? undefined,
-    ];
-  }
+  if (headers instanceof Map) return pickSet(lookupMap, headers);
+  if (typeof headers.get === "function") return pickSet(lookupFetch, headers);
   // Usual case first: three string values under the lowercase names (Node's req.headers), read
   // with constant keys so each load stays a monomorphic inline cache.
   const id = headers[ID];
@@ -65,7 +77,7 @@ function readHeaders(headers) {
   if (typeof id === "string" && typeof timestamp === "string" && typeof signature === "string") {
     return [id, timestamp, signature];
   }
-  return [lookupObject(headers, ID), lookupObject(headers, TIMESTAMP), lookupObject(headers, SIGNATURE)];
+  return pickSet(lookupObject, headers);
 }
 
 /** Returns the body as a string or a Uint8Array, refusing anything that is not raw bytes. */
@@ -154,9 +166,109 @@ export function verifySignature(secret, headers, body, options) {
   return verifyWith("verifyInput", secret, headers, body, options);
 }
 
-function randomId() {
-  const bytes = new Uint8Array(16);
+/**
+ * Verifies a Fetch `Request` and returns its event. Reads (and so consumes) the request body:
+ * nothing else can read it afterwards.
+ */
+export async function verifyRequest(secret, request, options) {
+  const body = await readRequestBody(secret, request, options);
+  return verifyWebhook(secret, request.headers, body, options);
+}
+
+/**
+ * Verifies a Fetch `Request`'s signature without parsing its body; returns `{ id, timestamp, body }`
+ * with the raw body bytes it read (the request's own body is consumed).
+ */
+export async function verifySignatureRequest(secret, request, options) {
+  const body = await readRequestBody(secret, request, options);
+  const { id, timestamp } = verifySignature(secret, request.headers, body, options);
+  return { id, timestamp, body };
+}
+
+/** Reads a Request's raw body, refusing more than maxBodyBytes without reading it all. */
+async function readRequestBody(secret, request, options) {
+  ensureReady();
+  verifierFor(secret); // a bad secret or key fails before the body is consumed
+  if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
+    throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
+  }
+  if (options !== undefined && options !== null && typeof options !== "object") {
+    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
+  }
+  if (request.bodyUsed) {
+    throw new WebhookVerificationError(
+      "parsed_body",
+      "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
+        "or pass the raw body you read to verifyWebhook",
+    );
+  }
+  const max = options?.maxBodyBytes;
+  const limit = typeof max === "number" && max >= 0 ? max : DEFAULT_MAX_BODY;
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
+    throw wasm.payloadTooLarge(Number(declared), limit);
+  }
+  const stream = request.body;
+  if (stream === null || stream === undefined) return new Uint8Array(0);
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        reader.cancel().catch(() => {});
+        throw wasm.payloadTooLarge(size, limit);
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof ScimkitError) throw err;
+    throw new WebhookVerificationError("parsed_body", `could not read the request body: ${err?.message ?? err}`);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+function randomBytes(n) {
+  const bytes = new Uint8Array(n);
   globalThis.crypto.getRandomValues(bytes);
+  return bytes;
+}
+
+/** A new `whsec_` secret: 32 random bytes from `crypto.getRandomValues`. */
+export function generateWebhookSecret() {
+  ensureReady();
+  const random = randomBytes(RANDOM_BYTES);
+  try {
+    return wasm.generateSecret(random);
+  } finally {
+    random.fill(0);
+  }
+}
+
+/** A new Ed25519 key pair: `{ secretKey: "whsk_…", publicKey: "whpk_…" }`, seeded by `crypto.getRandomValues`. */
+export function generateSigningKeyPair() {
+  ensureReady();
+  const seed = randomBytes(RANDOM_BYTES);
+  try {
+    const [secretKey, publicKey] = wasm.generateKeyPair(seed);
+    return { secretKey, publicKey };
+  } finally {
+    seed.fill(0);
+  }
+}
+
+function randomId() {
+  const bytes = randomBytes(16);
   let hex = "";
   for (const b of bytes) hex += b.toString(16).padStart(2, "0");
   return `msg_${hex}`;

@@ -13,8 +13,8 @@ const ECHO_LIMIT: usize = 40;
 /// the expected signature; a received header value is echoed only escaped (`{:?}`) and truncated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookError {
-    /// A required header (`webhook-id`, `webhook-timestamp` or `webhook-signature`) is absent,
-    /// empty or whitespace-only.
+    /// A required header (`webhook-id`, `webhook-timestamp` or `webhook-signature`, or their
+    /// `svix-*` aliases) is absent, empty or whitespace-only.
     MissingHeader {
         /// The header's lowercase name.
         header: &'static str,
@@ -31,6 +31,15 @@ pub enum WebhookError {
         /// 0-based position of the bad secret in the list given; `None` when the list is empty.
         index: Option<usize>,
         /// What is wrong with it (never the secret itself).
+        reason: &'static str,
+    },
+    /// A `whpk_` public key or `whsk_` secret key is malformed, or a public key was asked to sign.
+    InvalidKey {
+        /// 0-based position of the bad key in the list given.
+        index: usize,
+        /// `whpk_` or `whsk_`.
+        prefix: &'static str,
+        /// What is wrong with it (never the key itself).
         reason: &'static str,
     },
     /// The timestamp is not Unix seconds as plain ASCII digits (verify), or is negative (sign).
@@ -60,14 +69,25 @@ pub enum WebhookError {
         /// The value looks like milliseconds (13 digits, or more than 100 × now).
         looks_like_millis: bool,
     },
-    /// No `v1` signature in the header matches the message under any of the secrets.
+    /// No signature in the header matches the message: no `v1` entry under any `whsec_` secret,
+    /// no `v1a` entry under any `whpk_`/`whsk_` key.
     InvalidSignature {
-        /// Well-formed `v1` entries that were compared.
+        /// Well-formed `v1` entries compared against the secrets (0 when no secret was given).
         v1_checked: usize,
+        /// Well-formed `v1a` entries compared against the keys (0 when no key was given).
+        v1a_checked: usize,
         /// Entries skipped: other versions and malformed entries.
         skipped: usize,
-        /// Number of secrets each entry was compared against.
+        /// Well-formed entries of a version none of the given secrets or keys can check (`v1`
+        /// with only public keys, `v1a` with only secrets).
+        unchecked: usize,
+        /// Well-formed `v1a` entries beyond the first eight, not checked (each costs a full
+        /// Ed25519 verification).
+        excess: usize,
+        /// Number of `whsec_` secrets each `v1` entry was compared against.
         secrets: usize,
+        /// Number of `whpk_`/`whsk_` keys each `v1a` entry was compared against.
+        public_keys: usize,
     },
     /// The body is larger than [`VerifyOptions::max_body_bytes`](super::VerifyOptions).
     PayloadTooLarge {
@@ -100,9 +120,11 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::MissingHeader { header } => {
+                let alias = header.replacen("webhook-", "svix-", 1);
                 write!(
                     f,
-                    "missing {header} header (absent, empty or whitespace-only)"
+                    "missing {header} header (absent, empty or whitespace-only; {alias} is read \
+                     instead only when no webhook-* header is present)"
                 )
             }
             Self::InvalidHeader { header, reason } => write!(f, "invalid {header}: {reason}"),
@@ -114,6 +136,21 @@ impl fmt::Display for WebhookError {
                 index: None,
                 reason,
             } => write!(f, "invalid webhook secrets: {reason}"),
+            Self::InvalidKey {
+                index,
+                prefix,
+                reason,
+            } => {
+                let kind = if *prefix == "whpk_" {
+                    "public"
+                } else {
+                    "secret"
+                };
+                write!(
+                    f,
+                    "invalid webhook {prefix} {kind} key at index {index}: {reason}"
+                )
+            }
             Self::InvalidTimestamp { value, reason } => {
                 write!(f, "invalid webhook-timestamp {value:?}: {reason}")
             }
@@ -151,39 +188,74 @@ impl fmt::Display for WebhookError {
                 Ok(())
             }
             Self::InvalidSignature {
-                v1_checked: 0,
-                skipped,
-                ..
-            } => write!(
-                f,
-                "no valid v1 signature in webhook-signature header \
-                 ({skipped} other-version or malformed entr{} skipped)",
-                if *skipped == 1 { "y" } else { "ies" }
-            ),
-            Self::InvalidSignature {
                 v1_checked,
+                v1a_checked,
                 skipped,
+                unchecked,
+                excess,
                 secrets,
+                public_keys,
             } => {
-                let found = if *v1_checked == 1 {
-                    "the v1 signature in the webhook-signature header does not match".to_owned()
-                } else {
-                    format!("none of the {v1_checked} v1 signatures in the webhook-signature header matches")
+                let checked = v1_checked + v1a_checked;
+                let kinds = match (*secrets > 0, *public_keys > 0) {
+                    (true, false) => "v1",
+                    (false, true) => "v1a",
+                    _ => "v1 or v1a",
                 };
-                write!(
-                    f,
-                    "{found} (checked against {secrets} secret{}",
-                    plural(*secrets)
-                )?;
+                if checked == 0 {
+                    write!(
+                        f,
+                        "no valid {kinds} signature in webhook-signature header \
+                         ({skipped} other-version or malformed entr{} skipped",
+                        entries(*skipped)
+                    )?;
+                    write_unchecked(f, *unchecked, *secrets)?;
+                    return f.write_str(")");
+                }
+                if checked == 1 {
+                    let v = if *v1_checked == 1 { "v1" } else { "v1a" };
+                    write!(
+                        f,
+                        "the {v} signature in the webhook-signature header does not match"
+                    )?;
+                } else {
+                    let kinds = match (*v1_checked > 0, *v1a_checked > 0) {
+                        (true, false) => "v1",
+                        (false, true) => "v1a",
+                        _ => "v1/v1a",
+                    };
+                    write!(
+                        f,
+                        "none of the {checked} {kinds} signatures in the webhook-signature header matches"
+                    )?;
+                }
+                f.write_str(" (checked against ")?;
+                if *secrets > 0 {
+                    write!(f, "{secrets} secret{}", plural(*secrets))?;
+                }
+                if *public_keys > 0 {
+                    let and = if *secrets > 0 { " and " } else { "" };
+                    write!(f, "{and}{public_keys} public key{}", plural(*public_keys))?;
+                }
                 if *skipped > 0 {
                     write!(
                         f,
                         "; {skipped} other-version or malformed entr{} skipped",
-                        if *skipped == 1 { "y" } else { "ies" }
+                        entries(*skipped)
                     )?;
                 }
-                f.write_str(
-                    "); the MAC covers the raw body bytes, so a re-serialized body will not verify",
+                write_unchecked(f, *unchecked, *secrets)?;
+                if *excess > 0 {
+                    write!(
+                        f,
+                        "; {excess} v1a signature{} beyond the first {v1a_checked} not checked",
+                        plural(*excess)
+                    )?;
+                }
+                let what = if *v1_checked > 0 { "MAC" } else { "signature" };
+                write!(
+                    f,
+                    "); the {what} covers the raw body bytes, so a re-serialized body will not verify"
                 )
             }
             Self::PayloadTooLarge { size, limit } => write!(
@@ -194,6 +266,32 @@ impl fmt::Display for WebhookError {
     }
 }
 
+fn entries(n: usize) -> &'static str {
+    if n == 1 {
+        "y"
+    } else {
+        "ies"
+    }
+}
+
+/// The hint for well-formed entries that no given secret or key can check.
+fn write_unchecked(f: &mut fmt::Formatter<'_>, unchecked: usize, secrets: usize) -> fmt::Result {
+    if unchecked == 0 {
+        return Ok(());
+    }
+    let (version, need) = if secrets == 0 {
+        ("v1 (HMAC)", "the whsec_ secret")
+    } else {
+        ("v1a (Ed25519)", "the sender's whpk_ public key")
+    };
+    write!(
+        f,
+        "; {unchecked} {version} signature{} not checked: pass {need} to check {}",
+        plural(unchecked),
+        if unchecked == 1 { "it" } else { "them" }
+    )
+}
+
 impl std::error::Error for WebhookError {}
 
 impl ErrorCode for WebhookError {
@@ -202,6 +300,7 @@ impl ErrorCode for WebhookError {
             Self::MissingHeader { .. } => "missing_header",
             Self::InvalidHeader { .. } => "invalid_header",
             Self::InvalidSecret { .. } => "invalid_secret",
+            Self::InvalidKey { .. } => "invalid_key",
             Self::InvalidTimestamp { .. } => "invalid_timestamp",
             Self::TimestampTooOld { .. } => "timestamp_too_old",
             Self::TimestampTooNew { .. } => "timestamp_too_new",

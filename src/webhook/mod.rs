@@ -1,9 +1,12 @@
 //! Webhook signatures (Standard Webhooks): verification and signing.
 //!
-//! Scheme (Standard Webhooks v1): the secret is `whsec_` + base64 of the key; the signature is
-//! `v1,` + base64(HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{raw body}`)); several
-//! space-separated signatures may be sent (secret rotation). The core reads no clock: `now` is
-//! an argument.
+//! Scheme (Standard Webhooks v1.0.0, spec/standard-webhooks.md): the signed content is
+//! `{webhook-id}.{webhook-timestamp}.{raw body}`. Symmetric: the secret is `whsec_` + base64 of the
+//! key, the signature `v1,` + base64(HMAC-SHA256(key, content)). Asymmetric: the sender signs with
+//! a `whsk_` secret key, receivers verify with its `whpk_` public key, the signature is `v1a,` +
+//! base64(Ed25519(content)); src/webhook/ed25519.rs has the key layouts. Several space-separated signatures
+//! may be sent (rotation, or `v1` and `v1a` side by side). The core reads no clock and draws no
+//! random numbers: `now` and random bytes are arguments.
 //!
 //! ```
 //! use scimkit::webhook::{VerifyOptions, Webhook, WebhookHeaders};
@@ -22,6 +25,7 @@
 //! assert_eq!(verified.timestamp, 1614265330);
 //! ```
 
+mod ed25519;
 mod error;
 mod mac;
 mod secret;
@@ -31,18 +35,20 @@ mod signature;
 mod timestamp;
 mod verifier;
 
+pub use ed25519::{generate_signing_key_pair, SigningKeyPair, SEED_BYTES};
 pub use error::WebhookError;
-pub use secret::WebhookKey;
+pub use secret::{generate_secret, WebhookKey, SECRET_BYTES};
 pub use verifier::Webhook;
 
-/// The three Standard Webhooks headers, as received (looked up case-insensitively by the caller).
+/// The three Standard Webhooks headers, as received (looked up case-insensitively by the caller;
+/// the JS package reads the `svix-*` aliases when no `webhook-*` header is present).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WebhookHeaders<'a> {
     /// `webhook-id`: the message id.
     pub id: Option<&'a str>,
     /// `webhook-timestamp`: Unix seconds, decimal.
     pub timestamp: Option<&'a str>,
-    /// `webhook-signature`: one or more `v1,<base64>` entries separated by spaces.
+    /// `webhook-signature`: one or more `v1,<base64>` / `v1a,<base64>` entries separated by spaces.
     pub signature: Option<&'a str>,
 }
 
@@ -50,7 +56,7 @@ pub struct WebhookHeaders<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyOptions {
     /// Allowed distance between the timestamp and `now`, in seconds, inclusive, both directions.
-    /// Default 300.
+    /// Default 300. [`VerifyOptions::ANY_TIMESTAMP`] accepts every timestamp (deliberate replays).
     pub tolerance_secs: u64,
     /// Largest accepted body in bytes (checked before hashing). Default 1 MiB (1_048_576).
     pub max_body_bytes: usize,
@@ -61,6 +67,10 @@ impl VerifyOptions {
     pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
     /// The default body limit: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
+    /// A tolerance no timestamp exceeds: any two `i64` seconds are at most `u64::MAX` apart, so
+    /// the window covers them all. For replaying a stored delivery on purpose, never the default;
+    /// the timestamp must still be well-formed and signed.
+    pub const ANY_TIMESTAMP: u64 = u64::MAX;
 }
 
 impl Default for VerifyOptions {

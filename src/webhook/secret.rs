@@ -1,4 +1,5 @@
-//! Secrets: `whsec_` prefix, lenient base64 decoding, and the prepared (keyed) HMAC state.
+//! Secrets: `whsec_` prefix, lenient base64 decoding, the prepared (keyed) HMAC state, and
+//! generation from caller-supplied random bytes.
 
 use std::fmt;
 
@@ -9,7 +10,12 @@ use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
 
 /// The prefix Standard Webhooks puts in front of the base64 key.
-const PREFIX: &str = "whsec_";
+pub(crate) const PREFIX: &str = "whsec_";
+
+/// Random bytes in a generated secret. The specification asks for 24 to 64 ("at least 24 bytes
+/// (192 bits, 512 maximum)", Standard Webhooks v1.0.0, "Signature scheme"); 32 bytes is the
+/// SHA-256 output size, the strength HMAC-SHA256 can use.
+pub const SECRET_BYTES: usize = 32;
 
 /// Padding optional; trailing bits tolerated, as Node's `Buffer`, Python and Go decode secrets.
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -47,14 +53,11 @@ impl WebhookKey {
                 "the key is empty (nothing after the whsec_ prefix)",
             ));
         }
-        let mut key = STANDARD_LENIENT
-            .decode(encoded)
-            .or_else(|_| URL_SAFE_LENIENT.decode(encoded))
-            .map_err(|_| {
-                invalid(
-                    "not valid base64 (standard or URL-safe alphabet) after the optional whsec_ prefix",
-                )
-            })?;
+        let mut key = decode_lenient(encoded).ok_or_else(|| {
+            invalid(
+                "not valid base64 (standard or URL-safe alphabet) after the optional whsec_ prefix",
+            )
+        })?;
         if key.is_empty() {
             return Err(invalid("the key decodes to zero bytes"));
         }
@@ -70,6 +73,26 @@ impl WebhookKey {
     pub(crate) fn mac(&self) -> &HmacKey {
         &self.mac
     }
+}
+
+/// Decodes key material as Node's `Buffer`, Python and Go read secrets: the standard or URL-safe
+/// alphabet, padding optional, trailing bits tolerated.
+pub(crate) fn decode_lenient(encoded: &str) -> Option<Vec<u8>> {
+    STANDARD_LENIENT
+        .decode(encoded)
+        .or_else(|_| URL_SAFE_LENIENT.decode(encoded))
+        .ok()
+}
+
+/// A new `whsec_` secret from [`SECRET_BYTES`] random bytes, which the caller draws from a
+/// cryptographically secure generator (`crypto.getRandomValues` in the JS package): the core reads
+/// no randomness itself. Encoded in the standard base64 alphabet with padding, as the
+/// specification's examples and every reference library expect.
+pub fn generate_secret(random: &[u8; SECRET_BYTES]) -> String {
+    let mut out = String::with_capacity(PREFIX.len() + 44);
+    out.push_str(PREFIX);
+    base64::engine::general_purpose::STANDARD.encode_string(random, &mut out);
+    out
 }
 
 impl fmt::Debug for WebhookKey {

@@ -21,16 +21,19 @@ const SEXTETS: [u8; 256] = {
 };
 
 /// One entry of the header.
-pub(crate) enum Entry {
+pub(crate) enum Entry<'a> {
     /// A well-formed `v1` signature.
     V1(Tag),
-    /// Another version (`v1a`, `v2`, …) or a malformed entry: skipped, never fatal.
+    /// A `v1a` entry's base64 part, decoded only when there is a key to check it with
+    /// ([`super::ed25519::decode_signature`]).
+    V1a(&'a str),
+    /// Another version (`v2`, …) or a malformed entry: skipped, never fatal.
     Skipped,
 }
 
 /// The entries of a `webhook-signature` value, split on any run of ASCII whitespace. A trailing
 /// `,` on an entry is ignored (Fetch `Headers` joins repeated headers with `", "`).
-pub(crate) fn entries(header: &str) -> impl Iterator<Item = Entry> + '_ {
+pub(crate) fn entries(header: &str) -> impl Iterator<Item = Entry<'_>> + '_ {
     // Not `split_ascii_whitespace`: its per-byte predicate was the hottest part of the per-call
     // overhead in V8 (~17 instructions a byte, each load bounds-checked in workerd).
     let bytes = header.as_bytes();
@@ -72,11 +75,14 @@ fn next_space(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-fn parse_entry(raw: &str) -> Entry {
+fn parse_entry(raw: &str) -> Entry<'_> {
     let entry = raw.strip_suffix(',').unwrap_or(raw);
-    // Same as splitting at the first comma and comparing the version with "v1".
-    match entry.strip_prefix("v1,") {
-        Some(encoded) => decode_tag(encoded).map_or(Entry::Skipped, Entry::V1),
+    // Same as splitting at the first comma and comparing the version with "v1" / "v1a".
+    if let Some(encoded) = entry.strip_prefix("v1,") {
+        return decode_tag(encoded).map_or(Entry::Skipped, Entry::V1);
+    }
+    match entry.strip_prefix("v1a,") {
+        Some(encoded) => Entry::V1a(encoded),
         None => Entry::Skipped,
     }
 }
@@ -128,11 +134,14 @@ mod tests {
 
     use super::{decode_tag, entries, parse_entry, Entry};
 
-    fn summary(entries: impl Iterator<Item = Entry>) -> Vec<Option<[u8; 32]>> {
+    fn summary<'a>(
+        entries: impl Iterator<Item = Entry<'a>>,
+    ) -> Vec<(Option<[u8; 32]>, Option<&'a str>)> {
         entries
             .map(|e| match e {
-                Entry::V1(tag) => Some(tag),
-                Entry::Skipped => None,
+                Entry::V1(tag) => (Some(tag), None),
+                Entry::V1a(encoded) => (None, Some(encoded)),
+                Entry::Skipped => (None, None),
             })
             .collect()
     }

@@ -1,7 +1,8 @@
-//! [`Webhook`]: one or more prepared secrets, verification and signing.
+//! [`Webhook`]: one or more prepared secrets and keys, verification and signing.
 
 use std::fmt;
 
+use super::ed25519::{self, Ed25519Key};
 use super::mac::tags_equal;
 use super::secret::WebhookKey;
 use super::signature::{self, Entry, Tag};
@@ -15,23 +16,46 @@ const SIGNATURE: &str = "webhook-signature";
 /// How many decoded `v1` tags verification keeps from its single pass over the header.
 const KEPT_TAGS: usize = 4;
 
-/// A verifier/signer for one or more secrets (several during rotation: any of them may match).
-/// `Debug` prints `[REDACTED]` for the keys.
+/// How many well-formed `v1a` entries one verification checks. Each costs an Ed25519 check per
+/// key, hashing the body every time (the hash starts with the entry's `R`, so nothing is shared):
+/// an unauthenticated header with thousands of entries would cost seconds. Senders send one per
+/// key, two or three during a rotation.
+pub(crate) const MAX_V1A_CHECKED: usize = 8;
+
+/// A verifier/signer for one or more secrets and keys (several during rotation: any of them may
+/// match). `Debug` prints `[REDACTED]` for the keys.
 #[derive(Clone)]
 pub struct Webhook {
-    /// Never empty.
+    /// The `whsec_` secrets (`v1`), in the order given.
     keys: Vec<WebhookKey>,
+    /// The `whpk_` / `whsk_` keys (`v1a`), in the order given.
+    ed25519: Vec<Ed25519Key>,
+    /// Which list each secret or key went to, in the order given (signing follows it). Never
+    /// empty.
+    order: Vec<Kind>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Hmac,
+    Ed25519,
 }
 
 impl Webhook {
-    /// A webhook with one secret (`whsec_…`, or the base64 key without the prefix).
+    /// A webhook with one secret or key: a `whsec_…` secret (or its base64 key without the
+    /// prefix) for `v1`, a `whpk_…` public key to verify `v1a`, or a `whsk_…` secret key to sign
+    /// (and verify) `v1a`.
     pub fn new(secret: &str) -> Result<Self, WebhookError> {
-        Ok(WebhookKey::from_secret(secret)?.into())
+        Self::with_secrets(&[secret])
     }
 
-    /// A webhook with several secrets, e.g. the new and the old one during rotation; a signature
-    /// made with any of them verifies. An empty list, or any bad secret, is `invalid_secret`
-    /// (the error names the bad secret's 0-based index, never its value).
+    /// A webhook with several secrets and keys, e.g. the new and the old one during rotation, or
+    /// a `whsec_` secret next to a `whpk_` key; a signature made with any of them verifies. An
+    /// empty list or a bad secret is `invalid_secret`, a bad `whpk_`/`whsk_` key `invalid_key`
+    /// (the error names its 0-based index, never its value).
+    ///
+    /// The prefix decides: `whpk_` is a public key, `whsk_` a secret key, anything else a
+    /// `whsec_` secret with or without its prefix.
     pub fn with_secrets<S: AsRef<str>>(secrets: &[S]) -> Result<Self, WebhookError> {
         if secrets.is_empty() {
             return Err(WebhookError::InvalidSecret {
@@ -39,12 +63,25 @@ impl Webhook {
                 reason: "no secrets given; at least one is required",
             });
         }
-        let keys = secrets
-            .iter()
-            .enumerate()
-            .map(|(i, s)| WebhookKey::parse(s.as_ref(), i))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { keys })
+        let mut hook = Self {
+            keys: Vec::new(),
+            ed25519: Vec::new(),
+            order: Vec::with_capacity(secrets.len()),
+        };
+        for (i, s) in secrets.iter().enumerate() {
+            let s = s.as_ref();
+            if let Some(encoded) = s.strip_prefix(ed25519::PUBLIC_PREFIX) {
+                hook.ed25519.push(Ed25519Key::parse_public(encoded, i)?);
+                hook.order.push(Kind::Ed25519);
+            } else if let Some(encoded) = s.strip_prefix(ed25519::SECRET_PREFIX) {
+                hook.ed25519.push(Ed25519Key::parse_secret(encoded, i)?);
+                hook.order.push(Kind::Ed25519);
+            } else {
+                hook.keys.push(WebhookKey::parse(s, i)?);
+                hook.order.push(Kind::Hmac);
+            }
+        }
+        Ok(hook)
     }
 
     /// Verifies a delivery against `now_secs` (Unix seconds, supplied by the caller: the core reads
@@ -54,8 +91,9 @@ impl Webhook {
     /// are present (`missing_header`; an empty or whitespace-only value counts as missing);
     /// the timestamp is plain ASCII digits (`invalid_timestamp`); it is within
     /// `now_secs ± tolerance_secs` inclusive (`timestamp_too_old` / `timestamp_too_new`); some
-    /// `v1` signature matches under some secret (`invalid_signature`). Other versions and
-    /// malformed entries in the signature header are skipped.
+    /// `v1` entry matches under some `whsec_` secret, or some `v1a` entry under some
+    /// `whpk_`/`whsk_` key (`invalid_signature`). Other versions and malformed entries in the
+    /// signature header are skipped; `v1` entries are checked first (HMAC is far cheaper).
     pub fn verify(
         &self,
         headers: &WebhookHeaders<'_>,
@@ -94,28 +132,29 @@ impl Webhook {
 
         // One pass decodes the entries; the first few tags are kept on the stack so the usual
         // header (one or two signatures) is not decoded again per key.
-        let (mut v1_checked, mut skipped) = (0usize, 0usize);
+        let (mut v1_seen, mut v1a_seen, mut skipped) = (0usize, 0usize, 0usize);
         let mut kept: [Tag; KEPT_TAGS] = [[0; 32]; KEPT_TAGS];
         for entry in signature::entries(sig_header) {
             match entry {
                 Entry::V1(tag) => {
-                    if let Some(slot) = kept.get_mut(v1_checked) {
+                    if let Some(slot) = kept.get_mut(v1_seen) {
                         *slot = tag;
                     }
-                    v1_checked += 1;
+                    v1_seen += 1;
                 }
+                Entry::V1a(_) => v1a_seen += 1,
                 Entry::Skipped => skipped += 1,
             }
         }
         // Nothing to compare against: skip hashing the body.
-        if v1_checked > 0 {
+        if v1_seen > 0 {
             for key in &self.keys {
                 let expected = mac_for(key, id, ts_str, body);
-                let matched = match kept.get(..v1_checked) {
+                let matched = match kept.get(..v1_seen) {
                     Some(tags) => tags.iter().any(|tag| tags_equal(tag, &expected)),
                     None => signature::entries(sig_header).any(|entry| match entry {
                         Entry::V1(tag) => tags_equal(&tag, &expected),
-                        Entry::Skipped => false,
+                        Entry::V1a(_) | Entry::Skipped => false,
                     }),
                 };
                 if matched {
@@ -123,17 +162,52 @@ impl Webhook {
                 }
             }
         }
+        // v1a: decoded here, only when present. Without a key, decoding only sorts them into
+        // well-formed (reported as unchecked) and malformed (skipped) for the error message.
+        let (mut v1a_ok, mut excess) = (0usize, 0usize);
+        if v1a_seen > 0 {
+            let message = (!self.ed25519.is_empty()).then(|| signed_content(id, ts_str, body));
+            for entry in signature::entries(sig_header) {
+                let Entry::V1a(encoded) = entry else { continue };
+                let Some(sig) = ed25519::decode_signature(encoded) else {
+                    skipped += 1;
+                    continue;
+                };
+                if message.is_some() && v1a_ok == MAX_V1A_CHECKED {
+                    excess += 1;
+                    continue;
+                }
+                v1a_ok += 1;
+                if let Some(message) = &message {
+                    if self.ed25519.iter().any(|key| key.verify(message, &sig)) {
+                        return Ok(timestamp);
+                    }
+                }
+            }
+        }
+        let (v1_checked, v1a_checked, unchecked) =
+            match (self.keys.is_empty(), self.ed25519.is_empty()) {
+                (false, false) => (v1_seen, v1a_ok, 0),
+                (false, true) => (v1_seen, 0, v1a_ok),
+                _ => (0, v1a_ok, v1_seen),
+            };
         Err(WebhookError::InvalidSignature {
             v1_checked,
+            v1a_checked,
             skipped,
+            unchecked,
+            excess,
             secrets: self.keys.len(),
+            public_keys: self.ed25519.len(),
         })
     }
 
-    /// Signs a message: `v1,<base64>` per secret, in secret order, joined by single spaces.
+    /// Signs a message: `v1,<base64>` per `whsec_` secret and `v1a,<base64>` per `whsk_` key, in
+    /// the order given, joined by single spaces.
     ///
     /// `id` must not be empty or whitespace-only (`invalid_header`), `timestamp` must be
-    /// non-negative Unix seconds (`invalid_timestamp`); an empty body is fine.
+    /// non-negative Unix seconds (`invalid_timestamp`); an empty body is fine. A `whpk_` public
+    /// key cannot sign (`invalid_key`).
     pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<String, WebhookError> {
         if is_blank(id) {
             return Err(WebhookError::InvalidHeader {
@@ -148,16 +222,48 @@ impl Webhook {
             ));
         }
         let ts_str = timestamp.to_string();
-        // "v1," + 44 base64 characters + a separating space, per key.
-        let mut out = String::with_capacity(self.keys.len() * 48);
-        for (i, key) in self.keys.iter().enumerate() {
+        // "v1," + 44 base64 characters (or "v1a," + 88) + a separating space, per key.
+        let mut out = String::with_capacity(self.keys.len() * 48 + self.ed25519.len() * 93);
+        let (mut hmac, mut ed) = (self.keys.iter(), self.ed25519.iter());
+        // Ed25519 hashes the message twice, so it needs it in one piece: built once.
+        let mut message = None;
+        for (i, kind) in self.order.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
-            signature::encode_into(&mac_for(key, id, &ts_str, body), &mut out);
+            match kind {
+                Kind::Hmac => {
+                    if let Some(key) = hmac.next() {
+                        signature::encode_into(&mac_for(key, id, &ts_str, body), &mut out);
+                    }
+                }
+                Kind::Ed25519 => {
+                    let Some(key) = ed.next() else { continue };
+                    let message = message.get_or_insert_with(|| signed_content(id, &ts_str, body));
+                    let sig = key.sign(message).ok_or(WebhookError::InvalidKey {
+                        index: i,
+                        prefix: ed25519::PUBLIC_PREFIX,
+                        reason:
+                            "a public key can only verify; sign with the matching whsk_ secret key",
+                    })?;
+                    ed25519::encode_into(&sig, &mut out);
+                }
+            }
         }
         Ok(out)
     }
+}
+
+/// The signed content in one piece: `{id}.{timestamp}.{body}` (Standard Webhooks v1.0.0,
+/// "Signature scheme": the same for symmetric and asymmetric signatures).
+fn signed_content(id: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(id.len() + timestamp.len() + 2 + body.len());
+    m.extend_from_slice(id.as_bytes());
+    m.push(b'.');
+    m.extend_from_slice(timestamp.as_bytes());
+    m.push(b'.');
+    m.extend_from_slice(body);
+    m
 }
 
 /// HMAC-SHA256 of `{id}.{timestamp}.{body}`, fed in parts (the body is not copied).
@@ -179,7 +285,11 @@ fn required<'a>(value: Option<&'a str>, header: &'static str) -> Result<&'a str,
 
 impl From<WebhookKey> for Webhook {
     fn from(key: WebhookKey) -> Self {
-        Self { keys: vec![key] }
+        Self {
+            keys: vec![key],
+            ed25519: Vec::new(),
+            order: vec![Kind::Hmac],
+        }
     }
 }
 
@@ -187,6 +297,10 @@ impl fmt::Debug for Webhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Webhook")
             .field("keys", &format_args!("[REDACTED; {}]", self.keys.len()))
+            .field(
+                "ed25519_keys",
+                &format_args!("[REDACTED; {}]", self.ed25519.len()),
+            )
             .finish()
     }
 }
@@ -221,8 +335,12 @@ mod tests {
                 err,
                 WebhookError::InvalidSignature {
                     v1_checked: 8,
+                    v1a_checked: 0,
                     skipped: 1,
-                    secrets: 1
+                    unchecked: 0,
+                    excess: 0,
+                    secrets: 1,
+                    public_keys: 0,
                 }
             );
         }

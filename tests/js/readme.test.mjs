@@ -1,7 +1,9 @@
 // The README's Express and Cloudflare Worker examples, extracted from README.md as written and run
-// against the packed package: a signed delivery gets 201, a tampered one 400 with the code.
+// against the packed package: a signed delivery gets 201, a tampered one 400 with the code. Also
+// its v1a and verifyRequest examples, run as written.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { symlinkSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -106,4 +108,38 @@ test("README Worker example in workerd: 201 for a signed delivery, 400 + code fo
   } finally {
     await mf.dispose();
   }
+});
+
+/** Runs a README block as an ES module in the packed project, with `prelude` before it and `check` after. */
+function runBlock(name, prelude, code, check) {
+  const file = join(project.project, `${name}.mjs`);
+  writeFileSync(file, `${prelude}\n${code}\n${check}\n`);
+  return execFileSync(process.execPath, [file], { cwd: project.project, encoding: "utf8" });
+}
+
+test("README v1a example runs as written: whsk_ signs, whpk_ verifies, v1 + v1a side by side", () => {
+  const code = readmeBlock("### Asymmetric signatures");
+  const out = runBlock(
+    "v1a-example",
+    `const body = ${JSON.stringify(BODY)};\nconst oldSecret = ${JSON.stringify(SECRET)};`,
+    code,
+    `const both = signWebhook([secretKey, oldSecret], { body });
+console.log(JSON.stringify({ sig: headers["webhook-signature"].slice(0, 4), email: event.data.email,
+  both: both["webhook-signature"].split(" ").map((s) => s.split(",")[0]),
+  old: verifyWebhook(oldSecret, both, body).data.email, secret: /^whsec_/.test(generateWebhookSecret()) }));`,
+  );
+  assert.deepEqual(JSON.parse(out), { sig: "v1a,", email: "ana@acme.example", both: ["v1a", "v1"], old: "ana@acme.example", secret: true });
+});
+
+test("README verifyRequest line runs as written on a Fetch Request", () => {
+  const code = readmeBlock("framework route handler that hands you a `Request`, one call");
+  const headers = signed(BODY);
+  const out = runBlock(
+    "request-example",
+    `const env = { WEBHOOK_SECRET: ${JSON.stringify(SECRET)} };
+const request = new Request("http://127.0.0.1/hook", { method: "POST", headers: ${JSON.stringify(headers)}, body: ${JSON.stringify(BODY)} });`,
+    code,
+    `console.log(JSON.stringify({ email: event.data.email, used: request.bodyUsed }));`,
+  );
+  assert.deepEqual(JSON.parse(out), { email: "ana@acme.example", used: true });
 });

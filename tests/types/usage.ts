@@ -7,8 +7,12 @@ import {
   NormalizationError,
   ScalekitClient,
   ScimkitError,
+  generateSigningKeyPair,
+  generateWebhookSecret,
   signWebhook,
+  verifyRequest,
   verifySignature,
+  verifySignatureRequest,
   verifyWebhook,
   normalizeUser,
   normalizeGroup,
@@ -18,6 +22,7 @@ import {
   WebhookVerificationError,
   type DirectoryEvent,
   type DirectoryUser,
+  type SigningKeyPair,
   type WebhookErrorCode,
   type NormalizationErrorCode,
   type DirectoryErrorCode,
@@ -49,6 +54,17 @@ export function nodeStyle(headers: Record<string, string | string[] | undefined>
   const { id, timestamp } = verifySignature(["whsec_a", "whsec_b"], headers, body, { toleranceSeconds: 60, now: new Date() });
   const signed = signWebhook("whsec_a", { id, timestamp: new Date(timestamp * 1000), body });
   return signed["webhook-signature"].length;
+}
+
+export async function v1a(request: Request, publicKey: string): Promise<number> {
+  const pair: SigningKeyPair = generateSigningKeyPair();
+  const secret: string = generateWebhookSecret();
+  const signed = signWebhook([pair.secretKey, secret], { body: "{}" });
+  const event: DirectoryEvent = await verifyRequest([publicKey, pair.publicKey], request, { toleranceSeconds: Infinity });
+  const { id, timestamp, body } = await verifySignatureRequest(publicKey, request.clone());
+  const bytes: Uint8Array = body;
+  const code: WebhookErrorCode = "invalid_key";
+  return signed["webhook-signature"].length + event.type.length + id.length + timestamp + bytes.length + code.length;
 }
 
 export async function sync(client: DirectoryClient, org: string, dir: string): Promise<string[]> {

@@ -179,10 +179,12 @@ pub fn take_error() -> JsValue {
 
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// NaN means "use the default".
+/// NaN means "use the default"; a tolerance of `Infinity` is the core's `ANY_TIMESTAMP`.
 fn options(tolerance_secs: f64, max_body_bytes: f64) -> Result<VerifyOptions, JsValue> {
     let mut opts = VerifyOptions::default();
-    if !tolerance_secs.is_nan() {
+    if tolerance_secs == f64::INFINITY {
+        opts.tolerance_secs = VerifyOptions::ANY_TIMESTAMP;
+    } else if !tolerance_secs.is_nan() {
         opts.tolerance_secs = non_negative_int(tolerance_secs, "options.toleranceSeconds")?;
     }
     if !max_body_bytes.is_nan() {
@@ -210,4 +212,24 @@ pub fn payload_too_large(len: f64, limit: f64) -> JsValue {
             limit: limit as usize,
         },
     )
+}
+
+/// A new `whsec_` secret from `random` (`crypto.getRandomValues` bytes, `SECRET_BYTES` of them).
+#[wasm_bindgen(js_name = generateSecret)]
+pub fn generate_secret(random: &[u8]) -> Result<String, JsValue> {
+    let random = random.try_into().map_err(|_| wrong_length("random"))?;
+    Ok(scimkit::webhook::generate_secret(random))
+}
+
+/// A new key pair `[whsk_…, whpk_…]` from `seed` (32 `crypto.getRandomValues` bytes).
+#[wasm_bindgen(js_name = generateKeyPair)]
+pub fn generate_key_pair(seed: &[u8]) -> Result<Vec<String>, JsValue> {
+    let seed = seed.try_into().map_err(|_| wrong_length("seed"))?;
+    let pair = scimkit::webhook::generate_signing_key_pair(seed);
+    Ok(vec![pair.secret_key, pair.public_key])
+}
+
+fn wrong_length(what: &str) -> JsValue {
+    let msg = format!("internal: the {what} bytes have the wrong length");
+    js_error(Family::Argument, "invalid_argument", &msg, None)
 }

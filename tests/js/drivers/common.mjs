@@ -42,6 +42,8 @@ function nodeExtras(directory) {
     return this;
   };
   return {
+    // node:crypto's Ed25519 (OpenSSL): the independent implementation v1a is checked against.
+    crypto: require("node:crypto"),
     Webhook: require(deps.standardwebhooks).Webhook,
     ScalekitSdkClient: require(deps.scalekitSdk).ScalekitClient,
     networkAttempts: () => attempts,

@@ -98,18 +98,22 @@ export function randomId(rnd) {
   return s;
 }
 
-/** Strings that must never appear in an error message: the secrets (with and without whsec_) and signatures. */
+/**
+ * Strings that must never appear in an error message: the secrets and keys (with and without their
+ * whsec_/whsk_/whpk_ prefix) and signatures (with and without v1,/v1a,).
+ */
 export function sensitive(secrets = [], signatures = []) {
   const out = [];
   for (const s of [].concat(secrets)) {
     if (typeof s !== "string" || s.length < 8) continue;
     out.push(s);
-    if (s.startsWith("whsec_")) out.push(s.slice(6));
+    const m = /^wh(?:sec|sk|pk)_(.+)$/.exec(s);
+    if (m && m[1].length >= 8) out.push(m[1]);
   }
   for (const sig of [].concat(signatures)) {
     if (typeof sig !== "string") continue;
     for (const part of sig.split(" ")) {
-      const b64 = part.startsWith("v1,") ? part.slice(3) : part;
+      const b64 = part.replace(/^v1a?,/, "");
       if (b64.length >= 16) out.push(b64);
     }
   }

@@ -8,12 +8,14 @@ import patchObjectRoute from "./patch-object-route.mjs";
 import randomizedWebcrypto from "./randomized-webcrypto.mjs";
 import scalekitClient from "./scalekit-client.mjs";
 import webhookInputs from "./webhook-inputs.mjs";
+import webhookV1a from "./webhook-v1a.mjs";
 import webhookVectors from "./webhook-vectors.mjs";
 
 export const files = [
   { file: "errors.mjs", cases: errors },
   { file: "webhook-vectors.mjs", cases: webhookVectors },
   { file: "webhook-inputs.mjs", cases: webhookInputs },
+  { file: "webhook-v1a.mjs", cases: webhookV1a },
   { file: "scalekit-client.mjs", cases: scalekitClient },
   { file: "randomized-webcrypto.mjs", cases: randomizedWebcrypto },
   { file: "normalize-fixtures.mjs", cases: normalizeFixtures },

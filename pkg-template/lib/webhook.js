@@ -4,7 +4,9 @@ import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { lens4, writeInputs4 } from "./input.js";
 import { ensureReady } from "./state.js";
 
-const DEFAULT_MAX_BODY = 1024 * 1024;
+/** The core's default body limit (asked once, not restated here). */
+let defaultMaxBody;
+const defaultMaxBodyBytes = () => (defaultMaxBody ??= wasm.defaultMaxBodyBytes());
 const ID = "webhook-id";
 const TIMESTAMP = "webhook-timestamp";
 const SIGNATURE = "webhook-signature";
@@ -141,7 +143,7 @@ function verifyWith(method, secret, headers, body, options) {
     throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
   }
   const o = options ?? {};
-  const limit = o.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const limit = o.maxBodyBytes ?? defaultMaxBodyBytes();
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
   // copying it into wasm memory (which never shrinks). The core checks the exact size.
   if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
@@ -150,10 +152,7 @@ function verifyWith(method, secret, headers, body, options) {
   const maxBody = optionalNumber(o.maxBodyBytes, "maxBodyBytes");
   writeInputs4(id, timestamp, signature, raw);
   const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody);
-  if (method !== "verifyInput") return result;
-  // verifyInput signals an error with NaN (cheaper than a Result across the boundary).
-  if (result !== result) throw wasm.takeError();
-  return { id, timestamp: result };
+  return method === "verifyInput" ? { id, timestamp: result } : result;
 }
 
 /** Verifies a delivery and returns its event. */
@@ -203,7 +202,7 @@ async function readRequestBody(secret, request, options) {
     );
   }
   const max = options?.maxBodyBytes;
-  const limit = typeof max === "number" && max >= 0 ? max : DEFAULT_MAX_BODY;
+  const limit = typeof max === "number" && max >= 0 ? max : defaultMaxBodyBytes();
   const declared = request.headers.get("content-length");
   if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
     throw wasm.payloadTooLarge(Number(declared), limit);

@@ -18,27 +18,36 @@
 //!   (percent-encoded into paths), `page_size` 1–30 (users, groups) or 1–100 (organizations),
 //!   `updated_after` RFC 3339.
 
+//!
+//! Files, bottom up (each imports only from the ones above it; `scripts/check-layers.mjs`):
+//! `transport` (the injected I/O), `error`, `retry` (policy), `url` (encoding, argument checks),
+//! `config`, `pages` (options, their limits, page types, parsing), `auth` (token cache, fetch
+//! injected), `session` (the one session type and the call loop), `client` (the endpoints),
+//! `queries` and `walker` (the walks).
+
 mod auth;
-mod call;
 mod client;
+mod config;
 mod error;
 mod pages;
 #[cfg(test)]
 mod pages_fast_tests;
 mod queries;
 mod retry;
+mod session;
 mod transport;
 mod url;
 mod walker;
 
 pub use auth::REFRESH_MARGIN_MS;
-pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
+pub use client::DirectoryClient;
+pub use config::ClientConfig;
 pub use error::{DirectoryError, DirectoryErrorKind};
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{
     Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
-    UserListOptions, UsersPage,
+    UserListOptions, UsersPage, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE,
 };
 pub use queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
 pub use transport::{

@@ -1,9 +1,8 @@
-//! List options, page types (serialized in the wire shape) and response parsing.
+//! List options and their limits, page types (serialized in the wire shape) and response parsing.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::client::MAX_MEMBER_PAGE_SIZE;
 use super::error::DirectoryError;
 use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339};
 use crate::model::{DirectoryGroup, DirectoryUser};
@@ -12,11 +11,16 @@ use crate::normalize::reference::{
     users_page_from_text as users_page_from_text_raw,
 };
 
+/// Largest `page_size` for users and groups (the server's limit).
+pub const MAX_MEMBER_PAGE_SIZE: u32 = 30;
+/// Largest `page_size` accepted for organizations (scimkit's choice; the server documents none).
+pub const MAX_ORGANIZATION_PAGE_SIZE: u32 = 100;
+
 // One owner for the checks of list options, shared by the one-page calls and the walkers, so
 // both reject the same arguments with the same messages before any request.
 impl ListOptions {
-    pub(crate) fn validate(&self, max_page_size: u32) -> Result<(), DirectoryError> {
-        validate_page_size(self.page_size, max_page_size)?;
+    pub(crate) fn validate(&self) -> Result<(), DirectoryError> {
+        validate_page_size(self.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
         validate_page_token(self.page_token.as_deref())
     }
 }

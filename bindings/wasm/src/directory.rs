@@ -1,9 +1,9 @@
-//! JS exports for the Directory API client. The core owns auth, retries and paging; this layer
-//! implements its transport with a JS function (the façade wraps the user's `fetch`), its clock
-//! with `Date.now()`, its timers with `setTimeout` (cancelled when dropped) and its jitter with
-//! `Math.random()`. Pages cross the boundary as JSON text.
+//! JS exports for the Directory API client. The core owns auth, retries, timeouts and paging;
+//! this layer implements its transport with a JS function (the façade wraps the user's `fetch`),
+//! its clock with `Date.now()`, its timers with `setTimeout` (cancelled when dropped) and its
+//! jitter with `Math.random()`, and translates arguments: JS option objects (camelCase JSON,
+//! unknown names refused) into the core's option types. Pages cross the boundary as JSON text.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -23,15 +23,16 @@ use scimkit::directory::{
 };
 use scimkit::error::ErrorCode;
 
-/// Calls `send(method, url, headers, body, timeoutMs)`, which returns `[promise, abort]`: the
-/// promise resolves to `[status, [name, value, …], body bytes]` or rejects with
-/// `{ name: "TimeoutError" | other, message }`; `abort()` cancels the fetch.
+/// Calls `send(method, url, headers, body)`, which returns `[promise, abort]`: the promise
+/// resolves to `[status, [name, value, …], body bytes]` or rejects with `{ name, message }`;
+/// `abort()` cancels the fetch. The transport has no timer: the core races each request with its
+/// own timeout and drops the future when the timer wins, which aborts the fetch.
 struct JsTransport {
     send: Function,
 }
 
-/// Aborts the fetch when its future is dropped before the answer (a walk broken off with a
-/// request sent ahead).
+/// Aborts the fetch when its future is dropped before the answer (the core's timeout fired, or
+/// a walk was broken off with a request sent ahead).
 struct AbortOnDrop(Option<Function>);
 
 impl Drop for AbortOnDrop {
@@ -43,19 +44,13 @@ impl Drop for AbortOnDrop {
 }
 
 impl Transport for JsTransport {
-    // The façade's fetch adapter aborts the request after `timeoutMs` and rejects with a
-    // TimeoutError, so the core need not race a timer as well.
-    fn enforces_timeout(&self) -> bool {
-        true
-    }
-
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let headers = Array::new();
         for (name, value) in &req.headers {
             headers.push(&JsValue::from_str(name));
             headers.push(&JsValue::from_str(value));
         }
-        let args = Array::of5(
+        let args = Array::of4(
             &JsValue::from_str(&req.method),
             &JsValue::from_str(&req.url),
             &headers,
@@ -63,7 +58,6 @@ impl Transport for JsTransport {
                 .as_deref()
                 .map(JsValue::from_str)
                 .unwrap_or(JsValue::UNDEFINED),
-            &JsValue::from_f64(req.timeout_ms as f64),
         );
         // Called now, not on first poll: the fetch starts when the core sends.
         let called = self
@@ -112,6 +106,8 @@ fn response(value: &JsValue) -> Option<HttpResponse> {
     })
 }
 
+/// A rejected fetch: a `TimeoutError` (a `fetch` the user gave its own `AbortSignal.timeout`) is
+/// a timeout to the core, anything else a network error.
 fn transport_error(err: JsValue) -> TransportError {
     let field = |k: &str| {
         Reflect::get(&err, &JsValue::from_str(k))
@@ -198,9 +194,9 @@ impl Runtime for JsRuntime {
     }
 }
 
-/// Client settings as the façade passes them (snake_case JSON).
+/// Client settings as the façade passes them: its options object (less `fetch`) as JSON.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Settings {
     environment_url: String,
     client_id: String,
@@ -210,6 +206,96 @@ struct Settings {
     backoff_base_ms: Option<u64>,
     backoff_max_ms: Option<u64>,
     max_retry_after_ms: Option<u64>,
+}
+
+impl Settings {
+    /// The core's configuration: its defaults where an option is absent.
+    fn config(self) -> ClientConfig {
+        let mut c = ClientConfig::new(self.environment_url, self.client_id, self.client_secret);
+        c.max_retries = self.max_retries.unwrap_or(c.max_retries);
+        c.timeout_ms = self.timeout_ms.unwrap_or(c.timeout_ms);
+        c.backoff_base_ms = self.backoff_base_ms.unwrap_or(c.backoff_base_ms);
+        c.backoff_max_ms = self.backoff_max_ms.unwrap_or(c.backoff_max_ms);
+        c.max_retry_after_ms = self.max_retry_after_ms.unwrap_or(c.max_retry_after_ms);
+        c
+    }
+}
+
+/// The JS options of a listing (camelCase) and, for walks, `prefetch`. Each converts into the
+/// core's option type field by field, so a field added there fails to compile here until it is
+/// translated.
+trait JsOptions: DeserializeOwned {
+    type Core;
+    fn split(self) -> (Self::Core, Option<bool>);
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+    prefetch: Option<bool>,
+}
+
+impl JsOptions for JsListOptions {
+    type Core = ListOptions;
+    fn split(self) -> (ListOptions, Option<bool>) {
+        let core = ListOptions {
+            page_size: self.page_size,
+            page_token: self.page_token,
+        };
+        (core, self.prefetch)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsUserListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+    include_detail: Option<bool>,
+    directory_group_id: Option<String>,
+    updated_after: Option<String>,
+    prefetch: Option<bool>,
+}
+
+impl JsOptions for JsUserListOptions {
+    type Core = UserListOptions;
+    fn split(self) -> (UserListOptions, Option<bool>) {
+        let core = UserListOptions {
+            page_size: self.page_size,
+            page_token: self.page_token,
+            include_detail: self.include_detail,
+            directory_group_id: self.directory_group_id,
+            updated_after: self.updated_after,
+        };
+        (core, self.prefetch)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsGroupListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+    include_detail: Option<bool>,
+    updated_after: Option<String>,
+    include_external_groups: Option<bool>,
+    prefetch: Option<bool>,
+}
+
+impl JsOptions for JsGroupListOptions {
+    type Core = GroupListOptions;
+    fn split(self) -> (GroupListOptions, Option<bool>) {
+        let core = GroupListOptions {
+            page_size: self.page_size,
+            page_token: self.page_token,
+            include_detail: self.include_detail,
+            updated_after: self.updated_after,
+            include_external_groups: self.include_external_groups,
+        };
+        (core, self.prefetch)
+    }
 }
 
 fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
@@ -223,6 +309,29 @@ fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
 
 fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))
+}
+
+/// The options of a one-page call (`prefetch` is the walks' only).
+fn page_options<O: JsOptions>(json: &str) -> Result<O::Core, JsValue> {
+    match parse::<O>(json, "options")?.split() {
+        (core, None) => Ok(core),
+        (_, Some(_)) => Err(argument_error(
+            "options",
+            "unknown field `prefetch` (only the walks take it)",
+        )),
+    }
+}
+
+/// A string argument, or `invalid_argument` naming it and what it got instead.
+fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        let got = if value.is_null() {
+            "null".to_owned()
+        } else {
+            value.js_typeof().as_string().unwrap_or_default()
+        };
+        argument_error(name, format!("must be a string, got {got}"))
+    })
 }
 
 fn to_js(err: &DirectoryError) -> JsValue {
@@ -268,74 +377,76 @@ fn json_promise<T: Serialize + 'static>(
 /// The Directory API client (wrapped by the façade's `DirectoryClient`).
 #[wasm_bindgen(js_name = DirectoryCore)]
 pub struct DirectoryCore {
-    client: Rc<DirectoryClient>,
+    client: DirectoryClient,
 }
 
 #[wasm_bindgen(js_class = DirectoryCore)]
 impl DirectoryCore {
-    /// `settings` is JSON; `send` and `sleep` are the façade's fetch and timer adapters.
+    /// `settings` is the options object (less `fetch`) as JSON; `send` and `sleep` are the
+    /// façade's fetch and timer adapters.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: &str, send: Function, sleep: Function) -> Result<DirectoryCore, JsValue> {
-        let s: Settings = parse(settings, "client options")?;
-        let mut config = ClientConfig::new(s.environment_url, s.client_id, s.client_secret);
-        config.max_retries = s.max_retries.unwrap_or(config.max_retries);
-        config.timeout_ms = s.timeout_ms.unwrap_or(config.timeout_ms);
-        config.backoff_base_ms = s.backoff_base_ms.unwrap_or(config.backoff_base_ms);
-        config.backoff_max_ms = s.backoff_max_ms.unwrap_or(config.backoff_max_ms);
-        config.max_retry_after_ms = s.max_retry_after_ms.unwrap_or(config.max_retry_after_ms);
+        let config = parse::<Settings>(settings, "client options")?.config();
         let client = DirectoryClient::new(
             config,
             Rc::new(JsTransport { send }),
             Rc::new(JsRuntime { sleep }),
         )
         .map_err(|e| to_js(&e))?;
-        Ok(DirectoryCore {
-            client: Rc::new(client),
-        })
+        Ok(DirectoryCore { client })
     }
 
     /// Resolves to an organizations page as JSON text.
     #[wasm_bindgen(js_name = listOrganizations)]
     pub fn list_organizations(&self, options: &str) -> Result<Promise, JsValue> {
-        let o: ListOptions = parse(options, "options")?;
+        let o = page_options::<JsListOptions>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move { c.list_organizations(&o).await }))
     }
 
     /// Resolves to the organization's directories as JSON text.
     #[wasm_bindgen(js_name = listDirectories)]
-    pub fn list_directories(&self, organization_id: String) -> Promise {
+    pub fn list_directories(&self, organization_id: JsValue) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
         let c = self.client.clone();
-        json_promise(async move { c.list_directories(&organization_id).await })
+        Ok(json_promise(async move { c.list_directories(&org).await }))
     }
 
     /// Resolves to one directory as JSON text.
     #[wasm_bindgen(js_name = getDirectory)]
-    pub fn get_directory(&self, organization_id: String, directory_id: String) -> Promise {
+    pub fn get_directory(
+        &self,
+        organization_id: JsValue,
+        directory_id: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
         let c = self.client.clone();
-        json_promise(async move { c.get_directory(&organization_id, &directory_id).await })
+        Ok(json_promise(async move { c.get_directory(&org, &dir).await }))
     }
 
     /// Resolves to the organization's first directory as JSON text (`not_found` when none).
     #[wasm_bindgen(js_name = getPrimaryDirectory)]
-    pub fn get_primary_directory(&self, organization_id: String) -> Promise {
+    pub fn get_primary_directory(&self, organization_id: JsValue) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
         let c = self.client.clone();
-        json_promise(async move { c.get_primary_directory(&organization_id).await })
+        Ok(json_promise(async move { c.get_primary_directory(&org).await }))
     }
 
     /// Resolves to a users page as JSON text.
     #[wasm_bindgen(js_name = listDirectoryUsers)]
     pub fn list_directory_users(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
     ) -> Result<Promise, JsValue> {
-        let o: UserListOptions = parse(options, "options")?;
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let o = page_options::<JsUserListOptions>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
-            c.list_directory_users(&organization_id, &directory_id, &o)
-                .await
+            c.list_directory_users(&org, &dir, &o).await
         }))
     }
 
@@ -343,59 +454,52 @@ impl DirectoryCore {
     #[wasm_bindgen(js_name = listDirectoryGroups)]
     pub fn list_directory_groups(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
     ) -> Result<Promise, JsValue> {
-        let o: GroupListOptions = parse(options, "options")?;
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let o = page_options::<JsGroupListOptions>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
-            c.list_directory_groups(&organization_id, &directory_id, &o)
-                .await
+            c.list_directory_groups(&org, &dir, &o).await
         }))
     }
 
-    /// A walk over a directory's users (validated now; no request yet). `prefetch`: see
-    /// [`PageWalker::with_prefetch`] (absent: the core's default).
+    /// A walk over a directory's users (validated now; no request yet). `options` may carry
+    /// `prefetch` ([`PageWalker::with_prefetch`]; absent: the core's default).
     #[wasm_bindgen(js_name = walkUsers)]
     pub fn walk_users(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
-        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
-        let o: UserListOptions = parse(options, "options")?;
-        self.walker(
-            PageWalker::users(organization_id, directory_id, o),
-            prefetch,
-        )
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let (o, prefetch) = parse::<JsUserListOptions>(options, "options")?.split();
+        self.walker(PageWalker::users(org, dir, o), prefetch)
     }
 
     /// A walk over a directory's groups.
     #[wasm_bindgen(js_name = walkGroups)]
     pub fn walk_groups(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
-        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
-        let o: GroupListOptions = parse(options, "options")?;
-        self.walker(
-            PageWalker::groups(organization_id, directory_id, o),
-            prefetch,
-        )
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let (o, prefetch) = parse::<JsGroupListOptions>(options, "options")?.split();
+        self.walker(PageWalker::groups(org, dir, o), prefetch)
     }
 
     /// A walk over the environment's organizations.
     #[wasm_bindgen(js_name = walkOrganizations)]
-    pub fn walk_organizations(
-        &self,
-        options: &str,
-        prefetch: Option<bool>,
-    ) -> Result<Walker, JsValue> {
-        let o: ListOptions = parse(options, "options")?;
+    pub fn walk_organizations(&self, options: &str) -> Result<Walker, JsValue> {
+        let (o, prefetch) = parse::<JsListOptions>(options, "options")?.split();
         self.walker(PageWalker::organizations(o), prefetch)
     }
 }
@@ -416,22 +520,22 @@ impl DirectoryCore {
         }
         Ok(Walker {
             client: self.client.clone(),
-            walk: Box::new(Rc::new(RefCell::new(w))),
+            walk: Box::new(w),
         })
     }
 }
 
 /// A walk over any listing; the page type only matters for serialization.
 trait Walk {
-    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise;
+    fn next_page(&self, client: &DirectoryClient) -> Promise;
 }
 
-impl<Q: PageQuery> Walk for Rc<RefCell<PageWalker<Q>>>
+impl<Q: PageQuery> Walk for PageWalker<Q>
 where
     Q::Page: Serialize,
 {
-    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise {
-        let fut = PageWalker::next_page_shared(self, client);
+    fn next_page(&self, client: &DirectoryClient) -> Promise {
+        let fut = PageWalker::next_page(self, client);
         future_to_promise(async move {
             match fut.await.map_err(|e| to_js(&e))? {
                 None => Ok(JsValue::NULL),
@@ -448,7 +552,7 @@ where
 /// else is exposed. Freeing it cancels the request ahead.
 #[wasm_bindgen]
 pub struct Walker {
-    client: Rc<DirectoryClient>,
+    client: DirectoryClient,
     walk: Box<dyn Walk>,
 }
 

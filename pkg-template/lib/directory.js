@@ -42,48 +42,33 @@ function transport(fetchFn) {
 }
 
 /**
- * Resolves on a later turn of the event loop (a macrotask), not in this microtask checkpoint: the
- * core's `sleep(0)` (Runtime::yield_now). Why: fetch implementations (Node's undici, measured)
- * put a request on the wire only once the microtask queue drains, and a consumer's loop over a
- * page can be microtasks only — so without this turn a page requested ahead would leave only when
- * the consumer asks for it, and the server could not work while the caller reads.
+ * Calls `callback(id)` on a later turn of the event loop (a macrotask), not in this microtask
+ * checkpoint: the core's `yield_now`. Why: fetch implementations (Node's undici, measured) put a
+ * request on the wire only once the microtask queue drains, and a consumer's loop over a page can
+ * be microtasks only — so without this turn a page requested ahead would leave only when the
+ * consumer asks for it, and the server could not work while the caller reads.
  */
 const nextTurn =
   typeof setImmediate === "function"
-    ? () => new Promise((resolve) => setImmediate(resolve))
+    ? (callback, id) => void setImmediate(callback, id)
     : typeof MessageChannel === "function"
-      ? () =>
-          new Promise((resolve) => {
-            const { port1, port2 } = new MessageChannel();
-            port1.onmessage = () => {
-              port1.close();
-              resolve();
-            };
-            port2.postMessage(null);
-          })
-      : () => new Promise((resolve) => setTimeout(resolve, 0));
+      ? (callback, id) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.onmessage = () => {
+            port1.close();
+            callback(id);
+          };
+          port2.postMessage(null);
+        }
+      : (callback, id) => void setTimeout(callback, 0, id);
 
 /**
- * The core's timer: `[promise, cancel]`, so a lost timeout race leaves no pending timer. Cancelling
- * also settles the promise: a promise that never settles keeps the wasm future's callbacks alive
- * (measured: ~1 KB retained per request until cancel resolved it).
+ * The core's timers (its timeouts, backoff and yields): `setTimer(callback, ms, id)` calls
+ * `callback(id)` after `ms` ms (0: on the next turn) and returns a handle for `clearTimer`,
+ * which the core calls when it drops a timer that has not fired (a timeout race the request won).
  */
-function sleep(ms) {
-  if (ms === 0) return [nextTurn(), () => {}];
-  let timer;
-  let settle;
-  const promise = new Promise((resolve) => {
-    settle = resolve;
-    timer = setTimeout(resolve, ms);
-  });
-  return [
-    promise,
-    () => {
-      clearTimeout(timer);
-      settle();
-    },
-  ];
-}
+const setTimer = (callback, ms, id) => (ms === 0 ? nextTurn(callback, id) : setTimeout(callback, ms, id));
+const clearTimer = (handle) => clearTimeout(handle);
 
 /**
  * An options object as JSON for the core, which checks the names and values. A `Date` becomes its
@@ -128,7 +113,7 @@ export class DirectoryClient {
     if (typeof f !== "function") {
       throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)");
     }
-    this.#core = new wasm.DirectoryCore(json(rest, "client options"), transport(f), sleep);
+    this.#core = new wasm.DirectoryCore(json(rest, "client options"), transport(f), setTimer, clearTimer);
   }
 
   /** One page of organizations: `{ organizations, next_page_token, prev_page_token, total_size }`. */

@@ -1,13 +1,15 @@
 //! JS exports for the Directory API client. The core owns auth, retries, timeouts and paging;
 //! this layer implements its transport with a JS function (the façade wraps the user's `fetch`),
-//! its clock with `Date.now()`, its timers with `setTimeout` (cancelled when dropped) and its
+//! its clock with `Date.now()`, its timers with `setTimeout` (cleared when dropped) and its
 //! jitter with `Math.random()`, and translates arguments: JS option objects (camelCase JSON,
 //! unknown names refused) into the core's option types. Pages cross the boundary as JSON text.
 
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -124,38 +126,97 @@ fn transport_error(err: JsValue) -> TransportError {
     }
 }
 
-/// `sleep(ms)` returns `[promise, cancel]`; dropping the future cancels the timer, so a timeout
-/// race that the request won leaves no timer keeping Node's event loop alive.
+/// The core's clock, timers and jitter. Timers are JS timers without promises:
+/// `set(callback, ms, id)` arms one (ms 0: the next turn of the event loop) and returns a handle
+/// for `clear(handle)`; the callback wakes the sleep registered under `id`. No promise, no
+/// `JsFuture` and no closure is made per timer — the core starts one for every request (its
+/// timeout race), so this is on the hot path of a walk.
 struct JsRuntime {
-    sleep: Function,
+    set: Function,
+    clear: Function,
 }
 
-struct Sleep {
-    inner: Option<JsFuture>,
-    cancel: Option<Function>,
+/// A registered sleep: fired yet, and the task to wake when it fires.
+#[derive(Default)]
+struct Slot {
+    fired: bool,
+    waker: Option<Waker>,
 }
 
-impl Future for Sleep {
+thread_local! {
+    /// Every pending sleep of every client, by id (wasm has one thread).
+    static SLEEPS: RefCell<BTreeMap<u64, Slot>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+    /// The one callback all timers call, owned by JS (made once, never freed): a timer that
+    /// fires after its sleep was dropped finds no slot and does nothing.
+    static FIRE: JsValue = Closure::<dyn Fn(f64)>::new(fire).into_js_value();
+}
+
+fn fire(id: f64) {
+    let waker = SLEEPS.with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        let slot = s.get_mut(&(id as u64))?;
+        slot.fired = true;
+        slot.waker.take()
+    });
+    if let Some(w) = waker {
+        w.wake();
+    }
+}
+
+/// Longest delay a JS timer takes (larger ones fire at once in browsers and Node).
+const MAX_TIMER_MS: u64 = 2_147_483_647;
+
+struct Sleep<'a> {
+    runtime: &'a JsRuntime,
+    id: u64,
+    handle: JsValue,
+    done: bool,
+}
+
+impl Future for Sleep<'_> {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.inner.as_mut() {
-            None => Poll::Ready(()),
-            Some(f) => match Pin::new(f).poll(cx) {
-                Poll::Ready(_) => {
-                    self.cancel = None;
-                    Poll::Ready(())
+        if self.done {
+            return Poll::Ready(());
+        }
+        let fired = SLEEPS.with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return true; // never: nothing holds the borrow across a call out
+            };
+            match s.get_mut(&self.id) {
+                Some(slot) if !slot.fired => {
+                    slot.waker = Some(cx.waker().clone());
+                    false
                 }
-                Poll::Pending => Poll::Pending,
-            },
+                _ => {
+                    s.remove(&self.id);
+                    true
+                }
+            }
+        });
+        if fired {
+            self.done = true;
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }
 
-impl Drop for Sleep {
+impl Drop for Sleep<'_> {
+    /// A sleep dropped before it fired (a timeout race the request won) clears its JS timer, so
+    /// no timer keeps Node's event loop alive.
     fn drop(&mut self) {
-        if let Some(cancel) = self.cancel.take() {
-            let _ = cancel.call0(&JsValue::NULL);
+        if self.done {
+            return;
         }
+        let _ = self.runtime.clear.call1(&JsValue::NULL, &self.handle);
+        SLEEPS.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.remove(&self.id);
+            }
+        });
     }
 }
 
@@ -165,30 +226,42 @@ impl Runtime for JsRuntime {
     }
 
     fn sleep(&self, ms: u64) -> LocalBoxFuture<'_, ()> {
-        let pair = self
-            .sleep
-            .call1(&JsValue::NULL, &JsValue::from_f64(ms as f64))
-            .ok()
-            .and_then(|v| v.dyn_into::<Array>().ok());
-        let sleep = match pair {
-            Some(pair) => Sleep {
-                inner: pair.get(0).dyn_into::<Promise>().ok().map(JsFuture::from),
-                cancel: pair.get(1).dyn_into::<Function>().ok(),
-            },
-            None => Sleep {
-                inner: None,
-                cancel: None,
-            },
-        };
-        Box::pin(sleep)
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
+        SLEEPS.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.insert(id, Slot::default());
+            }
+        });
+        let handle = FIRE.with(|fire| {
+            self.set.call3(
+                &JsValue::NULL,
+                fire,
+                &JsValue::from_f64(ms.min(MAX_TIMER_MS) as f64),
+                &JsValue::from_f64(id as f64),
+            )
+        });
+        let handle = handle.unwrap_or_else(|_| {
+            fire(id as f64); // no timer could be set: do not wait forever
+            JsValue::UNDEFINED
+        });
+        Box::pin(Sleep {
+            runtime: self,
+            id,
+            handle,
+            done: false,
+        })
     }
 
     fn random(&self) -> f64 {
         js_sys::Math::random()
     }
 
-    // The façade's `sleep(0)` resolves on the next macrotask (not a 0 ms timer, which Node
-    // clamps to 1 ms).
+    // `set(callback, 0, id)` runs on the next macrotask (not a 0 ms timer, which Node clamps
+    // to 1 ms).
     fn yield_now(&self) -> LocalBoxFuture<'_, ()> {
         self.sleep(0)
     }
@@ -382,15 +455,23 @@ pub struct DirectoryCore {
 
 #[wasm_bindgen(js_class = DirectoryCore)]
 impl DirectoryCore {
-    /// `settings` is the options object (less `fetch`) as JSON; `send` and `sleep` are the
-    /// façade's fetch and timer adapters.
+    /// `settings` is the options object (less `fetch`) as JSON; `send` is the façade's fetch
+    /// adapter, `set_timer` and `clear_timer` its timer adapters (see `JsRuntime`).
     #[wasm_bindgen(constructor)]
-    pub fn new(settings: &str, send: Function, sleep: Function) -> Result<DirectoryCore, JsValue> {
+    pub fn new(
+        settings: &str,
+        send: Function,
+        set_timer: Function,
+        clear_timer: Function,
+    ) -> Result<DirectoryCore, JsValue> {
         let config = parse::<Settings>(settings, "client options")?.config();
         let client = DirectoryClient::new(
             config,
             Rc::new(JsTransport { send }),
-            Rc::new(JsRuntime { sleep }),
+            Rc::new(JsRuntime {
+                set: set_timer,
+                clear: clear_timer,
+            }),
         )
         .map_err(|e| to_js(&e))?;
         Ok(DirectoryCore { client })

@@ -12,7 +12,7 @@ use super::pages::{
     parse_organizations_page, parse_users_page, users_page_from_text, Directory, GroupListOptions,
     GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
-use super::session::{BodyHook, Call, Session};
+use super::session::{json_only, BodyHook, Call, Session};
 use super::transport::{Runtime, Transport};
 use super::url::{encode, validate_id, Query};
 
@@ -86,7 +86,7 @@ impl DirectoryClient {
         q.push_display("page_size", options.page_size);
         q.push_opt("page_token", non_empty(&options.page_token));
         let call = Call::get("/api/v1/organizations".to_owned(), q);
-        let v = self.session.call(&call, no_fast, on_body).await?;
+        let v = self.session.call(&call, json_only, on_body).await?;
         parse_organizations_page(v.unwrap_or_else(|v| v))
     }
 
@@ -217,15 +217,10 @@ impl DirectoryClient {
     async fn get(&self, path: String) -> Result<Value, DirectoryError> {
         let v = self
             .session
-            .call(&Call::get(path, Query::default()), no_fast, None)
+            .call(&Call::get(path, Query::default()), json_only, None)
             .await?;
         Ok(v.unwrap_or_else(|v| v))
     }
-}
-
-/// For calls whose body has no fast reader: it is always parsed into a `Value`.
-fn no_fast(_: &str) -> Option<Value> {
-    None
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {

@@ -48,6 +48,11 @@ impl Call {
     }
 }
 
+/// The body reader of calls without a fast path: every 2xx body is parsed into a `Value`.
+pub(crate) fn json_only(_: &str) -> Option<Value> {
+    None
+}
+
 /// Sees a 2xx body before the client reads it (a walk uses it to request the next page early).
 pub(crate) type BodyHook = dyn Fn(&str) -> LocalBoxFuture<'static, ()>;
 
@@ -266,7 +271,7 @@ impl Session {
                 body: Some(body),
                 endpoint: Endpoint::Token,
             };
-            let v = self.call(&call, |_| None::<Value>, None).await?;
+            let v = self.call(&call, json_only, None).await?;
             Grant::from_response(&v.unwrap_or_else(|v| v))
         })
     }

@@ -1,4 +1,4 @@
-//! Directory API client core: auth, retries, paging — behind a transport trait.
+//! Directory API client core: auth, timeouts, retries, paging — behind a transport trait.
 //!
 //! The I/O is injected ([`Transport`], [`Runtime`]), as deno_graph injects its `Loader`: natively
 //! the tests script both; the wasm layer implements them with `fetch`, `setTimeout`,
@@ -17,7 +17,11 @@
 //! - **Validation** before any request: ids non-empty without whitespace/control characters
 //!   (percent-encoded into paths), `page_size` 1–30 (users, groups) or 1–100 (organizations),
 //!   `updated_after` RFC 3339.
-
+//! - **Timeout**: the one per-request timeout is the client's: each request is raced with
+//!   `Runtime::sleep(timeout_ms)` and dropped when the timer wins (transports cancel on drop);
+//!   it is retried like a network error.
+//! - **Walks**: one entry point, [`PageWalker::next_page`]; with prefetch (the default) the next
+//!   page is requested as soon as this one's body arrives.
 //!
 //! Files, bottom up (each imports only from the ones above it; `scripts/check-layers.mjs`):
 //! `transport` (the injected I/O), `error`, `retry` (policy), `url` (encoding, argument checks),

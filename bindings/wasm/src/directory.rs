@@ -269,7 +269,11 @@ impl Runtime for JsRuntime {
 
 /// Client settings as the façade passes them: its options object (less `fetch`) as JSON.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename = "DirectoryClientOptions",
+    rename_all = "camelCase",
+    deny_unknown_fields
+)]
 struct Settings {
     environment_url: String,
     client_id: String,
@@ -302,8 +306,9 @@ trait JsOptions: DeserializeOwned {
     fn split(self) -> (Self::Core, Option<bool>);
 }
 
+/// `PageOptions` of index.d.ts (the name serde's messages use).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename = "PageOptions", rename_all = "camelCase", deny_unknown_fields)]
 struct JsListOptions {
     page_size: Option<u32>,
     page_token: Option<String>,
@@ -321,8 +326,13 @@ impl JsOptions for JsListOptions {
     }
 }
 
+/// `UserListOptions` of index.d.ts (the name serde's messages use).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename = "UserListOptions",
+    rename_all = "camelCase",
+    deny_unknown_fields
+)]
 struct JsUserListOptions {
     page_size: Option<u32>,
     page_token: Option<String>,
@@ -346,8 +356,13 @@ impl JsOptions for JsUserListOptions {
     }
 }
 
+/// `GroupListOptions` of index.d.ts (the name serde's messages use).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename = "GroupListOptions",
+    rename_all = "camelCase",
+    deny_unknown_fields
+)]
 struct JsGroupListOptions {
     page_size: Option<u32>,
     page_token: Option<String>,
@@ -403,7 +418,12 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
         } else {
             value.js_typeof().as_string().unwrap_or_default()
         };
-        argument_error(name, format!("must be a string, got {got}"))
+        js_error(
+            Family::Directory,
+            "invalid_argument",
+            &format!("{name} must be a string, got {got}"),
+            None,
+        )
     })
 }
 
@@ -503,7 +523,9 @@ impl DirectoryCore {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
         let c = self.client.clone();
-        Ok(json_promise(async move { c.get_directory(&org, &dir).await }))
+        Ok(json_promise(
+            async move { c.get_directory(&org, &dir).await },
+        ))
     }
 
     /// Resolves to the organization's first directory as JSON text (`not_found` when none).
@@ -511,7 +533,9 @@ impl DirectoryCore {
     pub fn get_primary_directory(&self, organization_id: JsValue) -> Result<Promise, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let c = self.client.clone();
-        Ok(json_promise(async move { c.get_primary_directory(&org).await }))
+        Ok(json_promise(
+            async move { c.get_primary_directory(&org).await },
+        ))
     }
 
     /// Resolves to a users page as JSON text.

@@ -270,9 +270,9 @@ impl Runtime for JsRuntime {
 /// Client settings as the façade passes them: its options object (less `fetch`) as JSON.
 #[derive(Deserialize)]
 #[serde(
-    rename = "DirectoryClientOptions",
     rename_all = "camelCase",
-    deny_unknown_fields
+    deny_unknown_fields,
+    expecting = "an options object (DirectoryClientOptions)"
 )]
 struct Settings {
     environment_url: String,
@@ -298,40 +298,34 @@ impl Settings {
     }
 }
 
-/// The JS options of a listing (camelCase) and, for walks, `prefetch`. Each converts into the
-/// core's option type field by field, so a field added there fails to compile here until it is
-/// translated.
-trait JsOptions: DeserializeOwned {
-    type Core;
-    fn split(self) -> (Self::Core, Option<bool>);
-}
-
-/// `PageOptions` of index.d.ts (the name serde's messages use).
+/// The JS options of a listing (camelCase, unknown names refused), converted into the core's
+/// option type field by field: a field added there fails to compile here until it is translated.
 #[derive(Deserialize)]
-#[serde(rename = "PageOptions", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (PageOptions)"
+)]
 struct JsListOptions {
     page_size: Option<u32>,
     page_token: Option<String>,
-    prefetch: Option<bool>,
 }
 
-impl JsOptions for JsListOptions {
-    type Core = ListOptions;
-    fn split(self) -> (ListOptions, Option<bool>) {
-        let core = ListOptions {
-            page_size: self.page_size,
-            page_token: self.page_token,
-        };
-        (core, self.prefetch)
+impl From<JsListOptions> for ListOptions {
+    fn from(o: JsListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+        }
     }
 }
 
-/// `UserListOptions` of index.d.ts (the name serde's messages use).
+/// `UserListOptions` of index.d.ts.
 #[derive(Deserialize)]
 #[serde(
-    rename = "UserListOptions",
     rename_all = "camelCase",
-    deny_unknown_fields
+    deny_unknown_fields,
+    expecting = "an options object (UserListOptions)"
 )]
 struct JsUserListOptions {
     page_size: Option<u32>,
@@ -339,29 +333,26 @@ struct JsUserListOptions {
     include_detail: Option<bool>,
     directory_group_id: Option<String>,
     updated_after: Option<String>,
-    prefetch: Option<bool>,
 }
 
-impl JsOptions for JsUserListOptions {
-    type Core = UserListOptions;
-    fn split(self) -> (UserListOptions, Option<bool>) {
-        let core = UserListOptions {
-            page_size: self.page_size,
-            page_token: self.page_token,
-            include_detail: self.include_detail,
-            directory_group_id: self.directory_group_id,
-            updated_after: self.updated_after,
-        };
-        (core, self.prefetch)
+impl From<JsUserListOptions> for UserListOptions {
+    fn from(o: JsUserListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+            include_detail: o.include_detail,
+            directory_group_id: o.directory_group_id,
+            updated_after: o.updated_after,
+        }
     }
 }
 
-/// `GroupListOptions` of index.d.ts (the name serde's messages use).
+/// `GroupListOptions` of index.d.ts.
 #[derive(Deserialize)]
 #[serde(
-    rename = "GroupListOptions",
     rename_all = "camelCase",
-    deny_unknown_fields
+    deny_unknown_fields,
+    expecting = "an options object (GroupListOptions)"
 )]
 struct JsGroupListOptions {
     page_size: Option<u32>,
@@ -369,21 +360,48 @@ struct JsGroupListOptions {
     include_detail: Option<bool>,
     updated_after: Option<String>,
     include_external_groups: Option<bool>,
-    prefetch: Option<bool>,
 }
 
-impl JsOptions for JsGroupListOptions {
-    type Core = GroupListOptions;
-    fn split(self) -> (GroupListOptions, Option<bool>) {
-        let core = GroupListOptions {
-            page_size: self.page_size,
-            page_token: self.page_token,
-            include_detail: self.include_detail,
-            updated_after: self.updated_after,
-            include_external_groups: self.include_external_groups,
-        };
-        (core, self.prefetch)
+impl From<JsGroupListOptions> for GroupListOptions {
+    fn from(o: JsGroupListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+            include_detail: o.include_detail,
+            updated_after: o.updated_after,
+            include_external_groups: o.include_external_groups,
+        }
     }
+}
+
+/// The options of a one-page call.
+fn page_options<J: DeserializeOwned + Into<C>, C>(json: &str) -> Result<C, JsValue> {
+    Ok(parse::<J>(json, "options")?.into())
+}
+
+/// The options of a walk: the listing's, plus `prefetch` (the walker's own, not a query).
+fn walk_options<J: DeserializeOwned + Into<C>, C>(
+    json: &str,
+) -> Result<(C, Option<bool>), JsValue> {
+    let mut value: serde_json::Value = parse(json, "options")?;
+    let prefetch = match value.as_object_mut().and_then(|o| o.remove("prefetch")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Bool(b)) => Some(b),
+        Some(other) => {
+            let got = match other {
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "array",
+                _ => "object",
+            };
+            return Err(argument_error(
+                "options.prefetch",
+                format!("must be a boolean, got {got}"),
+            ));
+        }
+    };
+    let options = J::deserialize(value).map_err(|e| argument_error("options", e))?;
+    Ok((options.into(), prefetch))
 }
 
 fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
@@ -397,17 +415,6 @@ fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
 
 fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))
-}
-
-/// The options of a one-page call (`prefetch` is the walks' only).
-fn page_options<O: JsOptions>(json: &str) -> Result<O::Core, JsValue> {
-    match parse::<O>(json, "options")?.split() {
-        (core, None) => Ok(core),
-        (_, Some(_)) => Err(argument_error(
-            "options",
-            "unknown field `prefetch` (only the walks take it)",
-        )),
-    }
 }
 
 /// A string argument, or `invalid_argument` naming it and what it got instead.
@@ -500,7 +507,7 @@ impl DirectoryCore {
     /// Resolves to an organizations page as JSON text.
     #[wasm_bindgen(js_name = listOrganizations)]
     pub fn list_organizations(&self, options: &str) -> Result<Promise, JsValue> {
-        let o = page_options::<JsListOptions>(options)?;
+        let o = page_options::<JsListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move { c.list_organizations(&o).await }))
     }
@@ -548,7 +555,7 @@ impl DirectoryCore {
     ) -> Result<Promise, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let o = page_options::<JsUserListOptions>(options)?;
+        let o = page_options::<JsUserListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
             c.list_directory_users(&org, &dir, &o).await
@@ -565,7 +572,7 @@ impl DirectoryCore {
     ) -> Result<Promise, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let o = page_options::<JsGroupListOptions>(options)?;
+        let o = page_options::<JsGroupListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
             c.list_directory_groups(&org, &dir, &o).await
@@ -583,7 +590,7 @@ impl DirectoryCore {
     ) -> Result<Walker, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let (o, prefetch) = parse::<JsUserListOptions>(options, "options")?.split();
+        let (o, prefetch) = walk_options::<JsUserListOptions, _>(options)?;
         self.walker(PageWalker::users(org, dir, o), prefetch)
     }
 
@@ -597,14 +604,14 @@ impl DirectoryCore {
     ) -> Result<Walker, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let (o, prefetch) = parse::<JsGroupListOptions>(options, "options")?.split();
+        let (o, prefetch) = walk_options::<JsGroupListOptions, _>(options)?;
         self.walker(PageWalker::groups(org, dir, o), prefetch)
     }
 
     /// A walk over the environment's organizations.
     #[wasm_bindgen(js_name = walkOrganizations)]
     pub fn walk_organizations(&self, options: &str) -> Result<Walker, JsValue> {
-        let (o, prefetch) = parse::<JsListOptions>(options, "options")?.split();
+        let (o, prefetch) = walk_options::<JsListOptions, _>(options)?;
         self.walker(PageWalker::organizations(o), prefetch)
     }
 }

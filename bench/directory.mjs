@@ -5,6 +5,10 @@
 // Part 1: 10,000 users, page size 30, rotating order, median wall time → overhead (scimkit with
 // its default prefetch, and with prefetch off, against a hand-written sequential fetch loop).
 // Part 2: peak memory of a scimkit walk over 10k / 30k / 100k users, each in a fresh process.
+//   node bench/directory.mjs --ab OTHER_ROOT [rounds]
+// A/B instead: this checkout's pkg/ and OTHER_ROOT/pkg/ (e.g. a copy built from the base branch)
+// loaded in one process and walked in turn (order alternating, one warm-up round), median wall
+// and CPU time of each — on a busy machine a fairer comparison than two runs at different times.
 import { spawn, execFileSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
@@ -66,6 +70,51 @@ async function withScimkit(svc, prefetch = true) {
 }
 
 const median = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+if (process.argv[2] === "--ab") {
+  const roots = [root, process.argv[3]];
+  if (!roots[1]) throw new Error("usage: node bench/directory.mjs --ab OTHER_ROOT [rounds]");
+  const rounds = Number(process.argv[4] ?? 15);
+  const N = 10000;
+  const svc = await startService(N);
+  try {
+    const mods = roots.map((r) => createRequire(join(r, "package.json"))(join(r, "pkg", "node.cjs")));
+    const walkWith = async (m, prefetch) => {
+      const client = new m.DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
+      let count = 0;
+      for await (const user of client.directoryUsers(svc.org, svc.dir, { pageSize: 30, prefetch })) if (user.id) count++;
+      if (count !== N) throw new Error(`walked ${count} users, expected ${N}`);
+    };
+    const results = new Map();
+    for (let r = -1; r < rounds; r++) {
+      const order = r % 2 ? [1, 0] : [0, 1];
+      for (const i of order) {
+        for (const prefetch of [true, false]) {
+          const cpu0 = process.cpuUsage();
+          const t0 = performance.now();
+          await walkWith(mods[i], prefetch);
+          const ms = performance.now() - t0;
+          const cpu = process.cpuUsage(cpu0);
+          if (r < 0) continue;
+          const key = `${roots[i]} | prefetch ${prefetch}`;
+          if (!results.has(key)) results.set(key, { wall: [], cpu: [] });
+          results.get(key).wall.push(ms);
+          results.get(key).cpu.push((cpu.user + cpu.system) / 1000);
+        }
+      }
+    }
+    console.log(`\n## A/B: walk ${N.toLocaleString("en-US")} users, page size 30, medians of ${rounds} interleaved rounds, Node ${process.version}\n`);
+    console.log("| pkg | prefetch | wall ms | CPU ms (this process) |");
+    console.log("|---|---|---:|---:|");
+    for (const [key, v] of results) {
+      const [pkg, prefetch] = key.split(" | ");
+      console.log(`| ${pkg} | ${prefetch.replace("prefetch ", "")} | ${median(v.wall).toFixed(0)} | ${median(v.cpu).toFixed(0)} |`);
+    }
+  } finally {
+    svc.stop();
+  }
+  process.exit(0);
+}
 
 if (process.argv[2] === "--memory-child") {
   // Part 2 child (run with --expose-gc): walk, sampling peak RSS, and the memory still retained

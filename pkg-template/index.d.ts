@@ -393,7 +393,10 @@ export interface DirectoryClientOptions {
   environmentUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Defaults to the global `fetch`; pass one to use a proxy or a test double. */
+  /**
+   * Defaults to the global `fetch`; pass one to use a proxy or a test double. Each call gets an
+   * `AbortSignal`: the client aborts the request when its timeout fires or a walk is broken off.
+   */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Retries of 429, 408, 502, 503, 504, network errors, timeouts and malformed JSON. Default 4. */
   maxRetries?: number;
@@ -408,18 +411,23 @@ export interface DirectoryClientOptions {
 }
 
 export interface PageOptions {
+  /** Organizations: 1–100; the server's default when absent. */
   pageSize?: number;
   /** Start (or resume) from this page token. */
   pageToken?: string;
 }
 
 export interface UserListOptions extends PageOptions {
+  /** 1–30 (the server's limit); the server's default (10) when absent. */
+  pageSize?: number;
   includeDetail?: boolean;
   directoryGroupId?: string;
   updatedAfter?: string | Date;
 }
 
 export interface GroupListOptions extends PageOptions {
+  /** 1–30 (the server's limit); the server's default (10) when absent. */
+  pageSize?: number;
   includeDetail?: boolean;
   updatedAfter?: string | Date;
   includeExternalGroups?: boolean;

@@ -21,7 +21,7 @@ fn is_token(req: &HttpRequest) -> bool {
 fn walk_all(
     rt: &FakeRuntime,
     c: &scimkit::directory::DirectoryClient,
-    w: &mut UsersWalker,
+    w: &UsersWalker,
 ) -> Vec<String> {
     let mut ids = Vec::new();
     run(rt, async {
@@ -279,7 +279,7 @@ fn organizations_page_and_walk() {
         json!({"organizations": [{"id": "org_1", "display_name": "A", "metadata": {"k": "v"}}, {"id": "org_2"}],
                "next_page_token": "o2", "prev_page_token": null, "total_size": 3})
     );
-    let mut w = OrganizationsWalker::organizations(ListOptions {
+    let w = OrganizationsWalker::organizations(ListOptions {
         page_size: Some(2),
         page_token: None,
     })
@@ -300,7 +300,7 @@ fn walker_yields_every_user_exactly_once() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(95, 10);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users(
+    let w = UsersWalker::users(
         "org_1",
         "dir_1",
         UserListOptions {
@@ -309,7 +309,7 @@ fn walker_yields_every_user_exactly_once() {
         },
     )
     .unwrap();
-    let ids = walk_all(&rt, &c, &mut w);
+    let ids = walk_all(&rt, &c, &w);
     assert_eq!(ids, server.user_ids);
     assert_eq!(w.pages_fetched(), 14);
     assert!(w.is_done());
@@ -326,7 +326,7 @@ fn empty_directory_yields_one_empty_page() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(0, 10);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let first = run(&rt, w.next_page(&c)).unwrap().unwrap();
     assert!(first.users.is_empty());
     assert!(run(&rt, w.next_page(&c)).unwrap().is_none());
@@ -337,14 +337,14 @@ fn walker_resumes_from_a_token() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(50, 10);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     assert_eq!(w.resume_token(), None);
     let first = run(&rt, w.next_page(&c)).unwrap().unwrap();
     assert_eq!(first.users.len(), 10);
     let token = w.resume_token().unwrap().to_owned();
     assert_eq!(token, "pt_10");
     drop(w);
-    let mut w2 = UsersWalker::users(
+    let w2 = UsersWalker::users(
         "org_1",
         "dir_1",
         UserListOptions {
@@ -353,8 +353,8 @@ fn walker_resumes_from_a_token() {
         },
     )
     .unwrap();
-    assert_eq!(w2.resume_token(), Some(token.as_str()));
-    let rest = walk_all(&rt, &c, &mut w2);
+    assert_eq!(w2.resume_token().as_deref(), Some(token.as_str()));
+    let rest = walk_all(&rt, &c, &w2);
     assert_eq!(rest, server.user_ids[10..]);
 }
 
@@ -373,7 +373,7 @@ fn repeating_token_is_a_pagination_loop() {
     let rt = FakeRuntime::new();
     let server = looping_server();
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let (ids, err) = run(&rt, async {
         let mut ids = Vec::new();
         loop {
@@ -411,7 +411,7 @@ fn token_pointing_to_itself_is_a_loop() {
         .borrow_mut()
         .insert(10, "pt_10".into());
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users(
+    let w = UsersWalker::users(
         "org_1",
         "dir_1",
         UserListOptions {
@@ -433,7 +433,7 @@ fn failing_page_carries_the_token_to_resume_from() {
     let server = FakeServer::new(30, 10);
     server.add_faults(20, vec![Fault::Status(503); 5]);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let mut ids = Vec::new();
     let err = run(&rt, async {
         loop {
@@ -447,10 +447,10 @@ fn failing_page_carries_the_token_to_resume_from() {
     assert_eq!(err.code(), "server_error");
     assert_eq!(err.status, Some(503));
     assert_eq!(err.page_token.as_deref(), Some("pt_20"));
-    assert_eq!(w.resume_token(), Some("pt_20"));
+    assert_eq!(w.resume_token().as_deref(), Some("pt_20"));
     assert!(!w.is_done());
     // The fault is gone now; calling again retries the same page.
-    ids.extend(walk_all(&rt, &c, &mut w));
+    ids.extend(walk_all(&rt, &c, &w));
     assert_eq!(ids, server.user_ids);
 }
 
@@ -460,7 +460,7 @@ fn first_page_failure_has_no_token() {
     let server = FakeServer::new(30, 10);
     server.add_faults(0, vec![Fault::Status(404)]);
     let c = client(server.clone(), &rt);
-    let mut w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let e = run(&rt, w.next_page(&c)).unwrap_err();
     assert_eq!(e.code(), "not_found");
     assert_eq!(e.page_token, None);
@@ -482,7 +482,7 @@ fn groups_walker() {
         }
     });
     let c = client(t.clone(), &rt);
-    let mut w = GroupsWalker::groups("org_1", "dir_1", GroupListOptions::default()).unwrap();
+    let w = GroupsWalker::groups("org_1", "dir_1", GroupListOptions::default()).unwrap();
     let ids = run(&rt, async {
         let mut ids = Vec::new();
         while let Some(p) = w.next_page(&c).await.unwrap() {
@@ -493,8 +493,8 @@ fn groups_walker() {
     assert_eq!(ids, ["dirgroup_1", "dirgroup_2", "dirgroup_3"]);
 }
 
-/// The wasm layer's usage: `Rc<RefCell<walker>>` + `Rc<DirectoryClient>` moved into `'static`
-/// futures, without holding a `RefCell` borrow across the request.
+/// The wasm layer's usage: `next_page` futures are `'static` and keep no borrow of the walker
+/// across the request, so a second call while one is pending is refused, not a panic.
 #[test]
 fn shared_walker_from_static_futures() {
     let rt = FakeRuntime::new();
@@ -503,26 +503,24 @@ fn shared_walker_from_static_futures() {
     let c = client(server.clone(), &rt);
     // Without prefetch, so that every call below finds the walker idle or busy, never a page
     // already answered (prefetch has its own tests).
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default())
-            .unwrap()
-            .with_prefetch(false),
-    ));
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default())
+        .unwrap()
+        .with_prefetch(false);
     fn assert_static<T: 'static>(t: T) -> T {
         t
     }
     let mut ids = Vec::new();
     loop {
-        let fut = assert_static(PageWalker::next_page_shared(&w, &c));
+        let fut = assert_static(w.next_page(&c));
         // The walker can be inspected while a request is pending.
-        let second = PageWalker::next_page_shared(&w, &c);
+        let second = w.next_page(&c);
         let (page, busy) = run(&rt, futures::future::join(fut, second));
         match page.unwrap() {
             Some(p) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
             None => break,
         }
         assert_eq!(busy.unwrap_err().code(), "invalid_argument");
-        let _ = w.borrow().resume_token();
+        let _ = w.resume_token();
     }
     assert_eq!(ids, server.user_ids);
 
@@ -535,23 +533,21 @@ fn shared_walker_from_static_futures() {
     assert_eq!(run(&rt, one).unwrap().users.len(), 10);
 }
 
-/// A server of `n_users` in pages of 10 whose replies yield once, its client, and a shared walker
-/// over it (prefetch on), as the wasm layer holds them.
+/// A server of `n_users` in pages of 10 whose replies yield once, its client, and a walker over
+/// it (prefetch on), as the wasm layer holds them.
 fn shared_walk(
     n_users: usize,
 ) -> (
     Rc<FakeRuntime>,
     Rc<FakeServer>,
     Rc<scimkit::directory::DirectoryClient>,
-    Rc<RefCell<UsersWalker>>,
+    UsersWalker,
 ) {
     let rt = FakeRuntime::new();
     let mut server = FakeServer::new(n_users, 10);
     Rc::get_mut(&mut server).unwrap().yield_replies = true;
     let c = client(server.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
-    ));
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     (rt, server, c, w)
 }
 
@@ -559,22 +555,20 @@ fn shared_walk(
 fn dropped_shared_future_does_not_wedge_the_walker() {
     let (rt, _server, c, w) = shared_walk(5);
     {
-        let mut fut = PageWalker::next_page_shared(&w, &c);
+        let mut fut = w.next_page(&c);
         let waker = futures::task::noop_waker();
         let mut cx = std::task::Context::from_waker(&waker);
         // The page request is pending (it yields once); drop the future then.
         assert!(fut.as_mut().poll(&mut cx).is_pending());
         assert_eq!(
-            PageWalker::next_page_shared(&w, &c)
+            w.next_page(&c)
                 .as_mut()
                 .poll(&mut cx)
                 .map(|r| r.unwrap_err().code()),
             std::task::Poll::Ready("invalid_argument")
         );
     }
-    let page = run(&rt, PageWalker::next_page_shared(&w, &c))
-        .unwrap()
-        .unwrap();
+    let page = run(&rt, w.next_page(&c)).unwrap().unwrap();
     assert_eq!(page.users.len(), 5);
 }
 
@@ -601,7 +595,7 @@ fn prefetch_sends_the_next_request_before_handing_back_a_page() {
     let mut ids = Vec::new();
     let mut sent_after_each = Vec::new();
     for _ in 0..10 {
-        match run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+        match run(&rt, w.next_page(&c)).unwrap() {
             Some(p) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
             None => break,
         }
@@ -621,13 +615,11 @@ fn prefetch_off_sends_one_request_per_page_returned() {
     let rt = FakeRuntime::new();
     let server = FakeServer::new(25, 10);
     let c = client(server.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default())
-            .unwrap()
-            .with_prefetch(false),
-    ));
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default())
+        .unwrap()
+        .with_prefetch(false);
     let mut sent_after_each = Vec::new();
-    while let Some(_page) = run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+    while let Some(_page) = run(&rt, w.next_page(&c)).unwrap() {
         sent_after_each.push(page_requests(&server));
     }
     assert_eq!(sent_after_each, [1, 2, 3]);
@@ -682,16 +674,16 @@ fn dropping_the_walker_drops_the_request_ahead() {
         dropped: Rc::clone(&dropped),
     });
     let c = client(t.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
-    ));
-    let page = run(&rt, PageWalker::next_page_shared(&w, &c))
-        .unwrap()
-        .unwrap();
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let page = run(&rt, w.next_page(&c)).unwrap().unwrap();
     assert_eq!(page.users.len(), 1);
     assert_eq!(t.pages_sent.get(), 2, "page 2 requested ahead");
     assert!(!dropped.get());
-    assert_eq!(w.borrow().resume_token(), Some("p2"), "resume from page 2");
+    assert_eq!(
+        w.resume_token().as_deref(),
+        Some("p2"),
+        "resume from page 2"
+    );
     drop(w);
     assert!(
         dropped.get(),
@@ -706,12 +698,10 @@ fn prefetch_never_requests_a_repeated_token() {
     let rt = FakeRuntime::new();
     let server = looping_server();
     let c = client(server.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
-    ));
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let mut ids = Vec::new();
     let err = loop {
-        match run(&rt, PageWalker::next_page_shared(&w, &c)) {
+        match run(&rt, w.next_page(&c)) {
             Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
             Ok(None) => panic!("a loop error, not a silent end"),
             Err(e) => break e,
@@ -787,11 +777,9 @@ fn a_wrong_early_hint_is_dropped_and_the_right_page_requested() {
         dropped: Rc::clone(&dropped),
     });
     let c = client(t.clone(), &rt);
-    let w = Rc::new(RefCell::new(
-        UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap(),
-    ));
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
     let mut ids = Vec::new();
-    while let Some(p) = run(&rt, PageWalker::next_page_shared(&w, &c)).unwrap() {
+    while let Some(p) = run(&rt, w.next_page(&c)).unwrap() {
         ids.extend(p.users.into_iter().map(|u| u.id.unwrap()));
     }
     assert_eq!(ids, ["u1", "u2"]);

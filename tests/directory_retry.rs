@@ -2,11 +2,9 @@
 
 mod directory_support;
 
-use std::rc::Rc;
-
 use scimkit::directory::{
-    ClientConfig, DirectoryClient, DirectoryError, HttpRequest, HttpResponse, LocalBoxFuture,
-    Transport, TransportError, UserListOptions, UsersPage,
+    ClientConfig, DirectoryClient, DirectoryError, HttpRequest, HttpResponse, TransportError,
+    UserListOptions, UsersPage,
 };
 use scimkit::error::ErrorCode;
 use serde_json::json;
@@ -214,54 +212,39 @@ fn hanging_requests_time_out_and_are_retried() {
     // The timeout timer fired once (1000), then two backoffs (250, 500).
     assert_eq!(rt.fired(), vec![1_000, 250, 500]);
     assert_eq!(rt.now() - start, 1_750.0);
-    assert!(t.requests.borrow().iter().all(|r| r.timeout_ms == 1_000));
 }
 
-/// A transport that gives up after `timeout_ms` itself (as the wasm fetch adapter does).
-struct SelfTimingOut(Rc<ScriptTransport>);
-
-impl Transport for SelfTimingOut {
-    fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
-        self.0.send(req)
-    }
-    fn enforces_timeout(&self) -> bool {
-        true
-    }
-}
-
+/// The one timeout is the client's: every request (the token request too) is raced with one
+/// runtime timer; a timeout the transport reports itself (e.g. a fetch given an `AbortSignal` with
+/// a timeout) is retried like it; `timeout_ms: 0` starts no timer at all.
 #[test]
-fn a_transport_that_enforces_timeouts_gets_no_timer_race_and_its_timeouts_are_retried() {
+fn every_request_is_raced_with_one_timer_and_transport_timeouts_are_retried() {
+    let script = || {
+        api_script(|i| match i {
+            0 => Reply::Now(Err(TransportError::Timeout)),
+            _ => ok(users_body()),
+        })
+    };
     let rt = FakeRuntime::new();
-    let script = api_script(|i| match i {
-        0 => Reply::Now(Err(TransportError::Timeout)),
-        _ => ok(users_body()),
-    });
+    let t = script();
     let mut cfg = ClientConfig::new(ENV, "id", SECRET);
     cfg.timeout_ms = 1_000;
-    let c = client_with(cfg.clone(), Rc::new(SelfTimingOut(script.clone())), &rt);
+    let c = client_with(cfg.clone(), t.clone(), &rt);
     run(&rt, list(&c)).unwrap();
-    // Only the backoff before the retry slept: no per-request timer was started.
+    // Only the backoff before the retry completed; the three timers lost their races.
     assert_eq!(rt.fired(), vec![250]);
-    assert_eq!(rt.sleeps_started(), 1);
-    assert!(script
-        .requests
-        .borrow()
-        .iter()
-        .all(|r| r.timeout_ms == 1_000));
-
-    // The same script on a transport that does not enforce it: one timer race per request.
-    let rt = FakeRuntime::new();
-    let script = api_script(|i| match i {
-        0 => Reply::Now(Err(TransportError::Timeout)),
-        _ => ok(users_body()),
-    });
-    let c = client_with(cfg, script, &rt);
-    run(&rt, list(&c)).unwrap();
     assert_eq!(
         rt.sleeps_started(),
         1 + 3,
         "backoff + a race for token, failed and retried calls"
     );
+    assert_eq!(t.api_requests(), 2);
+
+    let rt = FakeRuntime::new();
+    cfg.timeout_ms = 0;
+    let c = client_with(cfg, script(), &rt);
+    run(&rt, list(&c)).unwrap();
+    assert_eq!(rt.sleeps_started(), 1, "the backoff only");
 }
 
 #[test]

@@ -1,21 +1,21 @@
-// The Directory API client. The core (wasm) owns auth, retries, rate limits and paging; this file
-// adapts `fetch` and timers to it and turns its walks into async iterators.
+// The Directory API client. The core (wasm) owns auth, retries, timeouts, rate limits, paging and
+// the checks of every argument; this file adapts `fetch`, abort and timers to it, hands it the
+// options as JSON, and turns its walks into async iterators.
 import * as wasm from "./glue.js";
 import { DirectoryApiError } from "./errors.js";
 import { ensureReady } from "./state.js";
 
 /**
- * The core's transport: one HTTP exchange through `fetchFn`, aborted after `timeoutMs`. Returns
- * `[promise, abort]`: the promise resolves to `[status, [name, value, …], body bytes]`; the core
- * calls `abort()` when it drops the request unanswered (a walk broken off with a page requested
- * ahead).
+ * The core's transport: one HTTP exchange through `fetchFn`. Returns `[promise, abort]`: the
+ * promise resolves to `[status, [name, value, …], body bytes]`; the core calls `abort()` when it
+ * drops the request unanswered (its timeout fired, or a walk was broken off with a page requested
+ * ahead). No timer here: the timeout is the core's.
  */
 function transport(fetchFn) {
-  return (method, url, flat, body, timeoutMs) => {
+  return (method, url, flat, body) => {
     const headers = {};
     for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
     const ctrl = new AbortController();
-    const timer = timeoutMs > 0 ? setTimeout(() => ctrl.abort(), timeoutMs) : undefined;
     const exchange = async () => {
       try {
         const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
@@ -26,17 +26,15 @@ function transport(fetchFn) {
         res.headers.forEach((value, name) => out.push(name, value));
         return [res.status, out, bytes];
       } catch (err) {
-        const e = new Error(ctrl.signal.aborted ? `no response within ${timeoutMs} ms` : String(err?.message ?? err));
-        e.name = ctrl.signal.aborted ? "TimeoutError" : "NetworkError";
+        // `name` passes through: a fetch with a timeout of its own rejects with a TimeoutError.
+        const e = new Error(String(err?.message ?? err));
+        e.name = typeof err?.name === "string" ? err.name : "NetworkError";
         throw e;
-      } finally {
-        clearTimeout(timer);
       }
     };
     const promise = exchange();
     const abort = () => {
       promise.catch(() => {}); // nobody awaits it any more
-      clearTimeout(timer);
       ctrl.abort();
     };
     return [promise, abort];
@@ -44,103 +42,56 @@ function transport(fetchFn) {
 }
 
 /**
- * Resolves on a later turn of the event loop (a macrotask), not in this microtask checkpoint: the
- * core's `sleep(0)` (Runtime::yield_now). Why: fetch implementations (Node's undici, measured)
- * put a request on the wire only once the microtask queue drains, and a consumer's loop over a
- * page can be microtasks only — so without this turn a page requested ahead would leave only when
- * the consumer asks for it, and the server could not work while the caller reads.
+ * Calls `callback(id)` on a later turn of the event loop (a macrotask), not in this microtask
+ * checkpoint: the core's `yield_now`. Why: fetch implementations (Node's undici, measured) put a
+ * request on the wire only once the microtask queue drains, and a consumer's loop over a page can
+ * be microtasks only — so without this turn a page requested ahead would leave only when the
+ * consumer asks for it, and the server could not work while the caller reads.
  */
 const nextTurn =
   typeof setImmediate === "function"
-    ? () => new Promise((resolve) => setImmediate(resolve))
+    ? (callback, id) => void setImmediate(callback, id)
     : typeof MessageChannel === "function"
-      ? () =>
-          new Promise((resolve) => {
-            const { port1, port2 } = new MessageChannel();
-            port1.onmessage = () => {
-              port1.close();
-              resolve();
-            };
-            port2.postMessage(null);
-          })
-      : () => new Promise((resolve) => setTimeout(resolve, 0));
+      ? (callback, id) => {
+          const { port1, port2 } = new MessageChannel();
+          port1.onmessage = () => {
+            port1.close();
+            callback(id);
+          };
+          port2.postMessage(null);
+        }
+      : (callback, id) => void setTimeout(callback, 0, id);
 
 /**
- * The core's timer: `[promise, cancel]`, so a lost timeout race leaves no pending timer. Cancelling
- * also settles the promise: a promise that never settles keeps the wasm future's callbacks alive
- * (measured: ~1 KB retained per request until cancel resolved it).
+ * The core's timers (its timeouts, backoff and yields): `setTimer(callback, ms, id)` calls
+ * `callback(id)` after `ms` ms (0: on the next turn) and returns a handle for `clearTimer`,
+ * which the core calls when it drops a timer that has not fired (a timeout race the request won).
  */
-function sleep(ms) {
-  if (ms === 0) return [nextTurn(), () => {}];
-  let timer;
-  let settle;
-  const promise = new Promise((resolve) => {
-    settle = resolve;
-    timer = setTimeout(resolve, ms);
-  });
-  return [
-    promise,
-    () => {
-      clearTimeout(timer);
-      settle();
-    },
-  ];
-}
+const setTimer = (callback, ms, id) => (ms === 0 ? nextTurn(callback, id) : setTimeout(callback, ms, id));
+const clearTimer = (handle) => clearTimeout(handle);
 
-function argumentError(message) {
-  return new DirectoryApiError("invalid_argument", message);
-}
-
-function requireString(value, name) {
-  if (typeof value !== "string") throw argumentError(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
-  return value;
-}
-
-/** Maps camelCase options to the core's snake_case JSON, refusing unknown names (typos). */
-function optionsJson(options, allowed) {
-  if (options === undefined || options === null) return "{}";
-  if (typeof options !== "object") throw argumentError(`options must be an object, got ${typeof options}`);
-  const out = {};
-  for (const [key, value] of Object.entries(options)) {
-    const wire = allowed[key];
-    if (!wire) throw argumentError(`unknown option "${key}" (expected one of: ${Object.keys(allowed).join(", ")})`);
-    if (wire === WALK_ONLY) continue;
-    out[wire] = value instanceof Date ? value.toISOString() : value;
+/**
+ * An options object as JSON for the core, which checks the names and values. A `Date` becomes its
+ * ISO string (an invalid one a string the core rejects); a value JSON cannot hold (a BigInt) is an
+ * `invalid_argument` here.
+ */
+function json(options, what) {
+  try {
+    return JSON.stringify(options ?? {}, function (key, value) {
+      const raw = this[key];
+      return raw instanceof Date ? (Number.isNaN(raw.getTime()) ? "Invalid Date" : raw.toISOString()) : value;
+    }) ?? "null";
+  } catch (err) {
+    throw new DirectoryApiError("invalid_argument", `${what}: ${err?.message ?? err}`);
   }
-  return JSON.stringify(out);
 }
-
-/** Walk options: the listing's, plus `prefetch`, which is the walker's (not sent as a query). */
-const WALK_ONLY = Symbol("walk option");
-function walkArgs(options, allowed) {
-  const json = optionsJson(options, { ...allowed, prefetch: WALK_ONLY });
-  const prefetch = options?.prefetch;
-  if (prefetch !== undefined && typeof prefetch !== "boolean") {
-    throw argumentError(`options.prefetch must be a boolean, got ${prefetch === null ? "null" : typeof prefetch}`);
-  }
-  return [json, prefetch];
-}
-
-const PAGE = { pageSize: "page_size", pageToken: "page_token" };
-const USERS = { ...PAGE, includeDetail: "include_detail", directoryGroupId: "directory_group_id", updatedAfter: "updated_after" };
-const GROUPS = { ...PAGE, includeDetail: "include_detail", updatedAfter: "updated_after", includeExternalGroups: "include_external_groups" };
-const CLIENT = {
-  environmentUrl: "environment_url",
-  clientId: "client_id",
-  clientSecret: "client_secret",
-  maxRetries: "max_retries",
-  timeoutMs: "timeout_ms",
-  backoffBaseMs: "backoff_base_ms",
-  backoffMaxMs: "backoff_max_ms",
-  maxRetryAfterMs: "max_retry_after_ms",
-};
 
 async function* pages(walker) {
   try {
     for (;;) {
-      const json = await walker.nextPage();
-      if (json === null) return;
-      yield JSON.parse(json);
+      const text = await walker.nextPage();
+      if (text === null) return;
+      yield JSON.parse(text);
     }
   } finally {
     walker.free();
@@ -158,67 +109,56 @@ export class DirectoryClient {
   constructor(options) {
     ensureReady();
     const { fetch: fetchFn, ...rest } = options ?? {};
-    for (const key of ["environmentUrl", "clientId", "clientSecret"]) requireString(rest[key], key);
     const f = fetchFn ?? globalThis.fetch?.bind(globalThis);
-    if (typeof f !== "function") throw argumentError("no fetch: pass options.fetch (this runtime has no global fetch)");
-    this.#core = new wasm.DirectoryCore(optionsJson(rest, CLIENT), transport(f), sleep);
+    if (typeof f !== "function") {
+      throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)");
+    }
+    this.#core = new wasm.DirectoryCore(json(rest, "client options"), transport(f), setTimer, clearTimer);
   }
 
   /** One page of organizations: `{ organizations, next_page_token, prev_page_token, total_size }`. */
   async listOrganizations(options) {
-    return JSON.parse(await this.#core.listOrganizations(optionsJson(options, PAGE)));
+    return JSON.parse(await this.#core.listOrganizations(json(options, "options")));
   }
 
   /** The organization's directories: `{ directories }`. */
   async listDirectories(organizationId) {
-    return { directories: JSON.parse(await this.#core.listDirectories(requireString(organizationId, "organizationId"))) };
+    return { directories: JSON.parse(await this.#core.listDirectories(organizationId)) };
   }
 
   /** One directory. */
   async getDirectory(organizationId, directoryId) {
-    const org = requireString(organizationId, "organizationId");
-    return JSON.parse(await this.#core.getDirectory(org, requireString(directoryId, "directoryId")));
+    return JSON.parse(await this.#core.getDirectory(organizationId, directoryId));
   }
 
   /** The organization's first directory; `DirectoryApiError` `not_found` when it has none. */
   async getPrimaryDirectory(organizationId) {
-    return JSON.parse(await this.#core.getPrimaryDirectory(requireString(organizationId, "organizationId")));
+    return JSON.parse(await this.#core.getPrimaryDirectory(organizationId));
   }
 
   /** One page of users: `{ users, next_page_token, prev_page_token, total_size }`. */
   async listDirectoryUsers(organizationId, directoryId, options) {
-    const org = requireString(organizationId, "organizationId");
-    const dir = requireString(directoryId, "directoryId");
-    return JSON.parse(await this.#core.listDirectoryUsers(org, dir, optionsJson(options, USERS)));
+    return JSON.parse(await this.#core.listDirectoryUsers(organizationId, directoryId, json(options, "options")));
   }
 
   /** One page of groups: `{ groups, next_page_token, prev_page_token, total_size }`. */
   async listDirectoryGroups(organizationId, directoryId, options) {
-    const org = requireString(organizationId, "organizationId");
-    const dir = requireString(directoryId, "directoryId");
-    return JSON.parse(await this.#core.listDirectoryGroups(org, dir, optionsJson(options, GROUPS)));
+    return JSON.parse(await this.#core.listDirectoryGroups(organizationId, directoryId, json(options, "options")));
   }
 
   /** Every page of organizations, lazily, from `options.pageToken` (or the start). */
   organizationPages(options) {
-    const [json, prefetch] = walkArgs(options, PAGE);
-    return pages(this.#core.walkOrganizations(json, prefetch));
+    return pages(this.#core.walkOrganizations(json(options, "options")));
   }
 
   /** Every page of a directory's users; checkpoint `page.next_page_token` to resume later. */
   directoryUserPages(organizationId, directoryId, options) {
-    const org = requireString(organizationId, "organizationId");
-    const dir = requireString(directoryId, "directoryId");
-    const [json, prefetch] = walkArgs(options, USERS);
-    return pages(this.#core.walkUsers(org, dir, json, prefetch));
+    return pages(this.#core.walkUsers(organizationId, directoryId, json(options, "options")));
   }
 
   /** Every page of a directory's groups. */
   directoryGroupPages(organizationId, directoryId, options) {
-    const org = requireString(organizationId, "organizationId");
-    const dir = requireString(directoryId, "directoryId");
-    const [json, prefetch] = walkArgs(options, GROUPS);
-    return pages(this.#core.walkGroups(org, dir, json, prefetch));
+    return pages(this.#core.walkGroups(organizationId, directoryId, json(options, "options")));
   }
 
   /** Every organization: `for await (const org of client.organizations())`. */

@@ -6,6 +6,9 @@
 //! call that needs one meanwhile parks its `Waker` and is woken when the leader finishes, then
 //! shares the leader's outcome (the new token or its error). If the leader's future is dropped
 //! mid-fetch, a guard wakes the waiters and one of them becomes the next leader.
+//!
+//! The cache does no I/O: the caller passes the clock and the fetch of a new grant (the session
+//! sends the token request through its usual call path).
 
 use std::cell::RefCell;
 use std::fmt;
@@ -13,8 +16,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use super::client::DirectoryClient;
+use serde_json::Value;
+
 use super::error::{DirectoryError, DirectoryErrorKind};
+use super::transport::Runtime;
 
 /// Refresh a token when less than this much of its lifetime is left (or 10% of it, if smaller).
 pub const REFRESH_MARGIN_MS: f64 = 60_000.0;
@@ -24,9 +29,34 @@ const MAX_ROUNDS: usize = 16;
 
 /// A token as returned by the token endpoint, before it is cached.
 pub(crate) struct Grant {
-    pub(crate) access_token: String,
+    access_token: String,
     /// `expires_in` in seconds; `None` when the server did not say (then it is used until a 401).
-    pub(crate) expires_in_s: Option<f64>,
+    expires_in_s: Option<f64>,
+}
+
+impl Grant {
+    /// The grant in a token endpoint's 2xx body: a non-empty `access_token` and an optional
+    /// `expires_in` (a number, or a decimal string).
+    pub(crate) fn from_response(v: &Value) -> Result<Self, DirectoryError> {
+        let bad =
+            |what: &str| DirectoryError::invalid_response(format!("POST /oauth/token: {what}"));
+        let access_token = v
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| bad("response has no access_token"))?
+            .to_owned();
+        let expires_in_s = match v.get("expires_in") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+            Some(_) => return Err(bad("expires_in is not a number")),
+        };
+        Ok(Self {
+            access_token,
+            expires_in_s,
+        })
+    }
 }
 
 /// A cached access token.
@@ -72,7 +102,7 @@ struct State {
     waiters: Vec<Waker>,
 }
 
-/// The token cache of one [`DirectoryClient`].
+/// The token cache of one client session.
 #[derive(Default)]
 pub(crate) struct TokenCache {
     state: RefCell<State>,
@@ -86,15 +116,20 @@ impl fmt::Debug for TokenCache {
 
 impl TokenCache {
     /// A usable token. `rejected` is the generation a 401 was answered to: that token is dropped
-    /// (if still current) and a newer one is returned, fetching it unless another call already
-    /// did or is doing so.
-    pub(crate) async fn get(
+    /// (if still current) and a newer one is returned, fetched with `fetch` unless another call
+    /// already did or is doing so. `clock` dates the token (for its refresh).
+    pub(crate) async fn get<F>(
         &self,
-        client: &DirectoryClient,
+        clock: &dyn Runtime,
         rejected: Option<u64>,
-    ) -> Result<Token, DirectoryError> {
+        fetch: impl FnOnce() -> F,
+    ) -> Result<Token, DirectoryError>
+    where
+        F: Future<Output = Result<Grant, DirectoryError>>,
+    {
+        let mut fetch = Some(fetch);
         for _ in 0..MAX_ROUNDS {
-            let now = client.now_ms();
+            let now = clock.now_ms();
             let waiting_for = {
                 let Ok(mut s) = self.state.try_borrow_mut() else {
                     return Err(busy());
@@ -118,7 +153,11 @@ impl TokenCache {
                     cache: self,
                     finished: false,
                 };
-                let result = client.fetch_grant().await;
+                // A call leads at most once: it returns right after its fetch.
+                let result = match fetch.take() {
+                    Some(fetch) => fetch().await,
+                    None => Err(busy()),
+                };
                 return guard.finish(result, now);
             };
             WaitForFetch { cache: self, seen }.await;

@@ -1,4 +1,4 @@
-//! Directory API client core: auth, retries, paging — behind a transport trait.
+//! Directory API client core: auth, timeouts, retries, paging — behind a transport trait.
 //!
 //! The I/O is injected ([`Transport`], [`Runtime`]), as deno_graph injects its `Loader`: natively
 //! the tests script both; the wasm layer implements them with `fetch`, `setTimeout`,
@@ -17,28 +17,41 @@
 //! - **Validation** before any request: ids non-empty without whitespace/control characters
 //!   (percent-encoded into paths), `page_size` 1–30 (users, groups) or 1–100 (organizations),
 //!   `updated_after` RFC 3339.
+//! - **Timeout**: the one per-request timeout is the client's: each request is raced with
+//!   `Runtime::sleep(timeout_ms)` and dropped when the timer wins (transports cancel on drop);
+//!   it is retried like a network error.
+//! - **Walks**: one entry point, [`PageWalker::next_page`]; with prefetch (the default) the next
+//!   page is requested as soon as this one's body arrives.
+//!
+//! Files, bottom up (each imports only from the ones above it; `scripts/check-layers.mjs`):
+//! `transport` (the injected I/O), `error`, `retry` (policy), `url` (encoding, argument checks),
+//! `config`, `pages` (options, their limits, page types, parsing), `auth` (token cache, fetch
+//! injected), `session` (the one session type and the call loop), `client` (the endpoints),
+//! `queries` and `walker` (the walks).
 
 mod auth;
-mod call;
 mod client;
+mod config;
 mod error;
 mod pages;
 #[cfg(test)]
 mod pages_fast_tests;
 mod queries;
 mod retry;
+mod session;
 mod transport;
 mod url;
 mod walker;
 
 pub use auth::REFRESH_MARGIN_MS;
-pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
+pub use client::DirectoryClient;
+pub use config::ClientConfig;
 pub use error::{DirectoryError, DirectoryErrorKind};
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{
     Directory, GroupListOptions, GroupsPage, ListOptions, Organization, OrganizationsPage,
-    UserListOptions, UsersPage,
+    UserListOptions, UsersPage, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE,
 };
 pub use queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
 pub use transport::{

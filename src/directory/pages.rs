@@ -1,9 +1,8 @@
-//! List options, page types (serialized in the wire shape) and response parsing.
+//! List options and their limits, page types (serialized in the wire shape) and response parsing.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::client::MAX_MEMBER_PAGE_SIZE;
 use super::error::DirectoryError;
 use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339};
 use crate::model::{DirectoryGroup, DirectoryUser};
@@ -12,11 +11,16 @@ use crate::normalize::reference::{
     users_page_from_text as users_page_from_text_raw,
 };
 
+/// Largest `page_size` for users and groups (the server's limit).
+pub const MAX_MEMBER_PAGE_SIZE: u32 = 30;
+/// Largest `page_size` accepted for organizations (scimkit's choice; the server documents none).
+pub const MAX_ORGANIZATION_PAGE_SIZE: u32 = 100;
+
 // One owner for the checks of list options, shared by the one-page calls and the walkers, so
 // both reject the same arguments with the same messages before any request.
 impl ListOptions {
-    pub(crate) fn validate(&self, max_page_size: u32) -> Result<(), DirectoryError> {
-        validate_page_size(self.page_size, max_page_size)?;
+    pub(crate) fn validate(&self) -> Result<(), DirectoryError> {
+        validate_page_size(self.page_size, MAX_ORGANIZATION_PAGE_SIZE)?;
         validate_page_token(self.page_token.as_deref())
     }
 }
@@ -199,31 +203,104 @@ fn total_size(v: Option<&Value>, what: &str) -> Result<u64, DirectoryError> {
     }
 }
 
-struct RawPage<T> {
-    items: Vec<T>,
-    next: Option<String>,
-    prev: Option<String>,
-    total: u64,
+/// A list page type: where its items are, how one is read, and how the page is put together.
+/// One reader per path ([`parse_page`] from a `Value`, [`page_from_text`] from the fast reader's
+/// output) serves the three listings.
+trait ListPage: Sized {
+    type Item;
+    /// The call, for messages.
+    const WHAT: &'static str;
+    /// The member holding the items.
+    const KEY: &'static str;
+    /// Item `i` of the page.
+    fn item(i: usize, v: Value) -> Result<Self::Item, DirectoryError>;
+    fn build(
+        items: Vec<Self::Item>,
+        next_page_token: Option<String>,
+        prev_page_token: Option<String>,
+        total_size: u64,
+    ) -> Self;
 }
 
-fn page<T>(
-    v: Value,
-    key: &str,
-    what: &str,
-    item: impl Fn(usize, Value) -> Result<T, DirectoryError>,
-) -> Result<RawPage<T>, DirectoryError> {
-    let mut obj = object(v, what)?;
-    let items = array(&mut obj, key, what)?
+/// `ListPage` for `$page`, whose items are in its field (and body member) `$key`.
+macro_rules! list_page {
+    ($page:ty, $item:ty, $key:ident, $what:expr, $read:expr) => {
+        impl ListPage for $page {
+            type Item = $item;
+            const WHAT: &'static str = $what;
+            const KEY: &'static str = stringify!($key);
+            fn item(i: usize, v: Value) -> Result<$item, DirectoryError> {
+                $read(i, v)
+            }
+            fn build(
+                $key: Vec<$item>,
+                next_page_token: Option<String>,
+                prev_page_token: Option<String>,
+                total_size: u64,
+            ) -> Self {
+                Self {
+                    $key,
+                    next_page_token,
+                    prev_page_token,
+                    total_size,
+                }
+            }
+        }
+    };
+}
+
+const ORGANIZATIONS: &str = "list organizations";
+const USERS: &str = "list directory users";
+const GROUPS: &str = "list directory groups";
+
+list_page!(
+    OrganizationsPage,
+    Organization,
+    organizations,
+    ORGANIZATIONS,
+    |i, v| map_item(ORGANIZATIONS, "organizations", i, v).map(Organization)
+);
+list_page!(UsersPage, DirectoryUser, users, USERS, |i, v| {
+    user_from_value(v).map_err(|e| {
+        DirectoryError::invalid_response(format!("{USERS}: user /users/{i} is invalid: {e}"))
+    })
+});
+list_page!(GroupsPage, DirectoryGroup, groups, GROUPS, |i, v| {
+    group_from_value(v).map_err(|e| {
+        DirectoryError::invalid_response(format!("{GROUPS}: group /groups/{i} is invalid: {e}"))
+    })
+});
+
+/// A page from a parsed body.
+fn parse_page<P: ListPage>(v: Value) -> Result<P, DirectoryError> {
+    let mut obj = object(v, P::WHAT)?;
+    let items = array(&mut obj, P::KEY, P::WHAT)?
         .into_iter()
         .enumerate()
-        .map(|(i, v)| item(i, v))
+        .map(|(i, v)| P::item(i, v))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(RawPage {
+    Ok(P::build(
         items,
-        next: token(obj.get("next_page_token"), "next_page_token", what)?,
-        prev: token(obj.get("prev_page_token"), "prev_page_token", what)?,
-        total: total_size(obj.get("total_size"), what)?,
-    })
+        token(obj.get("next_page_token"), "next_page_token", P::WHAT)?,
+        token(obj.get("prev_page_token"), "prev_page_token", P::WHAT)?,
+        total_size(obj.get("total_size"), P::WHAT)?,
+    ))
+}
+
+/// A page from what the fast reader took from the text (items read, paging members as sent), or
+/// `None` when a paging member is off: then the body takes [`parse_page`], which decides.
+fn page_from_text<P: ListPage>(
+    items: Vec<P::Item>,
+    next: Option<&Value>,
+    prev: Option<&Value>,
+    total: Option<&Value>,
+) -> Option<P> {
+    Some(P::build(
+        items,
+        token(next, "next_page_token", P::WHAT).ok()?,
+        token(prev, "prev_page_token", P::WHAT).ok()?,
+        total_size(total, P::WHAT).ok()?,
+    ))
 }
 
 fn map_item(
@@ -236,21 +313,7 @@ fn map_item(
 }
 
 pub(crate) fn parse_organizations_page(v: Value) -> Result<OrganizationsPage, DirectoryError> {
-    const WHAT: &str = "list organizations";
-    let RawPage {
-        items,
-        next,
-        prev,
-        total,
-    } = page(v, "organizations", WHAT, |i, v| {
-        map_item(WHAT, "organizations", i, v).map(Organization)
-    })?;
-    Ok(OrganizationsPage {
-        organizations: items,
-        next_page_token: next,
-        prev_page_token: prev,
-        total_size: total,
-    })
+    parse_page(v)
 }
 
 /// The `next_page_token` of a list-page body found without reading the page: the last
@@ -272,39 +335,21 @@ pub(crate) fn next_token_hint(body: &str) -> Option<&str> {
     (!token.is_empty() && !token.contains('\\')).then_some(token)
 }
 
-const USERS: &str = "list directory users";
-
 /// A users page straight from the body text, or `None` when the body is anything but a page
 /// in the usual shape that [`parse_users_page`] would accept: the caller then parses it into a
 /// `Value` and takes that path, which decides (errors included).
 pub(crate) fn users_page_from_text(body: &str) -> Option<UsersPage> {
     let p = users_page_from_text_raw(body)?;
-    Some(UsersPage {
-        users: p.items,
-        next_page_token: token(p.next_page_token.as_ref(), "next_page_token", USERS).ok()?,
-        prev_page_token: token(p.prev_page_token.as_ref(), "prev_page_token", USERS).ok()?,
-        total_size: total_size(p.total_size.as_ref(), USERS).ok()?,
-    })
+    page_from_text(
+        p.items,
+        p.next_page_token.as_ref(),
+        p.prev_page_token.as_ref(),
+        p.total_size.as_ref(),
+    )
 }
 
 pub(crate) fn parse_users_page(v: Value) -> Result<UsersPage, DirectoryError> {
-    const WHAT: &str = USERS;
-    let RawPage {
-        items,
-        next,
-        prev,
-        total,
-    } = page(v, "users", WHAT, |i, v| {
-        user_from_value(v).map_err(|e| {
-            DirectoryError::invalid_response(format!("{WHAT}: user /users/{i} is invalid: {e}"))
-        })
-    })?;
-    Ok(UsersPage {
-        users: items,
-        next_page_token: next,
-        prev_page_token: prev,
-        total_size: total,
-    })
+    parse_page(v)
 }
 
 /// What the client makes of a 2xx users-page body, as one call: for examples/page_timing.rs and
@@ -322,37 +367,19 @@ pub fn parse_users_page_body(body: &[u8]) -> Result<UsersPage, DirectoryError> {
     parse_users_page(v)
 }
 
-const GROUPS: &str = "list directory groups";
-
 /// [`users_page_from_text`] for a groups page ([`parse_groups_page`] decides otherwise).
 pub(crate) fn groups_page_from_text(body: &str) -> Option<GroupsPage> {
     let p = groups_page_from_text_raw(body)?;
-    Some(GroupsPage {
-        groups: p.items,
-        next_page_token: token(p.next_page_token.as_ref(), "next_page_token", GROUPS).ok()?,
-        prev_page_token: token(p.prev_page_token.as_ref(), "prev_page_token", GROUPS).ok()?,
-        total_size: total_size(p.total_size.as_ref(), GROUPS).ok()?,
-    })
+    page_from_text(
+        p.items,
+        p.next_page_token.as_ref(),
+        p.prev_page_token.as_ref(),
+        p.total_size.as_ref(),
+    )
 }
 
 pub(crate) fn parse_groups_page(v: Value) -> Result<GroupsPage, DirectoryError> {
-    const WHAT: &str = GROUPS;
-    let RawPage {
-        items,
-        next,
-        prev,
-        total,
-    } = page(v, "groups", WHAT, |i, v| {
-        group_from_value(v).map_err(|e| {
-            DirectoryError::invalid_response(format!("{WHAT}: group /groups/{i} is invalid: {e}"))
-        })
-    })?;
-    Ok(GroupsPage {
-        groups: items,
-        next_page_token: next,
-        prev_page_token: prev,
-        total_size: total,
-    })
+    parse_page(v)
 }
 
 pub(crate) fn parse_directories(v: Value) -> Result<Vec<Directory>, DirectoryError> {

@@ -1,12 +1,12 @@
 //! What a walk walks: a listing without its page token ([`PageQuery`]) — directory users,
 //! groups, organizations — and how each fetches one page ([`Page`]).
 
-use super::call::BodyHook;
-use super::client::{DirectoryClient, MAX_ORGANIZATION_PAGE_SIZE};
+use super::client::DirectoryClient;
 use super::error::DirectoryError;
 use super::pages::{
     GroupListOptions, GroupsPage, ListOptions, OrganizationsPage, UserListOptions, UsersPage,
 };
+use super::session::BodyHook;
 use super::transport::LocalBoxFuture;
 use super::url::validate_id;
 
@@ -123,7 +123,7 @@ directory_query!(GroupsQuery, GroupsPage, groups_page);
 impl PageQuery for OrganizationsQuery {
     type Page = OrganizationsPage;
     fn validate(&self) -> Result<(), DirectoryError> {
-        self.options.validate(MAX_ORGANIZATION_PAGE_SIZE)
+        self.options.validate()
     }
     fn start_token(&self) -> Option<&str> {
         self.options.page_token.as_deref()

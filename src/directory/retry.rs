@@ -1,4 +1,26 @@
-//! Retry policy: exponential backoff with full jitter, and `Retry-After` parsing.
+//! Retry policy: which answers are retried, exponential backoff with full jitter, and
+//! `Retry-After` parsing.
+
+use super::error::DirectoryErrorKind;
+
+/// The error kind of a non-2xx answer and whether it is retried. The token endpoint answers bad
+/// credentials with 400/401/403: those are `unauthorized`. (A 401 from the API is renewed once by
+/// the session before it gets here.)
+pub(crate) fn classify_status(status: u16, token_endpoint: bool) -> (DirectoryErrorKind, bool) {
+    use DirectoryErrorKind as K;
+    match status {
+        400 | 401 | 403 if token_endpoint => (K::Unauthorized, false),
+        401 => (K::Unauthorized, false),
+        403 => (K::Forbidden, false),
+        404 => (K::NotFound, false),
+        408 => (K::Timeout, true),
+        429 => (K::RateLimited, true),
+        502..=504 => (K::ServerError, true),
+        500..=599 => (K::ServerError, false),
+        400..=499 => (K::InvalidArgument, false),
+        _ => (K::InvalidResponse, false),
+    }
+}
 
 /// Full-jitter backoff: `random * min(cap, base * 2^attempt)`, in whole milliseconds.
 /// `attempt` counts from 0 (the delay before the first retry). A `random` outside `[0, 1)`

@@ -23,9 +23,6 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body (the token request's form body), if any.
     pub body: Option<String>,
-    /// The client's per-request timeout; a transport may use it to abort the request. The client
-    /// also enforces it itself by racing the transport with [`Runtime::sleep`].
-    pub timeout_ms: u64,
 }
 
 impl HttpRequest {
@@ -60,7 +57,6 @@ impl fmt::Debug for HttpRequest {
                     .as_ref()
                     .map(|b| format!("[redacted, {} bytes]", b.len())),
             )
-            .field("timeout_ms", &self.timeout_ms)
             .finish()
     }
 }
@@ -110,22 +106,19 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 pub enum TransportError {
     /// The request failed before a response arrived (DNS, connection reset, CORS, …).
     Network(String),
-    /// The transport gave up waiting (e.g. it aborted the fetch after `timeout_ms`).
+    /// A layer below the transport gave up waiting (e.g. a `fetch` passed an `AbortSignal`
+    /// with a timeout); retried like the client's own timeout.
     Timeout,
 }
 
 /// Sends HTTP requests. Implemented natively by test doubles and in wasm with `fetch`.
+///
+/// A transport has no timeout of its own: the client races each `send` with
+/// [`Runtime::sleep`] and drops the future when the timer wins, so a transport that can cancel
+/// (e.g. abort a fetch) should do so when its future is dropped.
 pub trait Transport {
     /// Sends one request. Non-2xx statuses are responses, not errors.
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>>;
-
-    /// Whether `send` itself gives up after `req.timeout_ms` with [`TransportError::Timeout`]
-    /// (the wasm transport aborts its fetch). If so, the client does not also race each request
-    /// against a [`Runtime::sleep`] timer — measured at ~175 µs a request in wasm, a sixth of a
-    /// page walk's time. Default `false`: the client enforces the timeout.
-    fn enforces_timeout(&self) -> bool {
-        false
-    }
 }
 
 /// Time and randomness; the core reads neither the clock nor a random source by itself.

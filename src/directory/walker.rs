@@ -1,4 +1,5 @@
-//! Page walking: follows `next_page_token`, resumes from a token, detects token loops.
+//! Page walking: follows `next_page_token`, resumes from a token, detects token loops, and
+//! requests the next page ahead of the caller.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -7,11 +8,11 @@ use std::future::poll_fn;
 use std::rc::{Rc, Weak};
 use std::task::Poll;
 
-use super::call::BodyHook;
 use super::client::DirectoryClient;
 use super::error::{DirectoryError, DirectoryErrorKind};
 use super::pages::{next_token_hint, GroupListOptions, ListOptions, UserListOptions};
 use super::queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
+use super::session::BodyHook;
 use super::transport::LocalBoxFuture;
 
 #[derive(Debug, Clone)]
@@ -25,18 +26,30 @@ enum WalkState {
 /// Walks a listing page by page. It holds the query, the token of the next page and the tokens
 /// seen so far — never a page it has read: each page is handed to the caller.
 ///
+/// One entry point, [`PageWalker::next_page`]: it takes `&self` and returns a `'static` future,
+/// so the same call serves a Rust loop (`while let Some(page) = walker.next_page(&client).await?`)
+/// and a wasm-bindgen promise. A second call while one is pending fails with `invalid_argument`
+/// instead of panicking.
+///
 /// On failure the walker stays where it was: the error's `page_token` (and
 /// [`PageWalker::resume_token`]) is the token of the page that failed, and calling
 /// `next_page` again retries that page.
 ///
-/// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): with
-/// [`PageWalker::next_page_shared`], the request for a page's successor is sent as soon as the
-/// page's body arrives — its `next_page_token` is found in the text before the page is read
-/// (`pages::next_token_hint`, checked against the page once read) — so the server works on it
-/// while this page is read and handed back. Requests stay strictly sequential (the next token is only
-/// known from this page), at most one is ahead of the caller, and dropping the walker drops that
-/// request (transports cancel on drop). Memory: the page being read plus the one in flight.
+/// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): the request for a page's
+/// successor is sent as soon as the page's body arrives — its `next_page_token` is found in the
+/// text before the page is read (`pages::next_token_hint`, checked against the page once read) —
+/// so the server works on it while this page is read and handed back. Requests stay strictly
+/// sequential (the next token is only known from this page), at most one is ahead of the caller,
+/// and dropping the walker drops that request (transports cancel on drop). Memory: the page being
+/// read plus the one in flight.
 pub struct PageWalker<Q: PageQuery> {
+    /// Shared with the pending `next_page` future (strongly) and with the body hooks of the
+    /// requests it sent (weakly, so a request sent ahead never keeps the walk alive).
+    walk: Rc<RefCell<Walk<Q>>>,
+}
+
+/// The state of one walk.
+struct Walk<Q: PageQuery> {
     query: Q,
     next_token: Option<String>,
     /// Hashes of every page token seen, for loop detection: 8 bytes a page rather than the
@@ -70,13 +83,16 @@ impl<P> Ahead<P> {
 
 impl<Q: PageQuery + fmt::Debug> fmt::Debug for PageWalker<Q> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Ok(w) = self.walk.try_borrow() else {
+            return f.write_str("PageWalker { .. }");
+        };
         f.debug_struct("PageWalker")
-            .field("query", &self.query)
-            .field("next_token", &self.next_token)
-            .field("state", &self.state)
-            .field("pages", &self.pages)
-            .field("prefetch", &self.prefetch)
-            .field("request_ahead", &self.ahead.is_some())
+            .field("query", &w.query)
+            .field("next_token", &w.next_token)
+            .field("state", &w.state)
+            .field("pages", &w.pages)
+            .field("prefetch", &w.prefetch)
+            .field("request_ahead", &w.ahead.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -134,7 +150,7 @@ impl<Q: PageQuery> PageWalker<Q> {
             .filter(|t| !t.is_empty())
             .map(str::to_owned);
         let seen = next_token.iter().map(|t| token_hash(t)).collect();
-        Ok(Self {
+        let walk = Walk {
             query,
             next_token,
             seen,
@@ -144,61 +160,59 @@ impl<Q: PageQuery> PageWalker<Q> {
             prefetch: true,
             ahead: None,
             early: None,
+        };
+        Ok(Self {
+            walk: Rc::new(RefCell::new(walk)),
         })
     }
 
-    /// Whether [`PageWalker::next_page_shared`] requests the next page before handing back the
-    /// current one (default `true`). Off, the walk sends exactly one request per page returned.
-    pub fn with_prefetch(mut self, prefetch: bool) -> Self {
-        self.prefetch = prefetch;
+    /// Whether [`PageWalker::next_page`] requests the next page before handing back the current
+    /// one (default `true`). Off, the walk sends exactly one request per page returned.
+    pub fn with_prefetch(self, prefetch: bool) -> Self {
+        if let Ok(mut w) = self.walk.try_borrow_mut() {
+            w.prefetch = prefetch;
+        }
         self
     }
 
     /// The token the next call will request: save it to resume later with a new walker.
     /// `None` before the first page of a walk that started from the beginning, and once the walk
     /// is over (see [`PageWalker::is_done`]).
-    pub fn resume_token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    pub fn resume_token(&self) -> Option<String> {
+        self.read(|w| w.next_token.clone()).flatten()
     }
 
     /// Whether the last page has been returned (or a token loop was detected).
     pub fn is_done(&self) -> bool {
-        !matches!(self.state, WalkState::Active)
+        self.read(|w| !matches!(w.state, WalkState::Active))
+            .unwrap_or(false)
     }
 
     /// Pages returned so far.
     pub fn pages_fetched(&self) -> u64 {
-        self.pages
+        self.read(|w| w.pages).unwrap_or(0)
+    }
+
+    /// `f` of the walk's state. The state is never borrowed across an `.await` nor handed out,
+    /// so this only gives `None` if called from inside the walker itself.
+    fn read<T>(&self, f: impl FnOnce(&Walk<Q>) -> T) -> Option<T> {
+        self.walk.try_borrow().ok().map(|w| f(&w))
     }
 
     /// The next page, or `None` after the last one. If the server hands back a token already
     /// seen in this walk, the page that carried it is still returned and the following call fails
     /// with `pagination_loop` (no request is made for the repeated token).
-    pub async fn next_page(
-        &mut self,
+    ///
+    /// The future is `'static` (it holds the walk and a clone of `client`) and keeps no borrow of
+    /// the walker across the request. A second call while one is pending fails with
+    /// `invalid_argument`; dropping a pending call leaves the walker where it was. With prefetch
+    /// on, the request for the following page has been sent by the time this resolves.
+    pub fn next_page(
+        &self,
         client: &DirectoryClient,
-    ) -> Result<Option<Q::Page>, DirectoryError> {
-        let Some((query, token)) = self.begin()? else {
-            return Ok(None);
-        };
-        let result = match self.ahead.take() {
-            Some(ahead) => ahead.get().await,
-            None => query.fetch(client, token.as_deref(), None).await,
-        };
-        self.finish(token, result)
-    }
-
-    /// [`PageWalker::next_page`] for a walker shared as `Rc<RefCell<…>>` next to an
-    /// `Rc<DirectoryClient>`: the returned future is `'static` and does not keep the `RefCell`
-    /// borrowed across the request. A second call while one is pending fails with
-    /// `invalid_argument` instead of panicking. With prefetch on, the request for the following
-    /// page has been sent by the time this resolves (see [`PageWalker`]).
-    pub fn next_page_shared(
-        this: &Rc<RefCell<Self>>,
-        client: &Rc<DirectoryClient>,
     ) -> LocalBoxFuture<'static, Result<Option<Q::Page>, DirectoryError>> {
-        let this = Rc::clone(this);
-        let client = Rc::clone(client);
+        let this = Rc::clone(&self.walk);
+        let client = client.clone();
         Box::pin(async move {
             let (begun, ahead, prefetch) = {
                 let Ok(mut w) = this.try_borrow_mut() else {
@@ -257,7 +271,9 @@ impl<Q: PageQuery> PageWalker<Q> {
             Ok(page)
         })
     }
+}
 
+impl<Q: PageQuery> Walk<Q> {
     fn begin(&mut self) -> Result<Option<(Q, Option<String>)>, DirectoryError> {
         match &self.state {
             WalkState::Done => Ok(None),
@@ -306,15 +322,15 @@ impl<Q: PageQuery> PageWalker<Q> {
 ///
 /// [`Runtime::yield_now`]: super::transport::Runtime::yield_now
 async fn start<Q: PageQuery>(
-    walker: &Rc<RefCell<PageWalker<Q>>>,
-    client: &Rc<DirectoryClient>,
+    walker: &Rc<RefCell<Walk<Q>>>,
+    client: &DirectoryClient,
     token: Option<String>,
 ) -> Ahead<Q::Page> {
     let Ok(query) = walker.try_borrow().map(|w| w.query.clone()) else {
         return Ahead::Done(Err(busy()));
     };
     let hook = early_hook(walker, client, token.clone());
-    let c = Rc::clone(client);
+    let c = client.clone();
     let fut: LocalBoxFuture<'static, _> =
         Box::pin(async move { query.fetch(&c, token.as_deref(), Some(&*hook)).await });
     let mut fut = Some(fut);
@@ -327,7 +343,7 @@ async fn start<Q: PageQuery>(
     })
     .await;
     if matches!(ahead, Ahead::Pending(_)) {
-        client.yield_now().await;
+        client.runtime().yield_now().await;
     }
     ahead
 }
@@ -337,12 +353,12 @@ async fn start<Q: PageQuery>(
 /// sends its request (see [`start`]) and keeps it in the walker's `early` slot. Holds the walker
 /// weakly: requests it started must not keep it alive.
 fn early_hook<Q: PageQuery>(
-    walker: &Rc<RefCell<PageWalker<Q>>>,
-    client: &Rc<DirectoryClient>,
+    walker: &Rc<RefCell<Walk<Q>>>,
+    client: &DirectoryClient,
     requested: Option<String>,
 ) -> Rc<BodyHook> {
-    let walker: Weak<RefCell<PageWalker<Q>>> = Rc::downgrade(walker);
-    let client = Rc::clone(client);
+    let walker: Weak<RefCell<Walk<Q>>> = Rc::downgrade(walker);
+    let client = client.clone();
     Rc::new(move |body: &str| -> LocalBoxFuture<'static, ()> {
         let idle = || -> LocalBoxFuture<'static, ()> { Box::pin(std::future::ready(())) };
         let Some(hint) = next_token_hint(body) else {
@@ -351,7 +367,7 @@ fn early_hook<Q: PageQuery>(
         let Some(w) = walker.upgrade() else {
             return idle();
         };
-        // Only for the page a `next_page_shared` call is reading: a request sent ahead that
+        // Only for the page a `next_page` call is reading: a request sent ahead that
         // is answered before anyone asks for its page must not send the one after it (that
         // would chain ahead without bound).
         let go = w.try_borrow().is_ok_and(|w| {
@@ -367,7 +383,7 @@ fn early_hook<Q: PageQuery>(
             return idle();
         }
         let hint = hint.to_owned();
-        let client = Rc::clone(&client);
+        let client = client.clone();
         Box::pin(async move {
             let ahead = start(&w, &client, Some(hint.clone())).await;
             if let Ok(mut w) = w.try_borrow_mut() {
@@ -382,7 +398,7 @@ fn busy() -> DirectoryError {
 }
 
 /// Clears the walker's in-flight mark, also when the shared future is dropped.
-struct InFlight<Q: PageQuery>(Rc<RefCell<PageWalker<Q>>>);
+struct InFlight<Q: PageQuery>(Rc<RefCell<Walk<Q>>>);
 
 impl<Q: PageQuery> Drop for InFlight<Q> {
     fn drop(&mut self) {

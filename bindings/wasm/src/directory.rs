@@ -1,13 +1,15 @@
-//! JS exports for the Directory API client. The core owns auth, retries and paging; this layer
-//! implements its transport with a JS function (the façade wraps the user's `fetch`), its clock
-//! with `Date.now()`, its timers with `setTimeout` (cancelled when dropped) and its jitter with
-//! `Math.random()`. Pages cross the boundary as JSON text.
+//! JS exports for the Directory API client. The core owns auth, retries, timeouts and paging;
+//! this layer implements its transport with a JS function (the façade wraps the user's `fetch`),
+//! its clock with `Date.now()`, its timers with `setTimeout` (cleared when dropped) and its
+//! jitter with `Math.random()`, and translates arguments: JS option objects (camelCase JSON,
+//! unknown names refused) into the core's option types. Pages cross the boundary as JSON text.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -23,15 +25,16 @@ use scimkit::directory::{
 };
 use scimkit::error::ErrorCode;
 
-/// Calls `send(method, url, headers, body, timeoutMs)`, which returns `[promise, abort]`: the
-/// promise resolves to `[status, [name, value, …], body bytes]` or rejects with
-/// `{ name: "TimeoutError" | other, message }`; `abort()` cancels the fetch.
+/// Calls `send(method, url, headers, body)`, which returns `[promise, abort]`: the promise
+/// resolves to `[status, [name, value, …], body bytes]` or rejects with `{ name, message }`;
+/// `abort()` cancels the fetch. The transport has no timer: the core races each request with its
+/// own timeout and drops the future when the timer wins, which aborts the fetch.
 struct JsTransport {
     send: Function,
 }
 
-/// Aborts the fetch when its future is dropped before the answer (a walk broken off with a
-/// request sent ahead).
+/// Aborts the fetch when its future is dropped before the answer (the core's timeout fired, or
+/// a walk was broken off with a request sent ahead).
 struct AbortOnDrop(Option<Function>);
 
 impl Drop for AbortOnDrop {
@@ -43,19 +46,13 @@ impl Drop for AbortOnDrop {
 }
 
 impl Transport for JsTransport {
-    // The façade's fetch adapter aborts the request after `timeoutMs` and rejects with a
-    // TimeoutError, so the core need not race a timer as well.
-    fn enforces_timeout(&self) -> bool {
-        true
-    }
-
     fn send(&self, req: HttpRequest) -> LocalBoxFuture<'_, Result<HttpResponse, TransportError>> {
         let headers = Array::new();
         for (name, value) in &req.headers {
             headers.push(&JsValue::from_str(name));
             headers.push(&JsValue::from_str(value));
         }
-        let args = Array::of5(
+        let args = Array::of4(
             &JsValue::from_str(&req.method),
             &JsValue::from_str(&req.url),
             &headers,
@@ -63,7 +60,6 @@ impl Transport for JsTransport {
                 .as_deref()
                 .map(JsValue::from_str)
                 .unwrap_or(JsValue::UNDEFINED),
-            &JsValue::from_f64(req.timeout_ms as f64),
         );
         // Called now, not on first poll: the fetch starts when the core sends.
         let called = self
@@ -112,6 +108,8 @@ fn response(value: &JsValue) -> Option<HttpResponse> {
     })
 }
 
+/// A rejected fetch: a `TimeoutError` (a `fetch` the user gave its own `AbortSignal.timeout`) is
+/// a timeout to the core, anything else a network error.
 fn transport_error(err: JsValue) -> TransportError {
     let field = |k: &str| {
         Reflect::get(&err, &JsValue::from_str(k))
@@ -128,38 +126,97 @@ fn transport_error(err: JsValue) -> TransportError {
     }
 }
 
-/// `sleep(ms)` returns `[promise, cancel]`; dropping the future cancels the timer, so a timeout
-/// race that the request won leaves no timer keeping Node's event loop alive.
+/// The core's clock, timers and jitter. Timers are JS timers without promises:
+/// `set(callback, ms, id)` arms one (ms 0: the next turn of the event loop) and returns a handle
+/// for `clear(handle)`; the callback wakes the sleep registered under `id`. No promise, no
+/// `JsFuture` and no closure is made per timer — the core starts one for every request (its
+/// timeout race), so this is on the hot path of a walk.
 struct JsRuntime {
-    sleep: Function,
+    set: Function,
+    clear: Function,
 }
 
-struct Sleep {
-    inner: Option<JsFuture>,
-    cancel: Option<Function>,
+/// A registered sleep: fired yet, and the task to wake when it fires.
+#[derive(Default)]
+struct Slot {
+    fired: bool,
+    waker: Option<Waker>,
 }
 
-impl Future for Sleep {
+thread_local! {
+    /// Every pending sleep of every client, by id (wasm has one thread).
+    static SLEEPS: RefCell<BTreeMap<u64, Slot>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+    /// The one callback all timers call, owned by JS (made once, never freed): a timer that
+    /// fires after its sleep was dropped finds no slot and does nothing.
+    static FIRE: JsValue = Closure::<dyn Fn(f64)>::new(fire).into_js_value();
+}
+
+fn fire(id: f64) {
+    let waker = SLEEPS.with(|s| {
+        let mut s = s.try_borrow_mut().ok()?;
+        let slot = s.get_mut(&(id as u64))?;
+        slot.fired = true;
+        slot.waker.take()
+    });
+    if let Some(w) = waker {
+        w.wake();
+    }
+}
+
+/// Longest delay a JS timer takes (larger ones fire at once in browsers and Node).
+const MAX_TIMER_MS: u64 = 2_147_483_647;
+
+struct Sleep<'a> {
+    runtime: &'a JsRuntime,
+    id: u64,
+    handle: JsValue,
+    done: bool,
+}
+
+impl Future for Sleep<'_> {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.inner.as_mut() {
-            None => Poll::Ready(()),
-            Some(f) => match Pin::new(f).poll(cx) {
-                Poll::Ready(_) => {
-                    self.cancel = None;
-                    Poll::Ready(())
+        if self.done {
+            return Poll::Ready(());
+        }
+        let fired = SLEEPS.with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return true; // never: nothing holds the borrow across a call out
+            };
+            match s.get_mut(&self.id) {
+                Some(slot) if !slot.fired => {
+                    slot.waker = Some(cx.waker().clone());
+                    false
                 }
-                Poll::Pending => Poll::Pending,
-            },
+                _ => {
+                    s.remove(&self.id);
+                    true
+                }
+            }
+        });
+        if fired {
+            self.done = true;
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }
 
-impl Drop for Sleep {
+impl Drop for Sleep<'_> {
+    /// A sleep dropped before it fired (a timeout race the request won) clears its JS timer, so
+    /// no timer keeps Node's event loop alive.
     fn drop(&mut self) {
-        if let Some(cancel) = self.cancel.take() {
-            let _ = cancel.call0(&JsValue::NULL);
+        if self.done {
+            return;
         }
+        let _ = self.runtime.clear.call1(&JsValue::NULL, &self.handle);
+        SLEEPS.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.remove(&self.id);
+            }
+        });
     }
 }
 
@@ -169,38 +226,54 @@ impl Runtime for JsRuntime {
     }
 
     fn sleep(&self, ms: u64) -> LocalBoxFuture<'_, ()> {
-        let pair = self
-            .sleep
-            .call1(&JsValue::NULL, &JsValue::from_f64(ms as f64))
-            .ok()
-            .and_then(|v| v.dyn_into::<Array>().ok());
-        let sleep = match pair {
-            Some(pair) => Sleep {
-                inner: pair.get(0).dyn_into::<Promise>().ok().map(JsFuture::from),
-                cancel: pair.get(1).dyn_into::<Function>().ok(),
-            },
-            None => Sleep {
-                inner: None,
-                cancel: None,
-            },
-        };
-        Box::pin(sleep)
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
+        SLEEPS.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.insert(id, Slot::default());
+            }
+        });
+        let handle = FIRE.with(|fire| {
+            self.set.call3(
+                &JsValue::NULL,
+                fire,
+                &JsValue::from_f64(ms.min(MAX_TIMER_MS) as f64),
+                &JsValue::from_f64(id as f64),
+            )
+        });
+        let handle = handle.unwrap_or_else(|_| {
+            fire(id as f64); // no timer could be set: do not wait forever
+            JsValue::UNDEFINED
+        });
+        Box::pin(Sleep {
+            runtime: self,
+            id,
+            handle,
+            done: false,
+        })
     }
 
     fn random(&self) -> f64 {
         js_sys::Math::random()
     }
 
-    // The façade's `sleep(0)` resolves on the next macrotask (not a 0 ms timer, which Node
-    // clamps to 1 ms).
+    // `set(callback, 0, id)` runs on the next macrotask (not a 0 ms timer, which Node clamps
+    // to 1 ms).
     fn yield_now(&self) -> LocalBoxFuture<'_, ()> {
         self.sleep(0)
     }
 }
 
-/// Client settings as the façade passes them (snake_case JSON).
+/// Client settings as the façade passes them: its options object (less `fetch`) as JSON.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (DirectoryClientOptions)"
+)]
 struct Settings {
     environment_url: String,
     client_id: String,
@@ -210,6 +283,125 @@ struct Settings {
     backoff_base_ms: Option<u64>,
     backoff_max_ms: Option<u64>,
     max_retry_after_ms: Option<u64>,
+}
+
+impl Settings {
+    /// The core's configuration: its defaults where an option is absent.
+    fn config(self) -> ClientConfig {
+        let mut c = ClientConfig::new(self.environment_url, self.client_id, self.client_secret);
+        c.max_retries = self.max_retries.unwrap_or(c.max_retries);
+        c.timeout_ms = self.timeout_ms.unwrap_or(c.timeout_ms);
+        c.backoff_base_ms = self.backoff_base_ms.unwrap_or(c.backoff_base_ms);
+        c.backoff_max_ms = self.backoff_max_ms.unwrap_or(c.backoff_max_ms);
+        c.max_retry_after_ms = self.max_retry_after_ms.unwrap_or(c.max_retry_after_ms);
+        c
+    }
+}
+
+/// The JS options of a listing (camelCase, unknown names refused), converted into the core's
+/// option type field by field: a field added there fails to compile here until it is translated.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (PageOptions)"
+)]
+struct JsListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+}
+
+impl From<JsListOptions> for ListOptions {
+    fn from(o: JsListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+        }
+    }
+}
+
+/// `UserListOptions` of index.d.ts.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (UserListOptions)"
+)]
+struct JsUserListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+    include_detail: Option<bool>,
+    directory_group_id: Option<String>,
+    updated_after: Option<String>,
+}
+
+impl From<JsUserListOptions> for UserListOptions {
+    fn from(o: JsUserListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+            include_detail: o.include_detail,
+            directory_group_id: o.directory_group_id,
+            updated_after: o.updated_after,
+        }
+    }
+}
+
+/// `GroupListOptions` of index.d.ts.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (GroupListOptions)"
+)]
+struct JsGroupListOptions {
+    page_size: Option<u32>,
+    page_token: Option<String>,
+    include_detail: Option<bool>,
+    updated_after: Option<String>,
+    include_external_groups: Option<bool>,
+}
+
+impl From<JsGroupListOptions> for GroupListOptions {
+    fn from(o: JsGroupListOptions) -> Self {
+        Self {
+            page_size: o.page_size,
+            page_token: o.page_token,
+            include_detail: o.include_detail,
+            updated_after: o.updated_after,
+            include_external_groups: o.include_external_groups,
+        }
+    }
+}
+
+/// The options of a one-page call.
+fn page_options<J: DeserializeOwned + Into<C>, C>(json: &str) -> Result<C, JsValue> {
+    Ok(parse::<J>(json, "options")?.into())
+}
+
+/// The options of a walk: the listing's, plus `prefetch` (the walker's own, not a query).
+fn walk_options<J: DeserializeOwned + Into<C>, C>(
+    json: &str,
+) -> Result<(C, Option<bool>), JsValue> {
+    let mut value: serde_json::Value = parse(json, "options")?;
+    let prefetch = match value.as_object_mut().and_then(|o| o.remove("prefetch")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Bool(b)) => Some(b),
+        Some(other) => {
+            let got = match other {
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "array",
+                _ => "object",
+            };
+            return Err(argument_error(
+                "options.prefetch",
+                format!("must be a boolean, got {got}"),
+            ));
+        }
+    };
+    let options = J::deserialize(value).map_err(|e| argument_error("options", e))?;
+    Ok((options.into(), prefetch))
 }
 
 fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
@@ -223,6 +415,23 @@ fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
 
 fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))
+}
+
+/// A string argument, or `invalid_argument` naming it and what it got instead.
+fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        let got = if value.is_null() {
+            "null".to_owned()
+        } else {
+            value.js_typeof().as_string().unwrap_or_default()
+        };
+        js_error(
+            Family::Directory,
+            "invalid_argument",
+            &format!("{name} must be a string, got {got}"),
+            None,
+        )
+    })
 }
 
 fn to_js(err: &DirectoryError) -> JsValue {
@@ -268,74 +477,88 @@ fn json_promise<T: Serialize + 'static>(
 /// The Directory API client (wrapped by the façade's `DirectoryClient`).
 #[wasm_bindgen(js_name = DirectoryCore)]
 pub struct DirectoryCore {
-    client: Rc<DirectoryClient>,
+    client: DirectoryClient,
 }
 
 #[wasm_bindgen(js_class = DirectoryCore)]
 impl DirectoryCore {
-    /// `settings` is JSON; `send` and `sleep` are the façade's fetch and timer adapters.
+    /// `settings` is the options object (less `fetch`) as JSON; `send` is the façade's fetch
+    /// adapter, `set_timer` and `clear_timer` its timer adapters (see `JsRuntime`).
     #[wasm_bindgen(constructor)]
-    pub fn new(settings: &str, send: Function, sleep: Function) -> Result<DirectoryCore, JsValue> {
-        let s: Settings = parse(settings, "client options")?;
-        let mut config = ClientConfig::new(s.environment_url, s.client_id, s.client_secret);
-        config.max_retries = s.max_retries.unwrap_or(config.max_retries);
-        config.timeout_ms = s.timeout_ms.unwrap_or(config.timeout_ms);
-        config.backoff_base_ms = s.backoff_base_ms.unwrap_or(config.backoff_base_ms);
-        config.backoff_max_ms = s.backoff_max_ms.unwrap_or(config.backoff_max_ms);
-        config.max_retry_after_ms = s.max_retry_after_ms.unwrap_or(config.max_retry_after_ms);
+    pub fn new(
+        settings: &str,
+        send: Function,
+        set_timer: Function,
+        clear_timer: Function,
+    ) -> Result<DirectoryCore, JsValue> {
+        let config = parse::<Settings>(settings, "client options")?.config();
         let client = DirectoryClient::new(
             config,
             Rc::new(JsTransport { send }),
-            Rc::new(JsRuntime { sleep }),
+            Rc::new(JsRuntime {
+                set: set_timer,
+                clear: clear_timer,
+            }),
         )
         .map_err(|e| to_js(&e))?;
-        Ok(DirectoryCore {
-            client: Rc::new(client),
-        })
+        Ok(DirectoryCore { client })
     }
 
     /// Resolves to an organizations page as JSON text.
     #[wasm_bindgen(js_name = listOrganizations)]
     pub fn list_organizations(&self, options: &str) -> Result<Promise, JsValue> {
-        let o: ListOptions = parse(options, "options")?;
+        let o = page_options::<JsListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move { c.list_organizations(&o).await }))
     }
 
     /// Resolves to the organization's directories as JSON text.
     #[wasm_bindgen(js_name = listDirectories)]
-    pub fn list_directories(&self, organization_id: String) -> Promise {
+    pub fn list_directories(&self, organization_id: JsValue) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
         let c = self.client.clone();
-        json_promise(async move { c.list_directories(&organization_id).await })
+        Ok(json_promise(async move { c.list_directories(&org).await }))
     }
 
     /// Resolves to one directory as JSON text.
     #[wasm_bindgen(js_name = getDirectory)]
-    pub fn get_directory(&self, organization_id: String, directory_id: String) -> Promise {
+    pub fn get_directory(
+        &self,
+        organization_id: JsValue,
+        directory_id: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
         let c = self.client.clone();
-        json_promise(async move { c.get_directory(&organization_id, &directory_id).await })
+        Ok(json_promise(
+            async move { c.get_directory(&org, &dir).await },
+        ))
     }
 
     /// Resolves to the organization's first directory as JSON text (`not_found` when none).
     #[wasm_bindgen(js_name = getPrimaryDirectory)]
-    pub fn get_primary_directory(&self, organization_id: String) -> Promise {
+    pub fn get_primary_directory(&self, organization_id: JsValue) -> Result<Promise, JsValue> {
+        let org = string_arg(&organization_id, "organizationId")?;
         let c = self.client.clone();
-        json_promise(async move { c.get_primary_directory(&organization_id).await })
+        Ok(json_promise(
+            async move { c.get_primary_directory(&org).await },
+        ))
     }
 
     /// Resolves to a users page as JSON text.
     #[wasm_bindgen(js_name = listDirectoryUsers)]
     pub fn list_directory_users(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
     ) -> Result<Promise, JsValue> {
-        let o: UserListOptions = parse(options, "options")?;
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let o = page_options::<JsUserListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
-            c.list_directory_users(&organization_id, &directory_id, &o)
-                .await
+            c.list_directory_users(&org, &dir, &o).await
         }))
     }
 
@@ -343,59 +566,52 @@ impl DirectoryCore {
     #[wasm_bindgen(js_name = listDirectoryGroups)]
     pub fn list_directory_groups(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
     ) -> Result<Promise, JsValue> {
-        let o: GroupListOptions = parse(options, "options")?;
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let o = page_options::<JsGroupListOptions, _>(options)?;
         let c = self.client.clone();
         Ok(json_promise(async move {
-            c.list_directory_groups(&organization_id, &directory_id, &o)
-                .await
+            c.list_directory_groups(&org, &dir, &o).await
         }))
     }
 
-    /// A walk over a directory's users (validated now; no request yet). `prefetch`: see
-    /// [`PageWalker::with_prefetch`] (absent: the core's default).
+    /// A walk over a directory's users (validated now; no request yet). `options` may carry
+    /// `prefetch` ([`PageWalker::with_prefetch`]; absent: the core's default).
     #[wasm_bindgen(js_name = walkUsers)]
     pub fn walk_users(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
-        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
-        let o: UserListOptions = parse(options, "options")?;
-        self.walker(
-            PageWalker::users(organization_id, directory_id, o),
-            prefetch,
-        )
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let (o, prefetch) = walk_options::<JsUserListOptions, _>(options)?;
+        self.walker(PageWalker::users(org, dir, o), prefetch)
     }
 
     /// A walk over a directory's groups.
     #[wasm_bindgen(js_name = walkGroups)]
     pub fn walk_groups(
         &self,
-        organization_id: String,
-        directory_id: String,
+        organization_id: JsValue,
+        directory_id: JsValue,
         options: &str,
-        prefetch: Option<bool>,
     ) -> Result<Walker, JsValue> {
-        let o: GroupListOptions = parse(options, "options")?;
-        self.walker(
-            PageWalker::groups(organization_id, directory_id, o),
-            prefetch,
-        )
+        let org = string_arg(&organization_id, "organizationId")?;
+        let dir = string_arg(&directory_id, "directoryId")?;
+        let (o, prefetch) = walk_options::<JsGroupListOptions, _>(options)?;
+        self.walker(PageWalker::groups(org, dir, o), prefetch)
     }
 
     /// A walk over the environment's organizations.
     #[wasm_bindgen(js_name = walkOrganizations)]
-    pub fn walk_organizations(
-        &self,
-        options: &str,
-        prefetch: Option<bool>,
-    ) -> Result<Walker, JsValue> {
-        let o: ListOptions = parse(options, "options")?;
+    pub fn walk_organizations(&self, options: &str) -> Result<Walker, JsValue> {
+        let (o, prefetch) = walk_options::<JsListOptions, _>(options)?;
         self.walker(PageWalker::organizations(o), prefetch)
     }
 }
@@ -416,22 +632,22 @@ impl DirectoryCore {
         }
         Ok(Walker {
             client: self.client.clone(),
-            walk: Box::new(Rc::new(RefCell::new(w))),
+            walk: Box::new(w),
         })
     }
 }
 
 /// A walk over any listing; the page type only matters for serialization.
 trait Walk {
-    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise;
+    fn next_page(&self, client: &DirectoryClient) -> Promise;
 }
 
-impl<Q: PageQuery> Walk for Rc<RefCell<PageWalker<Q>>>
+impl<Q: PageQuery> Walk for PageWalker<Q>
 where
     Q::Page: Serialize,
 {
-    fn next_page(&self, client: &Rc<DirectoryClient>) -> Promise {
-        let fut = PageWalker::next_page_shared(self, client);
+    fn next_page(&self, client: &DirectoryClient) -> Promise {
+        let fut = PageWalker::next_page(self, client);
         future_to_promise(async move {
             match fut.await.map_err(|e| to_js(&e))? {
                 None => Ok(JsValue::NULL),
@@ -448,7 +664,7 @@ where
 /// else is exposed. Freeing it cancels the request ahead.
 #[wasm_bindgen]
 pub struct Walker {
-    client: Rc<DirectoryClient>,
+    client: DirectoryClient,
     walk: Box<dyn Walk>,
 }
 

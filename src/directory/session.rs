@@ -1,13 +1,19 @@
-//! One API call as the client sends it: the bearer token, the timeout, retries with backoff and
+//! The one session type: what a call needs — the settings, the transport, the runtime and the
+//! token cache — and the call itself: the bearer token, the timeout, retries with backoff and
 //! `Retry-After`, one renewal on a 401, and the classification of failures into typed errors.
+
+use std::fmt;
+use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::auth::Token;
-use super::client::DirectoryClient;
+use super::auth::{Grant, Token, TokenCache};
+use super::config::ClientConfig;
 use super::error::{server_code, server_message, DirectoryError, DirectoryErrorKind};
-use super::retry::{backoff_ms, parse_retry_after};
-use super::transport::{timeout, HttpRequest, HttpResponse, LocalBoxFuture, TransportError};
+use super::retry::{backoff_ms, classify_status, parse_retry_after};
+use super::transport::{
+    timeout, HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
+};
 use super::url::{encode, Query};
 
 /// Which endpoint a request goes to: the token endpoint maps 400/401/403 to `unauthorized` and
@@ -42,6 +48,11 @@ impl Call {
     }
 }
 
+/// The body reader of calls without a fast path: every 2xx body is parsed into a `Value`.
+pub(crate) fn json_only(_: &str) -> Option<Value> {
+    None
+}
+
 /// Sees a 2xx body before the client reads it (a walk uses it to request the next page early).
 pub(crate) type BodyHook = dyn Fn(&str) -> LocalBoxFuture<'static, ()>;
 
@@ -55,17 +66,52 @@ struct Failure {
     retry_after_ms: Option<u64>,
 }
 
-impl DirectoryClient {
-    /// Sends `call` with auth, timeout and retries, and returns the parsed JSON of its 2xx body.
-    pub(super) async fn call(&self, call: &Call) -> Result<Value, DirectoryError> {
-        let v = self.call_with(call, |_| None::<Value>, None).await?;
-        Ok(v.unwrap_or_else(|v| v))
+/// What every call of one client shares: settings, I/O and the token cache.
+pub(crate) struct Session {
+    config: ClientConfig,
+    base_url: String,
+    transport: Rc<dyn Transport>,
+    runtime: Rc<dyn Runtime>,
+    tokens: TokenCache,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A session; `invalid_argument` when the settings are (see [`ClientConfig::base_url`]).
+    pub(crate) fn new(
+        config: ClientConfig,
+        transport: Rc<dyn Transport>,
+        runtime: Rc<dyn Runtime>,
+    ) -> Result<Self, DirectoryError> {
+        Ok(Self {
+            base_url: config.base_url()?,
+            config,
+            transport,
+            runtime,
+            tokens: TokenCache::default(),
+        })
     }
 
-    /// [`Self::call`], reading a 2xx body with `fast` first: `Ok(t)` when it gives `Some(t)`,
-    /// else the body parsed into a `Value` as `Err` (or the not-JSON failure, retried as usual).
-    /// `on_body` sees each 2xx body before it is read (a walk requests the next page then).
-    pub(super) async fn call_with<T>(
+    pub(crate) fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub(crate) fn runtime(&self) -> &dyn Runtime {
+        &*self.runtime
+    }
+
+    /// Sends `call` with auth, timeout and retries. A 2xx body is read with `fast` first:
+    /// `Ok(t)` when it gives `Some(t)`, else the body parsed into a `Value` as `Err` (or the
+    /// not-JSON failure, retried as usual). `on_body` sees each 2xx body before it is read (a
+    /// walk requests the next page then).
+    pub(crate) async fn call<T>(
         &self,
         call: &Call,
         fast: fn(&str) -> Option<T>,
@@ -80,7 +126,11 @@ impl DirectoryClient {
         // Bounded: each pass either returns, uses up one retry, or uses up the one renewal.
         loop {
             let token = match call.endpoint {
-                Endpoint::Api => match self.tokens.get(self, rejected).await {
+                Endpoint::Api => match self
+                    .tokens
+                    .get(&*self.runtime, rejected, || self.fetch_grant())
+                    .await
+                {
                     Ok(t) => Some(t),
                     Err(e) => return Err(self.redacted(e, last_token.as_ref())),
                 },
@@ -89,7 +139,8 @@ impl DirectoryClient {
             let req = self.request(call, token.as_ref());
             sent = sent.saturating_add(1);
             let sending = self.transport.send(req);
-            let outcome = if self.config.timeout_ms == 0 || self.transport.enforces_timeout() {
+            // The one timeout: the transport's future is dropped when the timer wins.
+            let outcome = if self.config.timeout_ms == 0 {
                 Ok(sending.await)
             } else {
                 timeout(sending, self.runtime.sleep(self.config.timeout_ms)).await
@@ -172,27 +223,14 @@ impl DirectoryClient {
             url: format!("{}{}{}", self.base_url, call.path, call.query),
             headers,
             body: call.body.clone(),
-            timeout_ms: self.config.timeout_ms,
         }
     }
 
     /// Maps a non-2xx response (other than the renewable 401) to a failure.
     fn classify(&self, endpoint: Endpoint, resp: &HttpResponse) -> Failure {
-        use DirectoryErrorKind as K;
         let status = resp.status;
         let body: Value = serde_json::from_slice(resp.body.as_bytes()).unwrap_or(Value::Null);
-        let (kind, retryable) = match status {
-            400 | 401 | 403 if endpoint == Endpoint::Token => (K::Unauthorized, false),
-            401 => (K::Unauthorized, false),
-            403 => (K::Forbidden, false),
-            404 => (K::NotFound, false),
-            408 => (K::Timeout, true),
-            429 => (K::RateLimited, true),
-            502..=504 => (K::ServerError, true),
-            500..=599 => (K::ServerError, false),
-            400..=499 => (K::InvalidArgument, false),
-            _ => (K::InvalidResponse, false),
-        };
+        let (kind, retryable) = classify_status(status, endpoint == Endpoint::Token);
         let code = server_code(&body);
         let mut detail = format!("HTTP {status}");
         if let Some(c) = &code {
@@ -215,6 +253,27 @@ impl DirectoryClient {
             retryable,
             retry_after_ms,
         }
+    }
+
+    /// `POST /oauth/token` (client credentials), with the same retry policy as API calls.
+    fn fetch_grant(&self) -> LocalBoxFuture<'_, Result<Grant, DirectoryError>> {
+        // Boxed: `call` awaits the token cache, which awaits this (async recursion).
+        Box::pin(async move {
+            let body = format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                encode(&self.config.client_id),
+                encode(&self.config.client_secret)
+            );
+            let call = Call {
+                method: "POST",
+                path: "/oauth/token".to_owned(),
+                query: String::new(),
+                body: Some(body),
+                endpoint: Endpoint::Token,
+            };
+            let v = self.call(&call, json_only, None).await?;
+            Grant::from_response(&v.unwrap_or_else(|v| v))
+        })
     }
 
     /// Removes the client secret (raw and encoded) and the access token from a message.

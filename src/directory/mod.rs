@@ -22,6 +22,7 @@ mod auth;
 mod call;
 mod client;
 mod error;
+mod events;
 mod pages;
 #[cfg(test)]
 mod pages_fast_tests;
@@ -34,6 +35,7 @@ mod walker;
 pub use auth::REFRESH_MARGIN_MS;
 pub use client::{ClientConfig, DirectoryClient, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE};
 pub use error::{DirectoryError, DirectoryErrorKind};
+pub use events::{EventFilter, EventsPage, EventsQuery, MAX_EVENT_PAGE_SIZE, MAX_EVENT_TYPES};
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{

@@ -147,9 +147,10 @@ pub(crate) fn parse_event(
         _ => (None, false),
     };
     let at = match event.occurred_at.as_deref() {
-        Some(text) => Some(Version::parse(text).ok_or_else(|| {
-            invalid(event, "`occurred_at` is not an RFC 3339 date-time")
-        })?),
+        Some(text) => Some(
+            Version::parse(text)
+                .ok_or_else(|| invalid(event, "`occurred_at` is not an RFC 3339 date-time"))?,
+        ),
         None => None,
     };
     let subject = match (is_user, &event.data) {
@@ -188,7 +189,10 @@ pub(crate) fn parse_event(
         (Some(_), _) => return Err(invalid(event, "its data does not match its type")),
     };
     if at.is_none() && !matches!(subject, Subject::Other) {
-        return Err(invalid(event, "it has no `occurred_at`, so it cannot be ordered"));
+        return Err(invalid(
+            event,
+            "it has no `occurred_at`, so it cannot be ordered",
+        ));
     }
     Ok(Parsed { event, at, subject })
 }
@@ -420,7 +424,10 @@ fn decide_group(
     if said {
         // The whole list when stated (else the stored one), plus what the request added, minus
         // what it removed.
-        let mut wanted = members.all.clone().unwrap_or_else(|| read.memberships.clone());
+        let mut wanted = members
+            .all
+            .clone()
+            .unwrap_or_else(|| read.memberships.clone());
         wanted.extend(members.added.iter().cloned());
         for u in &members.removed {
             wanted.remove(u);

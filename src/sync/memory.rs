@@ -151,15 +151,19 @@ impl MemoryStore {
 }
 
 fn in_scope(r: &UserRecord, org: Option<&str>, dir: Option<&str>) -> bool {
-    org.is_none_or(|o| r.organization_id == o) && dir.is_none_or(|d| r.directory_id.as_deref() == Some(d))
+    org.is_none_or(|o| r.organization_id == o)
+        && dir.is_none_or(|d| r.directory_id.as_deref() == Some(d))
 }
 
 fn group_in_scope(r: &GroupRecord, org: Option<&str>, dir: Option<&str>) -> bool {
-    org.is_none_or(|o| r.organization_id == o) && dir.is_none_or(|d| r.directory_id.as_deref() == Some(d))
+    org.is_none_or(|o| r.organization_id == o)
+        && dir.is_none_or(|d| r.directory_id.as_deref() == Some(d))
 }
 
+type PairRange = (Bound<(String, String)>, Bound<(String, String)>);
+
 /// The range of `(first, _)` pairs whose first element is `first`.
-fn range_of(first: &str) -> (Bound<(String, String)>, Bound<(String, String)>) {
+fn range_of(first: &str) -> PairRange {
     (
         Bound::Included((first.to_owned(), String::new())),
         Bound::Excluded((format!("{first}\0"), String::new())),
@@ -173,7 +177,7 @@ fn members_of(i: &Inner, group_id: &str) -> Vec<String> {
         .collect()
 }
 
-fn after<'a>(after_id: &'a Option<String>) -> (Bound<&'a str>, Bound<&'a str>) {
+fn after(after_id: &Option<String>) -> (Bound<&str>, Bound<&str>) {
     match after_id {
         Some(a) => (Bound::Excluded(a.as_str()), Bound::Unbounded),
         None => (Bound::Unbounded, Bound::Unbounded),
@@ -242,8 +246,7 @@ impl Inner {
             self.by_user.remove(&(k.user_id, k.group_id));
         }
         for m in cs.add_members {
-            self.by_user
-                .insert((m.user_id.clone(), m.group_id.clone()));
+            self.by_user.insert((m.user_id.clone(), m.group_id.clone()));
             self.members
                 .entry((m.group_id, m.user_id))
                 .or_insert((m.organization_id, m.directory_id));
@@ -261,11 +264,19 @@ impl Store for MemoryStore {
     }
 
     fn users(&self, ids: Vec<String>) -> StoreResult<'_, Vec<UserRecord>> {
-        ready(self.read(|i| ids.iter().filter_map(|id| i.users.get(id).cloned()).collect()))
+        ready(self.read(|i| {
+            ids.iter()
+                .filter_map(|id| i.users.get(id).cloned())
+                .collect()
+        }))
     }
 
     fn groups(&self, ids: Vec<String>) -> StoreResult<'_, Vec<GroupRecord>> {
-        ready(self.read(|i| ids.iter().filter_map(|id| i.groups.get(id).cloned()).collect()))
+        ready(self.read(|i| {
+            ids.iter()
+                .filter_map(|id| i.groups.get(id).cloned())
+                .collect()
+        }))
     }
 
     fn user_groups(&self, user_ids: Vec<String>) -> StoreResult<'_, Vec<MembershipKey>> {

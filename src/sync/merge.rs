@@ -28,7 +28,10 @@ pub(crate) fn raw_active(raw: &Map<String, Value>) -> Option<bool> {
 /// the price is that a field cleared in the directory is learned from its event, not from a
 /// listing. `active` is the raw resource's (`user_detail.active`) when it states it, else the
 /// listing's own (`true` when it does not say: a listed user exists).
-pub(crate) fn listed_user_over(base: Option<&DirectoryUser>, listed: DirectoryUser) -> DirectoryUser {
+pub(crate) fn listed_user_over(
+    base: Option<&DirectoryUser>,
+    listed: DirectoryUser,
+) -> DirectoryUser {
     let active = raw_active(&listed.raw_attributes).unwrap_or(listed.active);
     let Some(b) = base else {
         return DirectoryUser { active, ..listed };
@@ -292,10 +295,7 @@ mod tests {
         assert!(!u.active);
         assert_eq!(u.nickname, None);
         assert!(u.emails.is_empty());
-        assert_eq!(
-            Value::Object(u.custom_attributes),
-            json!({"team": "exec"})
-        );
+        assert_eq!(Value::Object(u.custom_attributes), json!({"team": "exec"}));
     }
 
     #[test]

@@ -174,7 +174,11 @@ impl Plan {
         if let Some(kind) = kind {
             let before = alive.and_then(|s| json(&s.data));
             let after = (!next.deleted).then(|| json(&next.data)).flatten();
-            let scope = (next.organization_id.as_str(), &next.directory_id, next.id.as_str());
+            let scope = (
+                next.organization_id.as_str(),
+                &next.directory_id,
+                next.id.as_str(),
+            );
             self.change(kind, scope, None, (before, after));
         }
         self.changeset.put_users.push(next);
@@ -197,7 +201,11 @@ impl Plan {
         if let Some(kind) = kind {
             let before = alive.and_then(|s| json(&s.data));
             let after = (!next.deleted).then(|| json(&next.data)).flatten();
-            let scope = (next.organization_id.as_str(), &next.directory_id, next.id.as_str());
+            let scope = (
+                next.organization_id.as_str(),
+                &next.directory_id,
+                next.id.as_str(),
+            );
             self.change(kind, scope, None, (before, after));
         }
         self.changeset.put_groups.push(next);
@@ -205,7 +213,12 @@ impl Plan {
     }
 
     /// Adds the membership of `user_id` in `group_id` (reported as `member_added`).
-    pub(crate) fn add_member(&mut self, group_id: &str, user_id: &str, scope: (&str, &Option<String>)) {
+    pub(crate) fn add_member(
+        &mut self,
+        group_id: &str,
+        user_id: &str,
+        scope: (&str, &Option<String>),
+    ) {
         let (org, dir) = scope;
         self.changeset.add_members.push(Membership {
             group_id: group_id.to_owned(),
@@ -218,14 +231,24 @@ impl Plan {
     }
 
     /// Removes the membership of `user_id` in `group_id` (reported as `member_removed`).
-    pub(crate) fn remove_member(&mut self, group_id: &str, user_id: &str, scope: (&str, &Option<String>)) {
+    pub(crate) fn remove_member(
+        &mut self,
+        group_id: &str,
+        user_id: &str,
+        scope: (&str, &Option<String>),
+    ) {
         let (org, dir) = scope;
         self.changeset.remove_members.push(MembershipKey {
             group_id: group_id.to_owned(),
             user_id: user_id.to_owned(),
         });
         let scope = (org, dir, user_id);
-        self.change(ChangeKind::MemberRemoved, scope, Some(group_id), (None, None));
+        self.change(
+            ChangeKind::MemberRemoved,
+            scope,
+            Some(group_id),
+            (None, None),
+        );
     }
 
     /// Makes `user`'s groups exactly `wanted`, given its `current` ones; returns whether

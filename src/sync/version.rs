@@ -96,8 +96,7 @@ impl Version {
             }
             _ => return None,
         };
-        let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60
-            + second
+        let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
             - offset;
         (MIN_SECS..=MAX_SECS)
             .contains(&secs)
@@ -114,7 +113,9 @@ impl Version {
         if !((MIN_SECS as f64)..=(MAX_SECS as f64)).contains(&secs) {
             return None;
         }
-        let nanos = ((ms - secs * 1000.0) * 1e6).round().clamp(0.0, 999_999_999.0);
+        let nanos = ((ms - secs * 1000.0) * 1e6)
+            .round()
+            .clamp(0.0, 999_999_999.0);
         // Both casts are in range: checked just above.
         Some(Version {
             secs: secs as i64,

@@ -85,6 +85,10 @@ struct Progress {
     after_id: Option<String>,
     /// When the run started: rows changed since are not missing.
     started_at: Version,
+    /// Whether the sweep also takes the organization's rows of unknown directory (it has only
+    /// this directory), decided when the run starts.
+    #[serde(default)]
+    include_unplaced: bool,
     /// What the run did so far.
     counts: SyncSummary,
 }
@@ -102,6 +106,7 @@ impl Progress {
             page_token: None,
             after_id: None,
             started_at: now,
+            include_unplaced: false,
             counts: SyncSummary::default(),
         }
     }
@@ -151,7 +156,7 @@ pub(crate) async fn full_sync<S: Store + ?Sized>(
     hook: Option<&ChangeHook>,
 ) -> Result<SyncSummary, SyncError> {
     let key = checkpoint_key(organization_id, directory_id);
-    let progress = match store.checkpoint(key.clone()).await? {
+    let mut progress = match store.checkpoint(key.clone()).await? {
         None => Progress::start(1, now),
         Some(text) => {
             let p: Progress = serde_json::from_str(&text).map_err(|e| {
@@ -164,6 +169,13 @@ pub(crate) async fn full_sync<S: Store + ?Sized>(
             }
         }
     };
+    if progress.phase == Phase::Groups && progress.page_token.is_none() {
+        // Users known only from webhooks have no directory: when the organization has this one
+        // directory only, they are its own, and a user deleted there must not outlive the sweep.
+        let dirs = client.list_directories(organization_id).await?;
+        progress.include_unplaced =
+            dirs.len() == 1 && dirs.iter().all(|d| d.id() == Some(directory_id));
+    }
     let mut run = Run {
         store,
         client,
@@ -347,6 +359,7 @@ impl<S: Store + ?Sized> Run<'_, S> {
             organization_id: self.organization_id.to_owned(),
             directory_id: self.directory_id.to_owned(),
             generation: self.progress.generation,
+            include_unplaced: self.progress.include_unplaced,
             after_id: self.progress.after_id.clone(),
             limit: self.options.sweep_batch.max(1),
         }

@@ -184,6 +184,14 @@ fn after(after_id: &Option<String>) -> (Bound<&str>, Bound<&str>) {
     }
 }
 
+/// Whether a row's directory is the query's (or unknown, when the query takes those).
+fn placed(directory_id: &Option<String>, q: &UnseenQuery) -> bool {
+    match directory_id {
+        Some(d) => *d == q.directory_id,
+        None => q.include_unplaced,
+    }
+}
+
 fn held(current: Option<(Version, u64)>, version: Option<Version>, generation: u64) -> bool {
     match (current, version) {
         (None, None) => true,
@@ -306,7 +314,7 @@ impl Store for MemoryStore {
                     !r.deleted
                         && r.generation < q.generation
                         && r.organization_id == q.organization_id
-                        && r.directory_id.as_deref() == Some(q.directory_id.as_str())
+                        && placed(&r.directory_id, &q)
                 })
                 .take(usize::try_from(q.limit).unwrap_or(usize::MAX))
                 .cloned()
@@ -323,7 +331,7 @@ impl Store for MemoryStore {
                     !r.deleted
                         && r.generation < q.generation
                         && r.organization_id == q.organization_id
-                        && r.directory_id.as_deref() == Some(q.directory_id.as_str())
+                        && placed(&r.directory_id, &q)
                 })
                 .take(usize::try_from(q.limit).unwrap_or(usize::MAX))
                 .cloned()

@@ -47,14 +47,19 @@ impl ErrorCode for StoreError {
 }
 
 /// The rows a full sync has not listed: `unseen_users` / `unseen_groups` answer those of one
-/// organization and directory that are not deleted and whose `generation` is below
-/// `generation`, with `id > after_id` when given, in `id` order, at most `limit` of them.
+/// organization and directory (and with `include_unplaced`, of no known directory) that are not
+/// deleted and whose `generation` is below `generation`, with `id > after_id` when given, in
+/// `id` order, at most `limit` of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnseenQuery {
     /// The organization.
     pub organization_id: String,
-    /// The directory (rows whose directory is unknown are not included).
+    /// The directory.
     pub directory_id: String,
+    /// Also the organization's rows whose directory is unknown (`directory_id` null: users
+    /// known only from webhooks, which do not name it). Set when the organization has just this
+    /// one directory, so those rows can only be its own.
+    pub include_unplaced: bool,
     /// Rows listed by this generation or a later one are left out.
     pub generation: u64,
     /// Only ids after this one (byte order of UTF-8, as SQL's `BINARY` collation).

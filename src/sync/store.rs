@@ -98,32 +98,39 @@ pub trait Store {
     fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()>;
 }
 
-impl<S: Store + ?Sized> Store for Rc<S> {
-    fn has_event(&self, id: String) -> StoreResult<'_, bool> {
-        (**self).has_event(id)
-    }
-    fn users(&self, ids: Vec<String>) -> StoreResult<'_, Vec<UserRecord>> {
-        (**self).users(ids)
-    }
-    fn groups(&self, ids: Vec<String>) -> StoreResult<'_, Vec<GroupRecord>> {
-        (**self).groups(ids)
-    }
-    fn user_groups(&self, user_ids: Vec<String>) -> StoreResult<'_, Vec<MembershipKey>> {
-        (**self).user_groups(user_ids)
-    }
-    fn group_members(&self, group_id: String) -> StoreResult<'_, Vec<String>> {
-        (**self).group_members(group_id)
-    }
-    fn unseen_users(&self, query: UnseenQuery) -> StoreResult<'_, Vec<UserRecord>> {
-        (**self).unseen_users(query)
-    }
-    fn unseen_groups(&self, query: UnseenQuery) -> StoreResult<'_, Vec<GroupRecord>> {
-        (**self).unseen_groups(query)
-    }
-    fn checkpoint(&self, key: String) -> StoreResult<'_, Option<String>> {
-        (**self).checkpoint(key)
-    }
-    fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()> {
-        (**self).commit(changeset)
-    }
+/// `Store` for a pointer to a store, delegating each call.
+macro_rules! delegate {
+    ($($ptr:ty),*) => {$(
+        impl<S: Store + ?Sized> Store for $ptr {
+            fn has_event(&self, id: String) -> StoreResult<'_, bool> {
+                (**self).has_event(id)
+            }
+            fn users(&self, ids: Vec<String>) -> StoreResult<'_, Vec<UserRecord>> {
+                (**self).users(ids)
+            }
+            fn groups(&self, ids: Vec<String>) -> StoreResult<'_, Vec<GroupRecord>> {
+                (**self).groups(ids)
+            }
+            fn user_groups(&self, user_ids: Vec<String>) -> StoreResult<'_, Vec<MembershipKey>> {
+                (**self).user_groups(user_ids)
+            }
+            fn group_members(&self, group_id: String) -> StoreResult<'_, Vec<String>> {
+                (**self).group_members(group_id)
+            }
+            fn unseen_users(&self, query: UnseenQuery) -> StoreResult<'_, Vec<UserRecord>> {
+                (**self).unseen_users(query)
+            }
+            fn unseen_groups(&self, query: UnseenQuery) -> StoreResult<'_, Vec<GroupRecord>> {
+                (**self).unseen_groups(query)
+            }
+            fn checkpoint(&self, key: String) -> StoreResult<'_, Option<String>> {
+                (**self).checkpoint(key)
+            }
+            fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()> {
+                (**self).commit(changeset)
+            }
+        }
+    )*};
 }
+
+delegate!(Rc<S>, &S, Box<S>);

@@ -65,8 +65,12 @@ fn filter_of(req: &scimkit::directory::HttpRequest) -> Value {
 
 #[test]
 fn a_first_catch_up_replays_everything_oldest_first() {
-    let m = history(60);
-    assert!(m.events.len() > 150, "several pages of 100");
+    let m = history(90);
+    assert!(
+        m.events.len() > 150,
+        "several pages of 100: {}",
+        m.events.len()
+    );
     let server = FakeDirectory::new(m.clone());
     let store = Rc::new(MemoryStore::new());
     let engine = SyncEngine::new(store.clone());
@@ -84,8 +88,14 @@ fn a_first_catch_up_replays_everything_oldest_first() {
     assert_eq!(req.header("content-type"), Some("application/json"));
     let f = filter_of(req);
     assert_eq!(f["end_time"], now.to_string());
-    assert!(f.get("start_time").is_none(), "the first time: as far back as the API keeps");
-    assert_eq!(f["event_types"].as_array().unwrap().len(), DIRECTORY_EVENT_TYPES.len());
+    assert!(
+        f.get("start_time").is_none(),
+        "the first time: as far back as the API keeps"
+    );
+    assert_eq!(
+        f["event_types"].as_array().unwrap().len(),
+        DIRECTORY_EVENT_TYPES.len()
+    );
 }
 
 #[test]
@@ -115,11 +125,25 @@ fn webhooks_then_catch_up_converge_and_each_event_applies_once() {
     assert_eq!(s.applied + s.stale + s.duplicate, m.events.len() as u64);
     assert_store_matches(&m, &store);
     // Every change reported once: creations, for instance, one per user created.
-    let created = seen.kinds().iter().filter(|k| **k == scimkit::sync::ChangeKind::UserCreated).count();
-    let creates = m.events.iter().filter(|e| e["type"].as_str().unwrap().ends_with("user_created")).count();
+    let created = seen
+        .kinds()
+        .iter()
+        .filter(|k| **k == scimkit::sync::ChangeKind::UserCreated)
+        .count();
+    let creates = m
+        .events
+        .iter()
+        .filter(|e| e["type"].as_str().unwrap().ends_with("user_created"))
+        .count();
     assert!(created <= creates);
     // A second catch-up reads back from the checkpoint minus the lag: all duplicates.
-    let again = catch_up(&engine, &server, plus_seconds(now, 60), &CatchUpOptions::default()).unwrap();
+    let again = catch_up(
+        &engine,
+        &server,
+        plus_seconds(now, 60),
+        &CatchUpOptions::default(),
+    )
+    .unwrap();
     assert_eq!(again.applied, 0, "{again:?}");
     let f = filter_of(server.requests_to("/events/paginated").last().unwrap());
     assert_eq!(f["start_time"], now.minus_seconds(300).to_string());
@@ -139,13 +163,29 @@ fn an_event_visible_only_after_a_newer_one_was_read_is_applied_by_the_next_catch
     let engine = SyncEngine::new(store.clone());
     let now1 = plus_seconds(last_event_time(&m), 2);
     catch_up(&engine, &server, now1, &CatchUpOptions::default()).unwrap();
-    assert_eq!(store.user("u002").unwrap().data.title.as_deref(), Some("On time"));
-    assert_eq!(store.user("u001").unwrap().data.title, None, "not visible yet");
+    assert_eq!(
+        store.user("u002").unwrap().data.title.as_deref(),
+        Some("On time")
+    );
+    assert_eq!(
+        store.user("u001").unwrap().data.title,
+        None,
+        "not visible yet"
+    );
     // It shows up; the next catch-up's window starts before the checkpoint.
     server.hidden.borrow_mut().clear();
-    let s = catch_up(&engine, &server, plus_seconds(now1, 30), &CatchUpOptions::default()).unwrap();
+    let s = catch_up(
+        &engine,
+        &server,
+        plus_seconds(now1, 30),
+        &CatchUpOptions::default(),
+    )
+    .unwrap();
     assert_eq!(s.applied, 1, "{s:?}");
-    assert_eq!(store.user("u001").unwrap().data.title.as_deref(), Some("Late"));
+    assert_eq!(
+        store.user("u001").unwrap().data.title.as_deref(),
+        Some("Late")
+    );
     assert_store_matches(&m, &store);
 }
 
@@ -163,7 +203,11 @@ fn since_bounds_the_first_window_and_max_events_bounds_any() {
     let err = catch_up(&engine, &server, now, &too_few).unwrap_err();
     assert_eq!(err.code(), "too_many_events");
     assert!(err.to_string().contains("max_events"), "{err}");
-    assert_eq!(store.checkpoint_value("events"), None, "nothing read, nothing moved");
+    assert_eq!(
+        store.checkpoint_value("events"),
+        None,
+        "nothing read, nothing moved"
+    );
     let since = Version::parse(m.events[10]["occurred_at"].as_str().unwrap()).unwrap();
     let opts = CatchUpOptions {
         since: Some(since),

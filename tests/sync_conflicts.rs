@@ -11,9 +11,8 @@ use serde_json::Value;
 
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
-    ApplyStatus, Changeset, ChangeKind, FullSyncOptions, GroupRecord, MemoryStore,
-    MembershipKey, Store, StoreError, StoreResult, SyncEngine, UnseenQuery, UserRecord,
-    MAX_CONFLICT_RETRIES,
+    ApplyStatus, ChangeKind, Changeset, FullSyncOptions, GroupRecord, MembershipKey, MemoryStore,
+    Store, StoreError, StoreResult, SyncEngine, UnseenQuery, UserRecord, MAX_CONFLICT_RETRIES,
 };
 
 use directory_support::FakeRuntime;
@@ -48,7 +47,11 @@ fn a_commit_that_loses_a_race_is_decided_again() {
     // Decided from the state the other writer left: its before is "B".
     assert_eq!(o.changes.len(), 1);
     assert_eq!(o.changes[0].before.as_ref().unwrap()["title"], "B");
-    assert_eq!(seen.kinds(), [ChangeKind::UserUpdated], "reported once, after the commit that won");
+    assert_eq!(
+        seen.kinds(),
+        [ChangeKind::UserUpdated],
+        "reported once, after the commit that won"
+    );
 }
 
 #[test]
@@ -93,8 +96,11 @@ fn a_full_sync_page_racing_a_webhook_keeps_the_newer_state() {
     let server = FakeDirectory::new(m.clone());
     let rt = FakeRuntime::new();
     let client = client_of(&server, &rt);
-    let s = block(&rt, engine.full_sync(&client, ORG, DIR, m.later(), &FullSyncOptions::default()))
-        .unwrap();
+    let s = block(
+        &rt,
+        engine.full_sync(&client, ORG, DIR, m.later(), &FullSyncOptions::default()),
+    )
+    .unwrap();
     assert_eq!(faulty.conflicts.get(), 1);
     // The listing (older than the webhook) did not undo the membership.
     assert_eq!(inner.list_user_groups("u1"), ["g1"]);
@@ -133,7 +139,9 @@ impl Store for AlwaysConflicts {
     }
     fn commit(&self, _: Changeset) -> StoreResult<'_, ()> {
         self.1.set(self.1.get() + 1);
-        Box::pin(std::future::ready(Err(StoreError::Conflict("always".into()))))
+        Box::pin(std::future::ready(Err(StoreError::Conflict(
+            "always".into(),
+        ))))
     }
 }
 
@@ -145,6 +153,9 @@ fn endless_conflicts_give_up_with_store_conflict() {
     let engine = SyncEngine::new(store);
     let err = block_on(engine.apply_event_value(created)).unwrap_err();
     assert_eq!(err.code(), "store_conflict");
-    assert!(err.to_string().contains("gave up after 9 attempts"), "{err}");
+    assert!(
+        err.to_string().contains("gave up after 9 attempts"),
+        "{err}"
+    );
     assert_eq!(engine.store().1.get(), MAX_CONFLICT_RETRIES + 1);
 }

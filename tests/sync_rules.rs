@@ -407,3 +407,30 @@ fn changes_reach_the_hook_after_their_commit() {
     );
     assert!(store.memberships().is_empty());
 }
+
+#[test]
+fn an_older_event_still_states_groups_that_newer_ones_left_unsaid() {
+    let (engine, store, _) = engine();
+    let mut m = Model::new();
+    apply(&engine, &m.create_group("g1", "Eng"));
+    apply(&engine, &m.create_user("u1", "Ada", "Lovelace"));
+    let joined = m.set_groups("u1", &["g1"]);
+    let renamed = m.update_user("u1", |u| u.title = Some("Countess".into()), false);
+    let left = m.set_groups("u1", &[]);
+    // The rename (groups: null) first: the join is older for fields, not for groups.
+    apply(&engine, &renamed);
+    let o = apply(&engine, &joined);
+    assert_eq!(o.status, ApplyStatus::Applied);
+    assert_eq!(kinds(&o), [ChangeKind::MemberAdded]);
+    assert_eq!(
+        store.user("u1").unwrap().data.title.as_deref(),
+        Some("Countess"),
+        "fields kept"
+    );
+    apply(&engine, &left);
+    // Once a newer event stated the groups, the older one is stale for them too.
+    let mut replay = joined.clone();
+    replay["id"] = json!("evt_replay");
+    assert_eq!(apply(&engine, &replay).status, ApplyStatus::Stale);
+    assert!(store.list_user_groups("u1").is_empty());
+}

@@ -12,7 +12,9 @@
 //!   delete leaves a tombstone at the delete's time, so an older create or update is stale and
 //!   a newer create (or update) provisions the user again (`user_created`).
 //! - **Memberships**: a user event sets the user's groups to exactly its `groups` — only when
-//!   the raw event stated a non-null array (deliveries send `null`, meaning "not said"). A
+//!   the raw event stated a non-null array (deliveries send `null`, meaning "not said"). The
+//!   group list has its own time (`groups_version`): an event older than the user's fields but
+//!   newer than the last stated group list still sets the groups (and nothing else). A
 //!   group event with `members` sets the group's users; `members_added` / `members_removed`
 //!   (SCIM requests) add and remove. Groups (users) deleted at or after the event are left out.
 //!   Deleting a user or a group removes its memberships.
@@ -263,18 +265,7 @@ pub(crate) fn decide_event(parsed: &Parsed<'_>, read: &EventRead) -> Result<Deci
         }
         (_, Some(at)) => at,
     };
-    let stored_version = match &parsed.subject {
-        Subject::User { .. } => read.user.as_ref().map(|r| r.version),
-        Subject::Group { .. } => read.group.as_ref().map(|r| r.version),
-        Subject::Other => None,
-    };
-    if stored_version.is_some_and(|v| at <= v) {
-        return Ok(Decision {
-            status: ApplyStatus::Stale,
-            plan,
-        });
-    }
-    match &parsed.subject {
+    let fresh = match &parsed.subject {
         Subject::User {
             delete,
             id,
@@ -287,7 +278,13 @@ pub(crate) fn decide_event(parsed: &Parsed<'_>, read: &EventRead) -> Result<Deci
             data,
             members,
         } => decide_group(&mut plan, event, at, (id, *delete, data, members), read)?,
-        Subject::Other => {}
+        Subject::Other => true,
+    };
+    if !fresh {
+        return Ok(Decision {
+            status: ApplyStatus::Stale,
+            plan,
+        });
     }
     Ok(Decision {
         status: ApplyStatus::Applied,
@@ -314,41 +311,66 @@ fn scope(
     Ok((org, dir))
 }
 
+/// Plans a user event; `false` when it is stale (nothing planned but the event id).
 fn decide_user(
     plan: &mut Plan,
     event: &DirectoryEvent,
     at: Version,
     (id, delete, data, groups): (&str, bool, &UserData<'_>, &Option<BTreeSet<String>>),
     read: &EventRead,
-) -> Result<(), SyncError> {
+) -> Result<bool, SyncError> {
     let stored = read.user.as_ref();
+    let fields_newer = stored.is_none_or(|s| at > s.version);
+    // An event older than the user's fields may still be the newest word on its groups, when
+    // the newer events did not state them (never for a deleted user: the delete is newer).
+    let groups_newer = !delete
+        && groups.is_some()
+        && stored.is_none_or(|s| !s.deleted && s.groups_version.is_none_or(|g| at > g));
+    if !fields_newer && !groups_newer {
+        return Ok(false);
+    }
     let (org, dir) = scope(event, stored.map(|s| (&s.organization_id, &s.directory_id)))?;
     plan.changeset.guards.push(Guard::user(id, stored));
-    let alive = stored.filter(|s| !s.deleted).map(|s| &s.data);
-    let mut user = match (delete, alive, data) {
-        (true, Some(kept), _) => kept.clone(),
-        (_, _, UserData::Full(u)) => (*u).clone(),
-        (_, base, UserData::Partial(p)) => {
-            let base = base.cloned().unwrap_or_default();
-            partial_user_over(&base, p).map_err(|e| invalid(event, &e))?
+    let next = match stored {
+        Some(s) if !fields_newer => UserRecord {
+            groups_version: Some(at),
+            ..s.clone()
+        },
+        _ => {
+            let alive = stored.filter(|s| !s.deleted).map(|s| &s.data);
+            let mut user = match (delete, alive, data) {
+                (true, Some(kept), _) => kept.clone(),
+                (_, _, UserData::Full(u)) => (*u).clone(),
+                (_, base, UserData::Partial(p)) => {
+                    let base = base.cloned().unwrap_or_default();
+                    partial_user_over(&base, p).map_err(|e| invalid(event, &e))?
+                }
+            };
+            user = stored_user(user);
+            user.id = Some(id.to_owned());
+            user.organization_id = Some(org.clone());
+            user.directory_id = dir.clone();
+            if delete {
+                user.active = false;
+            }
+            let stated = delete || groups_newer;
+            UserRecord {
+                id: id.to_owned(),
+                organization_id: org,
+                directory_id: dir,
+                version: at,
+                deleted: delete,
+                groups_version: if stated {
+                    Some(at)
+                } else {
+                    stored.and_then(|s| s.groups_version)
+                },
+                generation: stored.map_or(0, |s| s.generation),
+                revision: 0,
+                active: user.active,
+                data: user,
+            }
         }
-    };
-    user = stored_user(user);
-    user.id = Some(id.to_owned());
-    user.organization_id = Some(org.clone());
-    user.directory_id = dir.clone();
-    if delete {
-        user.active = false;
-    }
-    let next = UserRecord {
-        id: id.to_owned(),
-        organization_id: org,
-        directory_id: dir,
-        version: at,
-        deleted: delete,
-        generation: stored.map_or(0, |s| s.generation),
-        active: user.active,
-        data: user,
     };
     plan.put_user(stored, next.clone());
     if delete {
@@ -356,7 +378,7 @@ fn decide_user(
         for g in &read.memberships {
             plan.remove_member(g, id, scope);
         }
-    } else if let Some(wanted) = groups {
+    } else if let Some(wanted) = groups.as_ref().filter(|_| groups_newer) {
         for g in wanted {
             let row = read.related_groups.iter().find(|r| &r.id == g);
             plan.changeset.guards.push(Guard::group(g, row));
@@ -369,17 +391,21 @@ fn decide_user(
         };
         plan.set_user_groups(&next, &read.memberships, wanted.clone(), at, &deleted);
     }
-    Ok(())
+    Ok(true)
 }
 
+/// Plans a group event; `false` when it is stale (nothing planned but the event id).
 fn decide_group(
     plan: &mut Plan,
     event: &DirectoryEvent,
     at: Version,
     (id, delete, data, members): (&str, bool, &DirectoryGroup, &MembersSaid),
     read: &EventRead,
-) -> Result<(), SyncError> {
+) -> Result<bool, SyncError> {
     let stored = read.group.as_ref();
+    if stored.is_some_and(|s| at <= s.version) {
+        return Ok(false);
+    }
     let (org, dir) = scope(event, stored.map(|s| (&s.organization_id, &s.directory_id)))?;
     plan.changeset.guards.push(Guard::group(id, stored));
     let alive = stored.filter(|s| !s.deleted).map(|s| &s.data);
@@ -401,6 +427,7 @@ fn decide_group(
         version: at,
         deleted: delete,
         generation: stored.map_or(0, |s| s.generation),
+        revision: 0,
         data: group,
     };
     plan.put_group(stored, next.clone());
@@ -409,7 +436,7 @@ fn decide_group(
         for u in &read.memberships {
             plan.remove_member(id, u, scope);
         }
-        return Ok(());
+        return Ok(true);
     }
     for u in &read.related_users {
         plan.changeset.guards.push(Guard::user(&u.id, Some(u)));
@@ -434,5 +461,5 @@ fn decide_group(
         }
         plan.set_group_members(&next, &read.memberships, wanted, at, &deleted);
     }
-    Ok(())
+    Ok(true)
 }

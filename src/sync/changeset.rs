@@ -17,10 +17,9 @@ pub struct AppliedEvent {
 
 /// "The row I decided from is still what I read": the commit fails with a conflict otherwise.
 ///
-/// A row is compared on its `version` and `generation` (`version: None` = no row, and then
-/// `generation` is 0). The generation is compared too because a full sync marks rows as seen
-/// without changing their version; a concurrent write that put back the old generation would
-/// let the sweep take a listed user for a missing one.
+/// A row is compared on its `revision`, which every write of it moves on (`None`: there was no
+/// row, and there must still be none). The version alone would not do: a full sync marks rows
+/// as seen and memberships get stated without the version moving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Guard {
@@ -28,19 +27,15 @@ pub enum Guard {
     User {
         /// The user id.
         id: String,
-        /// The version read; `None`: there was no row.
-        version: Option<Version>,
-        /// The generation read (0 when there was no row).
-        generation: u64,
+        /// The revision read; `None`: there was no row.
+        revision: Option<u64>,
     },
     /// The group row `id`.
     Group {
         /// The group id.
         id: String,
-        /// The version read; `None`: there was no row.
-        version: Option<Version>,
-        /// The generation read (0 when there was no row).
-        generation: u64,
+        /// The revision read; `None`: there was no row.
+        revision: Option<u64>,
     },
 }
 
@@ -49,8 +44,7 @@ impl Guard {
     pub(crate) fn user(id: &str, read: Option<&UserRecord>) -> Self {
         Guard::User {
             id: id.to_owned(),
-            version: read.map(|r| r.version),
-            generation: read.map_or(0, |r| r.generation),
+            revision: read.map(|r| r.revision),
         }
     }
 
@@ -58,8 +52,7 @@ impl Guard {
     pub(crate) fn group(id: &str, read: Option<&GroupRecord>) -> Self {
         Guard::Group {
             id: id.to_owned(),
-            version: read.map(|r| r.version),
-            generation: read.map_or(0, |r| r.generation),
+            revision: read.map(|r| r.revision),
         }
     }
 }

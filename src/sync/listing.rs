@@ -5,8 +5,9 @@
 //! - A listed item's version is its `updated_at` (the sync's start when it has none). Older
 //!   than the stored row: the row is kept, only marked as seen. The same or newer, or no row,
 //!   or a tombstone no newer: the item is written over the stored user (see
-//!   [`super::merge::listed_user_over`]) and, for users, the memberships become exactly its
-//!   `groups` (a listing always states them).
+//!   [`super::merge::listed_user_over`]). A listed user's memberships become exactly its
+//!   `groups` (a listing always states them) when it is the same or newer than the user's last
+//!   stated group list (`groups_version`), even if older than its fields.
 //! - Every row written is marked with the sync's generation: listed.
 //! - After the listings, a live row of the directory not marked, whose version is older than
 //!   the sync's start (else an event changed it during the sync), is missing: a user is
@@ -112,6 +113,7 @@ pub(crate) fn decide_groups_page(
             version,
             deleted: false,
             generation: scope.generation,
+            revision: 0,
             data,
         };
         if !plan.put_group(stored, next.clone()) {
@@ -162,48 +164,67 @@ pub(crate) fn decide_users_page(
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::user(&id, stored));
         }
-        if let Some(s) = stored.filter(|s| version < s.version) {
-            plan.unchanged += 1;
-            if !s.deleted && s.generation != scope.generation {
-                let next = UserRecord {
+        // A listing is as new as its `updated_at`: the same or newer than the stored fields
+        // (or group list) replaces them. It always states the groups.
+        let fields_newer = stored.is_none_or(|s| version >= s.version);
+        let groups_newer = stored.is_none_or(|s| {
+            (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| version >= g)
+        });
+        let next = match stored {
+            Some(s) if !fields_newer => {
+                if s.deleted || (!groups_newer && s.generation == scope.generation) {
+                    plan.unchanged += 1;
+                    continue;
+                }
+                UserRecord {
                     generation: scope.generation,
+                    groups_version: if groups_newer {
+                        Some(version)
+                    } else {
+                        s.groups_version
+                    },
                     ..s.clone()
-                };
-                plan.put_user(stored, next.clone());
-                rows.insert(id, next);
+                }
             }
-            continue;
-        }
-        let base = stored.filter(|s| !s.deleted).map(|s| &s.data);
-        let mut data = stored_user(listed_user_over(base, u.clone()));
-        data.id = Some(id.clone());
-        data.organization_id = Some(scope.organization_id.to_owned());
-        data.directory_id = Some(scope.directory_id.to_owned());
-        let next = UserRecord {
-            id: id.clone(),
-            organization_id: scope.organization_id.to_owned(),
-            directory_id: Some(scope.directory_id.to_owned()),
-            version,
-            deleted: false,
-            generation: scope.generation,
-            active: data.active,
-            data,
+            _ => {
+                let base = stored.filter(|s| !s.deleted).map(|s| &s.data);
+                let mut data = stored_user(listed_user_over(base, u.clone()));
+                data.id = Some(id.clone());
+                data.organization_id = Some(scope.organization_id.to_owned());
+                data.directory_id = Some(scope.directory_id.to_owned());
+                UserRecord {
+                    id: id.clone(),
+                    organization_id: scope.organization_id.to_owned(),
+                    directory_id: Some(scope.directory_id.to_owned()),
+                    version,
+                    deleted: false,
+                    groups_version: Some(version),
+                    generation: scope.generation,
+                    revision: 0,
+                    active: data.active,
+                    data,
+                }
+            }
         };
         let changed = plan.put_user(stored, next.clone());
-        let wanted: BTreeSet<String> = u
-            .groups
-            .iter()
-            .filter_map(|g| g.id.clone().filter(|g| !g.is_empty()))
-            .collect();
         let current = groups_of.remove(&id).unwrap_or_default();
-        let moved = plan.set_user_groups(&next, &current, wanted.clone(), version, &deleted);
+        let mut moved = false;
+        let mut now_in = current.clone();
+        if groups_newer {
+            let wanted: BTreeSet<String> = u
+                .groups
+                .iter()
+                .filter_map(|g| g.id.clone().filter(|g| !g.is_empty()))
+                .collect();
+            moved = plan.set_user_groups(&next, &current, wanted.clone(), version, &deleted);
+            now_in = wanted
+                .into_iter()
+                .filter(|g| deleted(g).is_none_or(|d| d < version))
+                .collect();
+        }
         if !changed && !moved {
             plan.unchanged += 1;
         }
-        let now_in: BTreeSet<String> = wanted
-            .into_iter()
-            .filter(|g| deleted(g).is_none_or(|d| d < version))
-            .collect();
         groups_of.insert(id.clone(), now_in);
         rows.insert(id, next);
     }

@@ -8,7 +8,6 @@ use std::ops::Bound;
 use super::changeset::{Changeset, Guard, Membership, MembershipKey};
 use super::record::{GroupRecord, UserRecord};
 use super::store::{Store, StoreError, StoreResult, UnseenQuery};
-use super::version::Version;
 
 /// A store in memory. Single-threaded (`RefCell` inside), like the futures of the port.
 #[derive(Debug, Default)]
@@ -192,14 +191,6 @@ fn placed(directory_id: &Option<String>, q: &UnseenQuery) -> bool {
     }
 }
 
-fn held(current: Option<(Version, u64)>, version: Option<Version>, generation: u64) -> bool {
-    match (current, version) {
-        (None, None) => true,
-        (Some((v, g)), Some(want)) => v == want && g == generation,
-        _ => false,
-    }
-}
-
 impl Inner {
     fn check(&self, cs: &Changeset) -> Result<(), StoreError> {
         if let Some(e) = &cs.event {
@@ -211,25 +202,18 @@ impl Inner {
             }
         }
         for guard in &cs.guards {
-            let (what, id, ok) = match guard {
-                Guard::User {
-                    id,
-                    version,
-                    generation,
-                } => {
-                    let cur = self.users.get(id).map(|r| (r.version, r.generation));
-                    ("user", id, held(cur, *version, *generation))
+            let (what, id, revision, current) = match guard {
+                Guard::User { id, revision } => {
+                    ("user", id, revision, self.users.get(id).map(|r| r.revision))
                 }
-                Guard::Group {
+                Guard::Group { id, revision } => (
+                    "group",
                     id,
-                    version,
-                    generation,
-                } => {
-                    let cur = self.groups.get(id).map(|r| (r.version, r.generation));
-                    ("group", id, held(cur, *version, *generation))
-                }
+                    revision,
+                    self.groups.get(id).map(|r| r.revision),
+                ),
             };
-            if !ok {
+            if current != *revision {
                 return Err(StoreError::Conflict(format!(
                     "{what} {id} changed since it was read"
                 )));

@@ -21,8 +21,15 @@ pub struct UserRecord {
     /// A tombstone: the user was deleted (then `active` is `false`). Kept so that an older
     /// create or update cannot bring the user back.
     pub deleted: bool,
+    /// When the user's group list was last stated (an event with a `groups` array, a listing,
+    /// a delete); `None`: never. Memberships have their own time because an event that does
+    /// not state groups says nothing about them: an older event that does still counts.
+    pub groups_version: Option<Version>,
     /// The full sync generation that last listed this user (0: never listed).
     pub generation: u64,
+    /// Counts the writes of this row (1 for the first); guards compare it (see
+    /// [`super::Guard`]).
+    pub revision: u64,
     /// `data.active`, as a column.
     pub active: bool,
     /// The user in the normalized model. Its `groups` is always empty: memberships are kept
@@ -45,6 +52,8 @@ pub struct GroupRecord {
     pub deleted: bool,
     /// The full sync generation that last listed this group (0: never listed).
     pub generation: u64,
+    /// Counts the writes of this row (1 for the first).
+    pub revision: u64,
     /// The group in the normalized model, without `members`, `members_added`,
     /// `members_removed` and `total_users` (`null`): memberships are kept apart.
     pub data: DirectoryGroup,

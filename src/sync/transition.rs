@@ -157,8 +157,9 @@ impl Plan {
     /// app: created (no row, or a tombstone), deactivated / reactivated (`active` flipped),
     /// updated (another reported field changed), or nothing. Writes nothing if the row is
     /// already exactly `next`. Returns whether a change was reported.
-    pub(crate) fn put_user(&mut self, stored: Option<&UserRecord>, next: UserRecord) -> bool {
-        if stored == Some(&next) {
+    pub(crate) fn put_user(&mut self, stored: Option<&UserRecord>, mut next: UserRecord) -> bool {
+        next.revision = stored.map_or(1, |s| s.revision.saturating_add(1));
+        if stored.is_some_and(|s| *s == next) {
             return false;
         }
         let alive = stored.filter(|s| !s.deleted);
@@ -186,8 +187,13 @@ impl Plan {
     }
 
     /// [`Plan::put_user`] for groups: created, updated, deleted or nothing.
-    pub(crate) fn put_group(&mut self, stored: Option<&GroupRecord>, next: GroupRecord) -> bool {
-        if stored == Some(&next) {
+    pub(crate) fn put_group(
+        &mut self,
+        stored: Option<&GroupRecord>,
+        mut next: GroupRecord,
+    ) -> bool {
+        next.revision = stored.map_or(1, |s| s.revision.saturating_add(1));
+        if stored.is_some_and(|s| *s == next) {
             return false;
         }
         let alive = stored.filter(|s| !s.deleted);

@@ -434,3 +434,16 @@ fn an_older_event_still_states_groups_that_newer_ones_left_unsaid() {
     assert_eq!(apply(&engine, &replay).status, ApplyStatus::Stale);
     assert!(store.list_user_groups("u1").is_empty());
 }
+
+#[test]
+fn provisioning_a_deleted_user_again_takes_the_groups_it_states() {
+    let (engine, store, _) = engine();
+    let mut m = Model::new();
+    apply(&engine, &m.create_group("g1", "Eng"));
+    apply(&engine, &m.create_user("u1", "Ada", "Lovelace"));
+    apply(&engine, &m.delete_user("u1"));
+    m.create_user("u1", "Ada", "King");
+    let o = apply(&engine, &m.set_groups("u1", &["g1"]));
+    assert_eq!(kinds(&o), [ChangeKind::UserCreated, ChangeKind::MemberAdded]);
+    assert_eq!(store.list_user_groups("u1"), ["g1"]);
+}

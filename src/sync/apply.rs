@@ -322,10 +322,12 @@ fn decide_user(
     let stored = read.user.as_ref();
     let fields_newer = stored.is_none_or(|s| at > s.version);
     // An event older than the user's fields may still be the newest word on its groups, when
-    // the newer events did not state them (never for a deleted user: the delete is newer).
+    // the newer events did not state them (not for a tombstone: its delete is newer).
     let groups_newer = !delete
         && groups.is_some()
-        && stored.is_none_or(|s| !s.deleted && s.groups_version.is_none_or(|g| at > g));
+        && stored.is_none_or(|s| {
+            (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| at > g)
+        });
     if !fields_newer && !groups_newer {
         return Ok(false);
     }

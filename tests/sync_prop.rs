@@ -154,7 +154,11 @@ fn deliver(m: &Model, order: &[usize]) -> Rc<MemoryStore> {
     for &i in order {
         block_on(engine.apply_event_value(m.events[i].clone())).unwrap();
     }
-    assert_eq!(store.event_count(), m.events.len(), "each event recorded once");
+    assert_eq!(
+        store.event_count(),
+        m.events.len(),
+        "each event recorded once"
+    );
     store
 }
 
@@ -200,4 +204,3 @@ proptest! {
         assert_store_matches(&m, &store);
     }
 }
-

@@ -444,6 +444,9 @@ fn provisioning_a_deleted_user_again_takes_the_groups_it_states() {
     apply(&engine, &m.delete_user("u1"));
     m.create_user("u1", "Ada", "King");
     let o = apply(&engine, &m.set_groups("u1", &["g1"]));
-    assert_eq!(kinds(&o), [ChangeKind::UserCreated, ChangeKind::MemberAdded]);
+    assert_eq!(
+        kinds(&o),
+        [ChangeKind::UserCreated, ChangeKind::MemberAdded]
+    );
     assert_eq!(store.list_user_groups("u1"), ["g1"]);
 }

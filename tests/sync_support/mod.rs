@@ -520,13 +520,16 @@ pub fn line(c: &Change) -> String {
 // ---------------------------------------------------------------------------------------------
 // Store wrappers
 
+/// What another writer does to the store between a read and a commit.
+pub type OtherWriter = Box<dyn FnOnce(&MemoryStore)>;
+
 /// Delegates to a memory store; before commit number `at` (from 0) runs `before` against the
 /// inner store (another writer), and fails commits listed in `fail` with `store_failed`.
 pub struct Faulty {
     pub inner: Rc<MemoryStore>,
     pub commits: Cell<usize>,
     pub fail: RefCell<BTreeSet<usize>>,
-    pub before: RefCell<BTreeMap<usize, Box<dyn FnOnce(&MemoryStore)>>>,
+    pub before: RefCell<BTreeMap<usize, OtherWriter>>,
     pub conflicts: Cell<usize>,
 }
 

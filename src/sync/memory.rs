@@ -335,3 +335,141 @@ impl Store for MemoryStore {
         ready(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DirectoryUser;
+    use crate::sync::changeset::{AppliedEvent, Checkpoint};
+    use crate::sync::version::Version;
+    use futures::executor::block_on;
+
+    fn user(id: &str, dir: Option<&str>, revision: u64) -> UserRecord {
+        UserRecord {
+            id: id.into(),
+            organization_id: "org_1".into(),
+            directory_id: dir.map(str::to_owned),
+            version: Version::MIN,
+            deleted: false,
+            groups_version: None,
+            generation: 0,
+            revision,
+            active: true,
+            data: DirectoryUser::default(),
+        }
+    }
+
+    fn event(id: &str) -> Option<AppliedEvent> {
+        Some(AppliedEvent {
+            id: id.into(),
+            occurred_at: None,
+        })
+    }
+
+    #[test]
+    fn commits_are_all_or_nothing_on_event_ids_and_guards() {
+        let s = MemoryStore::new();
+        let first = Changeset {
+            event: event("evt_1"),
+            guards: vec![Guard::User {
+                id: "u1".into(),
+                revision: None,
+            }],
+            put_users: vec![user("u1", Some("dir_1"), 1)],
+            add_members: vec![Membership {
+                group_id: "g1".into(),
+                user_id: "u1".into(),
+                organization_id: "org_1".into(),
+                directory_id: None,
+            }],
+            checkpoints: vec![Checkpoint {
+                key: "k".into(),
+                value: "1".into(),
+            }],
+            ..Changeset::default()
+        };
+        block_on(s.commit(first.clone())).unwrap();
+        // The same event id again: a conflict, nothing written.
+        let mut again = first.clone();
+        again.guards.clear();
+        again.checkpoints[0].value = "2".into();
+        let err = block_on(s.commit(again)).unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        assert_eq!(s.checkpoint_value("k").as_deref(), Some("1"));
+        // A guard that no longer holds (the row exists now; or another revision).
+        for revision in [None, Some(7)] {
+            let cs = Changeset {
+                guards: vec![Guard::User {
+                    id: "u1".into(),
+                    revision,
+                }],
+                remove_members: vec![MembershipKey {
+                    group_id: "g1".into(),
+                    user_id: "u1".into(),
+                }],
+                ..Changeset::default()
+            };
+            assert!(matches!(
+                block_on(s.commit(cs)),
+                Err(StoreError::Conflict(_))
+            ));
+            assert_eq!(s.list_members("g1"), ["u1"]);
+        }
+        // The revision read: it holds.
+        let cs = Changeset {
+            guards: vec![Guard::User {
+                id: "u1".into(),
+                revision: Some(1),
+            }],
+            remove_members: vec![MembershipKey {
+                group_id: "g1".into(),
+                user_id: "u1".into(),
+            }],
+            ..Changeset::default()
+        };
+        block_on(s.commit(cs)).unwrap();
+        assert!(s.list_user_groups("u1").is_empty());
+        assert_eq!(s.commit_count(), 2);
+    }
+
+    #[test]
+    fn unseen_rows_come_in_id_order_after_the_cursor() {
+        let s = MemoryStore::new();
+        let mut rows = vec![
+            user("a", Some("dir_1"), 1),
+            user("b", Some("dir_2"), 1),
+            user("c", None, 1),
+            user("d", Some("dir_1"), 1),
+            user("e", Some("dir_1"), 1),
+        ];
+        rows[4].generation = 3;
+        let mut deleted = user("f", Some("dir_1"), 1);
+        deleted.deleted = true;
+        rows.push(deleted);
+        let cs = Changeset {
+            put_users: rows,
+            ..Changeset::default()
+        };
+        block_on(s.commit(cs)).unwrap();
+        let q = |after: Option<&str>, unplaced: bool, limit: u32| UnseenQuery {
+            organization_id: "org_1".into(),
+            directory_id: "dir_1".into(),
+            generation: 3,
+            after_id: after.map(str::to_owned),
+            include_unplaced: unplaced,
+            limit,
+        };
+        let ids = |q: UnseenQuery| -> Vec<String> {
+            block_on(s.unseen_users(q))
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect()
+        };
+        assert_eq!(ids(q(None, false, 10)), ["a", "d"]);
+        assert_eq!(ids(q(None, true, 10)), ["a", "c", "d"]);
+        assert_eq!(ids(q(None, true, 2)), ["a", "c"]);
+        assert_eq!(ids(q(Some("c"), true, 2)), ["d"]);
+        assert!(ids(q(Some("d"), true, 2)).is_empty());
+    }
+}

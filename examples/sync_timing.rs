@@ -5,7 +5,15 @@
 //! Prints one JSON line: webhook events applied per second (user_created then user_updated
 //! with groups stated, ~0.6 KB each, through `apply_event` on bytes), the time of a full sync of
 //! `users` users (pages of 30, into an empty store, then again with nothing to change) next to
-//! the bare walk of the same listing, and the process's peak RSS.
+//! the bare walk of the same listing, and the process's peak RSS (which includes the 100,000
+//! prepared events and the memory store holding everything).
+//!
+//! 100,000 users on a loaded 2-core box, two runs: webhooks 41,451 and 54,237 events/s
+//! (10,945 before `Change` carried typed states instead of `serde_json::Value`s); walk
+//! 1.36 / 0.89 s, full sync 3.27 / 2.74 s, again with nothing to change 3.07 / 3.12 s. Half of
+//! the walk is the fake server writing JSON; perf puts the engine's own share of a full sync at
+//! about the walk's (reads and writes of the memory store, listing merges, `DirectoryUser`
+//! clones).
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Instant;
@@ -14,8 +22,8 @@ use futures::executor::block_on;
 use serde_json::json;
 
 use scimkit::directory::{
-    ClientConfig, DirectoryClient, HttpRequest, HttpResponse, LocalBoxFuture, PageWalker,
-    Runtime, Transport, TransportError, UserListOptions,
+    ClientConfig, DirectoryClient, HttpRequest, HttpResponse, LocalBoxFuture, PageWalker, Runtime,
+    Transport, TransportError, UserListOptions,
 };
 use scimkit::sync::{FullSyncOptions, MemoryStore, SyncEngine, Version};
 
@@ -63,8 +71,12 @@ impl Transport for Listing {
                 .split('&')
                 .find_map(|kv| kv.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
         };
-        let size: usize = param("page_size").and_then(|s| s.parse().ok()).unwrap_or(30);
-        let at: usize = param("page_token").and_then(|t| t.parse().ok()).unwrap_or(0);
+        let size: usize = param("page_size")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(30);
+        let at: usize = param("page_token")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
         let (total, key) = if req.url.contains("/groups") {
             (GROUPS, "groups")
         } else {
@@ -81,7 +93,11 @@ impl Transport for Listing {
                 }
             })
             .collect();
-        let next = if end < total { end.to_string() } else { String::new() };
+        let next = if end < total {
+            end.to_string()
+        } else {
+            String::new()
+        };
         let body = json!({key: items, "next_page_token": next, "total_size": total}).to_string();
         Box::pin(std::future::ready(Ok(HttpResponse::new(200, body))))
     }
@@ -136,7 +152,10 @@ fn main() {
                 "occurred_at": "2024-01-01T00:00:01Z", "environment_id": "env_1",
                 "organization_id": ORG, "object": "DirectoryUser", "data": data,
                 "display_name": ""});
-            [created.to_string().into_bytes(), updated.to_string().into_bytes()]
+            [
+                created.to_string().into_bytes(),
+                updated.to_string().into_bytes(),
+            ]
         })
         .collect();
     let avg_bytes = events.iter().map(Vec::len).sum::<usize>() / events.len().max(1);

@@ -46,7 +46,8 @@ fn a_commit_that_loses_a_race_is_decided_again() {
     assert_eq!(inner.user("u1").unwrap().data.title.as_deref(), Some("A"));
     // Decided from the state the other writer left: its before is "B".
     assert_eq!(o.changes.len(), 1);
-    assert_eq!(o.changes[0].before.as_ref().unwrap()["title"], "B");
+    let before = o.changes[0].before.as_ref().unwrap().user().unwrap();
+    assert_eq!(before.title.as_deref(), Some("B"));
     assert_eq!(
         seen.kinds(),
         [ChangeKind::UserUpdated],

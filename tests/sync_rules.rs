@@ -62,8 +62,11 @@ fn an_older_event_never_overwrites_newer_state() {
     let applied = apply(&engine, &newer);
     assert_eq!(kinds(&applied), [ChangeKind::UserUpdated]);
     let c = &applied.changes[0];
-    assert_eq!(c.before.as_ref().unwrap()["title"], Value::Null);
-    assert_eq!(c.after.as_ref().unwrap()["title"], "Countess");
+    assert_eq!(c.before.as_ref().unwrap().user().unwrap().title, None);
+    assert_eq!(
+        c.after.as_ref().unwrap().user().unwrap().title.as_deref(),
+        Some("Countess")
+    );
     let stale = apply(&engine, &older);
     assert_eq!(stale.status, ApplyStatus::Stale);
     assert!(stale.changes.is_empty());
@@ -110,10 +113,19 @@ fn a_newer_create_provisions_a_deleted_user_again() {
     let outcomes: Vec<_> = events.iter().map(|e| apply(&engine, e)).collect();
     assert_eq!(kinds(&outcomes[1]), [ChangeKind::UserDeleted]);
     assert!(outcomes[1].changes[0].after.is_none());
+    let before = outcomes[1].changes[0]
+        .before
+        .as_ref()
+        .unwrap()
+        .user()
+        .unwrap();
+    assert_eq!(before.family_name.as_deref(), Some("Lovelace"));
+    let json = serde_json::to_value(&outcomes[1].changes[0]).unwrap();
     assert_eq!(
-        outcomes[1].changes[0].before.as_ref().unwrap()["family_name"],
-        "Lovelace"
+        json["before"]["family_name"], "Lovelace",
+        "the bare user object"
     );
+    assert_eq!(json["after"], Value::Null);
     assert_eq!(kinds(&outcomes[2]), [ChangeKind::UserCreated]);
     let u = store.user("u1").unwrap();
     assert!(!u.deleted && u.active);

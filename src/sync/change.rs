@@ -3,9 +3,9 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::directory::LocalBoxFuture;
+use crate::model::{DirectoryGroup, DirectoryUser};
 
 /// The kind of a [`Change`]; serialized in snake_case (`user_created`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -76,7 +76,7 @@ impl fmt::Display for ChangeKind {
 /// `before` and `after` are the whole user or group in the normalized model (as stored, so
 /// without `groups` / `members`): `before` is `null` for a creation, `after` for a deletion;
 /// both are `null` for memberships, where `id` is the user's and `group_id` names the group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
@@ -89,9 +89,37 @@ pub struct Change {
     /// For memberships: the group.
     pub group_id: Option<String>,
     /// The state before; `null` for creations and memberships.
-    pub before: Option<Value>,
+    pub before: Option<ChangeState>,
     /// The state after; `null` for deletions and memberships.
-    pub after: Option<Value>,
+    pub after: Option<ChangeState>,
+}
+
+/// A user or a group as a [`Change`] shows it; serialized as the bare object (the model's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ChangeState {
+    /// A user's state.
+    User(Box<DirectoryUser>),
+    /// A group's state.
+    Group(Box<DirectoryGroup>),
+}
+
+impl ChangeState {
+    /// The user, when it is one.
+    pub fn user(&self) -> Option<&DirectoryUser> {
+        match self {
+            Self::User(u) => Some(u),
+            Self::Group(_) => None,
+        }
+    }
+
+    /// The group, when it is one.
+    pub fn group(&self) -> Option<&DirectoryGroup> {
+        match self {
+            Self::Group(g) => Some(g),
+            Self::User(_) => None,
+        }
+    }
 }
 
 /// Called with each change after the commit that made it (so at most once per change: a

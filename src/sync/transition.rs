@@ -4,10 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
-use serde_json::Value;
-
-use super::change::{Change, ChangeKind};
+use super::change::{Change, ChangeKind, ChangeState};
 use super::changeset::{Changeset, Membership, MembershipKey};
 use super::record::{GroupRecord, UserRecord};
 use super::version::Version;
@@ -20,11 +17,6 @@ pub(crate) struct Plan {
     pub(crate) changes: Vec<Change>,
     /// Listed items that needed no change (full syncs).
     pub(crate) unchanged: u64,
-}
-
-fn json<T: Serialize>(v: &T) -> Option<Value> {
-    // The model serializes to JSON without fail (string keys, finite numbers).
-    serde_json::to_value(v).ok()
 }
 
 /// Whether two users differ only in what is not reported: `updated_at` and `raw_attributes`
@@ -139,7 +131,7 @@ impl Plan {
         kind: ChangeKind,
         scope: (&str, &Option<String>, &str),
         group_id: Option<&str>,
-        before_after: (Option<Value>, Option<Value>),
+        before_after: (Option<ChangeState>, Option<ChangeState>),
     ) {
         let (organization_id, directory_id, id) = scope;
         self.changes.push(Change {
@@ -173,8 +165,8 @@ impl Plan {
             Some(_) => None,
         };
         if let Some(kind) = kind {
-            let before = alive.and_then(|s| json(&s.data));
-            let after = (!next.deleted).then(|| json(&next.data)).flatten();
+            let before = alive.map(|s| ChangeState::User(Box::new(s.data.clone())));
+            let after = (!next.deleted).then(|| ChangeState::User(Box::new(next.data.clone())));
             let scope = (
                 next.organization_id.as_str(),
                 &next.directory_id,
@@ -205,8 +197,8 @@ impl Plan {
             Some(_) => None,
         };
         if let Some(kind) = kind {
-            let before = alive.and_then(|s| json(&s.data));
-            let after = (!next.deleted).then(|| json(&next.data)).flatten();
+            let before = alive.map(|s| ChangeState::Group(Box::new(s.data.clone())));
+            let after = (!next.deleted).then(|| ChangeState::Group(Box::new(next.data.clone())));
             let scope = (
                 next.organization_id.as_str(),
                 &next.directory_id,

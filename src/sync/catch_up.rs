@@ -13,13 +13,11 @@ use serde_json::Value;
 use super::apply::parse_event;
 use super::change::ChangeHook;
 use super::changeset::{Changeset, Checkpoint};
-use super::commit::commit_plan;
 use super::error::SyncError;
 use super::event_path::apply_parsed;
 use super::probe::groups_stated_in_value;
 use super::store::Store;
 use super::summary::{RejectedEvent, SyncSummary};
-use super::transition::Plan;
 use super::version::Version;
 use crate::directory::{
     DirectoryClient, EventFilter, EventsQuery, PageWalker, MAX_EVENT_PAGE_SIZE,
@@ -92,7 +90,9 @@ pub(crate) async fn catch_up<S: Store + ?Sized>(
                 .minus_seconds(options.lag_seconds),
         ),
         None => options.since,
-    };
+    }
+    // A start after `now` (the clock went back) would be an empty window, or a 400.
+    .map(|start| start.min(now));
     let mut summary = SyncSummary::default();
     let mut window = read_window(client, start, now, options.max_events, &mut summary).await?;
     window.sort_by(|a, b| (a.at, &a.event.id).cmp(&(b.at, &b.event.id)));
@@ -110,16 +110,14 @@ pub(crate) async fn catch_up<S: Store + ?Sized>(
             summary.count_change(c.kind);
         }
     }
-    let mut plan = Plan {
-        changeset: Changeset::default(),
-        ..Plan::default()
+    let checkpoint = Changeset {
+        checkpoints: vec![Checkpoint {
+            key: EVENTS_CHECKPOINT.to_owned(),
+            value: now.to_string(),
+        }],
+        ..Changeset::default()
     };
-    plan.changeset.checkpoints.push(Checkpoint {
-        key: EVENTS_CHECKPOINT.to_owned(),
-        value: now.to_string(),
-    });
-    // A changeset without guards or event cannot conflict; attempt 0 of 0 retries.
-    commit_plan(store, plan, 0, None).await?;
+    store.commit(checkpoint).await?;
     Ok(summary)
 }
 

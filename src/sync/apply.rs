@@ -148,13 +148,6 @@ pub(crate) fn parse_event(
         Some((is_user, "deleted")) => (Some(is_user), true),
         _ => (None, false),
     };
-    let at = match event.occurred_at.as_deref() {
-        Some(text) => Some(
-            Version::parse(text)
-                .ok_or_else(|| invalid(event, "`occurred_at` is not an RFC 3339 date-time"))?,
-        ),
-        None => None,
-    };
     let subject = match (is_user, &event.data) {
         (None, _) => Subject::Other,
         (Some(true), EventData::User(u)) => Subject::User {
@@ -190,11 +183,14 @@ pub(crate) fn parse_event(
         },
         (Some(_), _) => return Err(invalid(event, "its data does not match its type")),
     };
+    let at = event.occurred_at.as_deref().and_then(Version::parse);
+    // Only users and groups need a time; any other event is ignored whatever it says.
     if at.is_none() && !matches!(subject, Subject::Other) {
-        return Err(invalid(
-            event,
-            "it has no `occurred_at`, so it cannot be ordered",
-        ));
+        let what = match event.occurred_at {
+            Some(_) => "its `occurred_at` is not an RFC 3339 date-time",
+            None => "it has no `occurred_at`, so it cannot be ordered",
+        };
+        return Err(invalid(event, what));
     }
     Ok(Parsed { event, at, subject })
 }

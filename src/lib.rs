@@ -27,3 +27,4 @@ pub mod webhook;
 pub mod scim;
 pub mod normalize;
 pub mod directory;
+pub mod sync;

@@ -33,6 +33,7 @@ mod auth;
 mod client;
 mod config;
 mod error;
+mod events;
 mod pages;
 #[cfg(test)]
 mod pages_fast_tests;
@@ -47,6 +48,7 @@ pub use auth::REFRESH_MARGIN_MS;
 pub use client::DirectoryClient;
 pub use config::ClientConfig;
 pub use error::{DirectoryError, DirectoryErrorKind};
+pub use events::{EventFilter, EventsPage, EventsQuery, MAX_EVENT_PAGE_SIZE, MAX_EVENT_TYPES};
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{

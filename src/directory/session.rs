@@ -213,10 +213,12 @@ impl Session {
             ));
         }
         if call.body.is_some() {
-            headers.push((
-                "content-type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            ));
+            // The token endpoint takes a form; API calls with a body (the events filter) JSON.
+            let kind = match call.endpoint {
+                Endpoint::Token => "application/x-www-form-urlencoded",
+                Endpoint::Api => "application/json",
+            };
+            headers.push(("content-type".to_owned(), kind.to_owned()));
         }
         HttpRequest {
             method: call.method.to_owned(),

@@ -1,0 +1,136 @@
+//! The storage port: [`Store`]. Reads, then one atomic [`Changeset`] with guards — the shape
+//! that fits stores without interactive transactions (D1's `batch()`) and many writers
+//! (Postgres): a lost race is a [`StoreError::Conflict`], and the engine reads and decides again.
+
+use std::fmt;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use super::changeset::{Changeset, MembershipKey};
+use super::record::{GroupRecord, UserRecord};
+use crate::directory::LocalBoxFuture;
+use crate::error::ErrorCode;
+
+/// How many times the engine reads and decides again after a conflict before it gives up
+/// (so at most 9 commits per decision).
+pub const MAX_CONFLICT_RETRIES: u32 = 8;
+
+/// Why a store call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The commit lost a race: a guard no longer held, or the event id was already stored.
+    /// Nothing was written; reading again and deciding again is safe. Code `store_conflict`.
+    Conflict(String),
+    /// Anything else (I/O, constraint, driver). Code `store_failed`.
+    Failed(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Conflict(m) => write!(f, "store conflict: {m}"),
+            Self::Failed(m) => write!(f, "store failed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl ErrorCode for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Conflict(_) => "store_conflict",
+            Self::Failed(_) => "store_failed",
+        }
+    }
+}
+
+/// The rows a full sync has not listed: `unseen_users` / `unseen_groups` answer those of one
+/// organization and directory (and with `include_unplaced`, of no known directory) that are not
+/// deleted and whose `generation` is below `generation`, with `id > after_id` when given, in
+/// `id` order, at most `limit` of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnseenQuery {
+    /// The organization.
+    pub organization_id: String,
+    /// The directory.
+    pub directory_id: String,
+    /// Also the organization's rows whose directory is unknown (`directory_id` null: users
+    /// known only from webhooks, which do not name it). Set when the organization has just this
+    /// one directory, so those rows can only be its own.
+    pub include_unplaced: bool,
+    /// Rows listed by this generation or a later one are left out.
+    pub generation: u64,
+    /// Only ids after this one (byte order of UTF-8, as SQL's `BINARY` collation).
+    pub after_id: Option<String>,
+    /// At most this many rows.
+    pub limit: u32,
+}
+
+/// A result of the store.
+pub type StoreResult<'a, T> = LocalBoxFuture<'a, Result<T, StoreError>>;
+
+/// Where the local copy lives. Every method is one read or one atomic write; futures are
+/// local (not `Send`), so an implementation may wrap JS promises. Records, changesets and
+/// queries serialize to JSON for such adapters.
+///
+/// Reads return what is there, in any order, leaving out ids that have no row.
+pub trait Store {
+    /// Whether an event with this id has been committed.
+    fn has_event(&self, id: String) -> StoreResult<'_, bool>;
+    /// The user rows (tombstones included) with these ids.
+    fn users(&self, ids: Vec<String>) -> StoreResult<'_, Vec<UserRecord>>;
+    /// The group rows (tombstones included) with these ids.
+    fn groups(&self, ids: Vec<String>) -> StoreResult<'_, Vec<GroupRecord>>;
+    /// Every membership of these users.
+    fn user_groups(&self, user_ids: Vec<String>) -> StoreResult<'_, Vec<MembershipKey>>;
+    /// The ids of the users in this group.
+    fn group_members(&self, group_id: String) -> StoreResult<'_, Vec<String>>;
+    /// Users a full sync has not listed (see [`UnseenQuery`]).
+    fn unseen_users(&self, query: UnseenQuery) -> StoreResult<'_, Vec<UserRecord>>;
+    /// Groups a full sync has not listed (see [`UnseenQuery`]).
+    fn unseen_groups(&self, query: UnseenQuery) -> StoreResult<'_, Vec<GroupRecord>>;
+    /// The value of a checkpoint.
+    fn checkpoint(&self, key: String) -> StoreResult<'_, Option<String>>;
+    /// Writes `changeset` atomically (see [`Changeset`]), or nothing and
+    /// [`StoreError::Conflict`] when its event id is already stored or a guard fails.
+    fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()>;
+}
+
+/// `Store` for a pointer to a store, delegating each call.
+macro_rules! delegate {
+    ($($ptr:ty),*) => {$(
+        impl<S: Store + ?Sized> Store for $ptr {
+            fn has_event(&self, id: String) -> StoreResult<'_, bool> {
+                (**self).has_event(id)
+            }
+            fn users(&self, ids: Vec<String>) -> StoreResult<'_, Vec<UserRecord>> {
+                (**self).users(ids)
+            }
+            fn groups(&self, ids: Vec<String>) -> StoreResult<'_, Vec<GroupRecord>> {
+                (**self).groups(ids)
+            }
+            fn user_groups(&self, user_ids: Vec<String>) -> StoreResult<'_, Vec<MembershipKey>> {
+                (**self).user_groups(user_ids)
+            }
+            fn group_members(&self, group_id: String) -> StoreResult<'_, Vec<String>> {
+                (**self).group_members(group_id)
+            }
+            fn unseen_users(&self, query: UnseenQuery) -> StoreResult<'_, Vec<UserRecord>> {
+                (**self).unseen_users(query)
+            }
+            fn unseen_groups(&self, query: UnseenQuery) -> StoreResult<'_, Vec<GroupRecord>> {
+                (**self).unseen_groups(query)
+            }
+            fn checkpoint(&self, key: String) -> StoreResult<'_, Option<String>> {
+                (**self).checkpoint(key)
+            }
+            fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()> {
+                (**self).commit(changeset)
+            }
+        }
+    )*};
+}
+
+delegate!(Rc<S>, &S, Box<S>);

@@ -101,9 +101,6 @@ impl Transport for Listing {
         let body = json!({key: items, "next_page_token": next, "total_size": total}).to_string();
         Box::pin(std::future::ready(Ok(HttpResponse::new(200, body))))
     }
-    fn enforces_timeout(&self) -> bool {
-        true
-    }
 }
 
 struct Clockless;
@@ -185,7 +182,7 @@ fn main() {
 
     // The bare walk: every users page fetched and normalized, nothing stored.
     let t = Instant::now();
-    let mut walker = PageWalker::users(
+    let walker = PageWalker::users(
         ORG,
         DIR,
         UserListOptions {

@@ -45,6 +45,12 @@ impl fmt::Debug for DirectoryClient {
 }
 
 impl DirectoryClient {
+    /// The session every call of this client goes through (the events API sends its own
+    /// `POST` with it).
+    pub(super) fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// A client; fails with `invalid_argument` when the URL or credentials are empty or the URL
     /// is not `http(s)://`.
     pub fn new(

@@ -8,10 +8,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::call::{BodyHook, Call, Endpoint};
 use super::client::DirectoryClient;
 use super::error::DirectoryError;
 use super::queries::{Page, PageQuery};
+use super::session::{json_only, BodyHook, Call, Endpoint};
 use super::transport::LocalBoxFuture;
 use super::url::{validate_id, validate_page_size, validate_page_token, validate_rfc3339, Query};
 
@@ -129,7 +129,7 @@ impl EventsQuery {
             body: Some(body),
             endpoint: Endpoint::Api,
         };
-        let v = client.call_with(&call, |_| None::<Value>, on_body).await?;
+        let v = client.session().call(&call, json_only, on_body).await?;
         parse_events_page(v.unwrap_or_else(|v| v))
     }
 }

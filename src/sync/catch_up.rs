@@ -150,7 +150,7 @@ async fn read_window(
         page_size: Some(MAX_EVENT_PAGE_SIZE),
         page_token: None,
     };
-    let mut walker = PageWalker::new(query)?;
+    let walker = PageWalker::new(query)?;
     let mut window = Vec::new();
     let mut seen: u64 = 0;
     while let Some(page) = walker.next_page(client).await? {

@@ -130,7 +130,7 @@ impl<S: Store> SyncEngine<S> {
         options: &FullSyncOptions,
     ) -> Result<SyncSummary, SyncError> {
         let mut total = SyncSummary::default();
-        let mut orgs = PageWalker::organizations(ListOptions {
+        let orgs = PageWalker::organizations(ListOptions {
             page_size: Some(crate::directory::MAX_ORGANIZATION_PAGE_SIZE),
             page_token: None,
         })?;

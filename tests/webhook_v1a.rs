@@ -33,6 +33,8 @@ const V1: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 const LOOSE: VerifyOptions = VerifyOptions {
     tolerance_secs: VerifyOptions::ANY_TIMESTAMP,
     max_body_bytes: usize::MAX,
+    max_header_bytes: usize::MAX,
+    max_header_values: usize::MAX,
 };
 
 fn hook(keys: &[&str]) -> Webhook {

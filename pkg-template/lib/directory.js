@@ -5,27 +5,79 @@ import * as wasm from "./glue.js";
 import { DirectoryApiError } from "./errors.js";
 import { ensureReady } from "./state.js";
 
+/** The transport's rejection for a body over the core's `maxResponseBytes` (the core maps it). */
+function tooLarge(status) {
+  const e = new Error("response body over maxResponseBytes");
+  e.name = "ResponseTooLarge";
+  e.status = status;
+  return e;
+}
+
+/**
+ * A response's body bytes, never more than `max`: refused from its `Content-Length`, or as soon
+ * as reading passes `max` (the rest is not read: the stream is cancelled and the fetch aborted),
+ * so a hostile server cannot make the client hold an unbounded body.
+ */
+async function readBody(res, max, ctrl) {
+  const declared = res.headers.get("content-length");
+  const length = declared !== null && /^[0-9]{1,15}$/.test(declared) ? Number(declared) : undefined;
+  if (length !== undefined && length > max) {
+    ctrl.abort();
+    throw tooLarge(res.status);
+  }
+  const stream = res.body;
+  if (length !== undefined || stream === null || typeof stream?.getReader !== "function") {
+    // Declared within the limit (the HTTP stack reads no more than declared) or not a stream:
+    // read whole — the fast path. Bytes, not text: the core parses UTF-8 itself, so decoding
+    // here and re-encoding into wasm memory would be wasted work (~10 % of a page's client time).
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.byteLength > max) throw tooLarge(res.status);
+    return bytes;
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      reader.cancel().catch(() => {});
+      ctrl.abort();
+      throw tooLarge(res.status);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return bytes;
+}
+
 /**
  * The core's transport: one HTTP exchange through `fetchFn`. Returns `[promise, abort]`: the
  * promise resolves to `[status, [name, value, …], body bytes]`; the core calls `abort()` when it
  * drops the request unanswered (its timeout fired, or a walk was broken off with a page requested
- * ahead). No timer here: the timeout is the core's.
+ * ahead). No timer here: the timeout is the core's; so is `maxBytes` (`maxResponseBytes`).
  */
 function transport(fetchFn) {
-  return (method, url, flat, body) => {
+  return (method, url, flat, body, maxBytes) => {
     const headers = {};
     for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
     const ctrl = new AbortController();
     const exchange = async () => {
       try {
         const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
-        // Bytes, not text: the core parses UTF-8 itself, so decoding here and re-encoding into
-        // wasm memory would be wasted work (measured ~10 % of a page's client time).
-        const bytes = new Uint8Array(await res.arrayBuffer());
+        const bytes = await readBody(res, maxBytes, ctrl);
         const out = [];
         res.headers.forEach((value, name) => out.push(name, value));
         return [res.status, out, bytes];
       } catch (err) {
+        if (err?.name === "ResponseTooLarge") throw err;
         // `name` passes through: a fetch with a timeout of its own rejects with a TimeoutError.
         const e = new Error(String(err?.message ?? err));
         e.name = typeof err?.name === "string" ? err.name : "NetworkError";
@@ -72,16 +124,22 @@ const clearTimer = (handle) => clearTimeout(handle);
 
 /**
  * An options object as JSON for the core, which checks the names and values. A `Date` becomes its
- * ISO string (an invalid one a string the core rejects); a value JSON cannot hold (a BigInt) is an
- * `invalid_argument` here.
+ * ISO string (an invalid one a string the core rejects); a value JSON cannot hold is an
+ * `invalid_argument` here, naming the option: a BigInt, and `NaN` or `±Infinity` (which
+ * `JSON.stringify` would turn into `null`, i.e. "not given": `timeoutMs: NaN` must not mean the
+ * default).
  */
 function json(options, what) {
   try {
     return JSON.stringify(options ?? {}, function (key, value) {
       const raw = this[key];
+      if (typeof raw === "number" && !Number.isFinite(raw)) {
+        throw new DirectoryApiError("invalid_argument", `${what}.${key} must be a finite number, got ${raw}`);
+      }
       return raw instanceof Date ? (Number.isNaN(raw.getTime()) ? "Invalid Date" : raw.toISOString()) : value;
     }) ?? "null";
   } catch (err) {
+    if (err instanceof DirectoryApiError) throw err;
     throw new DirectoryApiError("invalid_argument", `${what}: ${err?.message ?? err}`);
   }
 }
@@ -113,7 +171,7 @@ export class DirectoryClient {
     if (typeof f !== "function") {
       throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)");
     }
-    this.#core = new wasm.DirectoryCore(json(rest, "client options"), transport(f), setTimer, clearTimer);
+    this.#core = new wasm.DirectoryCore(json(rest, "options"), transport(f), setTimer, clearTimer);
   }
 
   /** One page of organizations: `{ organizations, next_page_token, prev_page_token, total_size }`. */

@@ -1,6 +1,6 @@
 // Normalization: JSON text into the core, the normalized model back as JSON text.
 import * as wasm from "./glue.js";
-import { checkOptions } from "./args.js";
+import { checkOptions, limitOf, optionNames } from "./args.js";
 import { NormalizationError, ScimkitError } from "./errors.js";
 import { writeInputs } from "./input.js";
 import { ensureReady } from "./state.js";
@@ -42,41 +42,65 @@ function rfc3339(now) {
   return date.toISOString();
 }
 
-function providerOf(options, where) {
-  return optionalString(checkOptions(options, ["provider"], where).provider, `${where}.provider`);
+/**
+ * Refuses JSON text or bytes over `limit` before they are copied into wasm memory (which never
+ * shrinks): a string's UTF-8 length is at least its length, so this refuses only what is certainly
+ * over; the core checks the exact size. `option` names the setting that raises the limit.
+ */
+function checkSize(input, what, limit, option, pointer = "") {
+  if (input !== undefined && input.length > limit) throw wasm.inputTooLarge(what, pointer, input.length, limit, option);
+  return input;
 }
 
+/** The options of a normalize call, checked: unknown names are refused (names from the core). */
+function optionsOf(options, kind) {
+  return checkOptions(options, optionNames()[kind], "options");
+}
+
+/** `maxInputBytes` of checked options (the core's default when not given). */
+const maxInput = (o) => limitOf(o, "maxInputBytes");
+/** `maxResourceBytes` of checked options (the core's default when not given). */
+const maxResource = (o) => limitOf(o, "maxResourceBytes");
+
 /** A reference-service event (either envelope shape) → `DirectoryEvent`. */
-export function normalizeEvent(payload) {
+export function normalizeEvent(payload, options) {
   ensureReady();
-  const [len] = writeInputs([jsonText(payload, "payload")]);
-  return JSON.parse(wasm.normalizeEventInput(len));
+  const max = maxInput(optionsOf(options, "event"));
+  const [len] = writeInputs([checkSize(jsonText(payload, "payload"), "payload", max, "maxInputBytes")]);
+  return JSON.parse(wasm.normalizeEventInput(len, max));
+}
+
+function normalizeResource(resource, options, exported) {
+  ensureReady();
+  const o = optionsOf(options, "normalize");
+  const provider = optionalString(o.provider, "options.provider");
+  const max = maxInput(o);
+  const [len] = writeInputs([checkSize(jsonText(resource, "resource"), "resource", max, "maxInputBytes")]);
+  return JSON.parse(exported(len, provider, max));
 }
 
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service user → `DirectoryUser`. */
 export function normalizeUser(resource, options) {
-  ensureReady();
-  const provider = providerOf(options, "options");
-  const [len] = writeInputs([jsonText(resource, "resource")]);
-  return JSON.parse(wasm.normalizeUserInput(len, provider));
+  return normalizeResource(resource, options, wasm.normalizeUserInput);
 }
 
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service group → `DirectoryGroup`. */
 export function normalizeGroup(resource, options) {
-  ensureReady();
-  const provider = providerOf(options, "options");
-  const [len] = writeInputs([jsonText(resource, "resource")]);
-  return JSON.parse(wasm.normalizeGroupInput(len, provider));
+  return normalizeResource(resource, options, wasm.normalizeGroupInput);
 }
 
 /** Applies a SCIM PATCH (RFC 7644 §3.5.2, with providers' quirks) and returns the new resource. */
-export function applyScimPatch(resource, patch) {
+export function applyScimPatch(resource, patch, options) {
   ensureReady();
+  const o = optionsOf(options, "patch");
+  const limits = [maxInput(o), maxResource(o)];
+  const patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
   const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
-  if (shape !== undefined) return patchObject(resource, shape, jsonText(patch, "patch"));
+  if (shape !== undefined) return patchObject(resource, shape, patchText, limits);
   // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
-  const [resourceLen, patchLen] = writeInputs([jsonText(resource, "resource"), jsonText(patch, "patch")]);
-  return JSON.parse(wasm.applyScimPatchInput(resourceLen, patchLen));
+  const text = checkSize(jsonText(resource, "resource"), "resource", limits[1], "maxResourceBytes");
+  const [resourceLen, patchLen] = writeInputs([text, patchText]);
+  return JSON.parse(wasm.applyScimPatchInput(resourceLen, patchLen, limits[0], limits[1]));
 }
 
 // applyScimPatch on an object. Why: stringifying the whole resource in and parsing the whole
@@ -171,9 +195,10 @@ export function plainShape(resource) {
   }
 }
 
-function patchObject(resource, { keys, values, flagged }, patchText) {
-  const [keysLen, patchLen] = writeInputs([JSON.stringify(keys), patchText]);
-  const needed = wasm.planScimPatchInput(keysLen, patchLen);
+function patchObject(resource, { keys, values, flagged }, patchText, [maxInputBytes, maxResourceBytes]) {
+  const keysText = checkSize(JSON.stringify(keys), "resource (its attribute names)", maxResourceBytes, "maxResourceBytes");
+  const [keysLen, patchLen] = writeInputs([keysText, patchText]);
+  const needed = wasm.planScimPatchInput(keysLen, patchLen, maxInputBytes, maxResourceBytes);
   const send = new Uint8Array(keys.length);
   for (let i = 0; i < needed.length; i++) send[needed[i]] = 1;
   if (flagged) for (const i of flagged) send[i] = 1;
@@ -184,8 +209,9 @@ function patchObject(resource, { keys, values, flagged }, patchText) {
     part += `${JSON.stringify(keys[i])}:${JSON.stringify(values[i])}`;
   }
   part += "}";
+  checkSize(part, "resource (the attributes the patch touches)", maxResourceBytes, "maxResourceBytes");
   const [partLen, patchLen2] = writeInputs([part, patchText]);
-  const delta = JSON.parse(wasm.applyScimPatchDeltaInput(partLen, patchLen2));
+  const delta = JSON.parse(wasm.applyScimPatchDeltaInput(partLen, patchLen2, maxInputBytes, maxResourceBytes));
   const out = {};
   for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], values[i]);
   const removed = delta[0];
@@ -200,21 +226,21 @@ export function setOwn(o, k, v) {
   else o[k] = v;
 }
 
-const REQUEST_OPTIONS = ["organizationId", "directoryId", "provider", "current", "now"];
-
 /**
  * A SCIM request a provider sent your app (`{ method, path, body }`) → the directory events it
  * means and the resulting resource: `{ events, resource }`.
  */
 export function normalizeScimRequest(request, options) {
   ensureReady();
-  const r = checkOptions(request, ["method", "path", "body"], "request");
+  const names = optionNames();
+  const r = checkOptions(request, names.scimRequest, "request");
   for (const key of ["method", "path"]) {
     if (typeof r[key] !== "string") {
       throw new ScimkitError("invalid_argument", `request.${key} must be a string, got ${r[key] === null ? "null" : typeof r[key]}`);
     }
   }
-  const o = checkOptions(options, REQUEST_OPTIONS, "options");
+  const o = checkOptions(options, names.request, "options");
+  const limits = [maxInput(o), maxResource(o)];
   const context = JSON.stringify({
     organization_id: optionalString(o.organizationId, "options.organizationId"),
     directory_id: optionalString(o.directoryId, "options.directoryId"),
@@ -222,7 +248,10 @@ export function normalizeScimRequest(request, options) {
     now: rfc3339(o.now),
   });
   const body = r.body === undefined || r.body === null || r.body === "" ? undefined : jsonText(r.body, "request.body");
+  const sent = r.method.length + r.path.length + (body?.length ?? 0);
+  if (sent > limits[0]) throw wasm.inputTooLarge("request (method, path and body)", "", sent, limits[0], "maxInputBytes");
   const current = o.current === undefined || o.current === null ? undefined : jsonText(o.current, "options.current");
+  checkSize(current, "options.current", limits[1], "maxResourceBytes");
   const lens = writeInputs([r.method, r.path, body, context, current]);
-  return JSON.parse(wasm.normalizeScimRequestInput(...lens));
+  return JSON.parse(wasm.normalizeScimRequestInput(...lens, limits[0], limits[1]));
 }

@@ -19,6 +19,8 @@ pub enum NormalizationErrorKind {
     InvalidValue,
     /// The input exceeds a bound (nesting depth, filter size, number of operations).
     TooComplex,
+    /// The input is larger than its byte limit ([`crate::json::limits::check_input_bytes`]).
+    PayloadTooLarge,
 }
 
 impl NormalizationErrorKind {
@@ -32,6 +34,7 @@ impl NormalizationErrorKind {
             Self::InvalidFilter => "invalid_filter",
             Self::InvalidValue => "invalid_value",
             Self::TooComplex => "too_complex",
+            Self::PayloadTooLarge => "payload_too_large",
         }
     }
 }

@@ -52,7 +52,7 @@ impl Transport for JsTransport {
             headers.push(&JsValue::from_str(name));
             headers.push(&JsValue::from_str(value));
         }
-        let args = Array::of4(
+        let args = Array::of5(
             &JsValue::from_str(&req.method),
             &JsValue::from_str(&req.url),
             &headers,
@@ -60,6 +60,7 @@ impl Transport for JsTransport {
                 .as_deref()
                 .map(JsValue::from_str)
                 .unwrap_or(JsValue::UNDEFINED),
+            &JsValue::from_f64(req.max_response_bytes as f64),
         );
         // Called now, not on first poll: the fetch starts when the core sends.
         let called = self
@@ -109,7 +110,8 @@ fn response(value: &JsValue) -> Option<HttpResponse> {
 }
 
 /// A rejected fetch: a `TimeoutError` (a `fetch` the user gave its own `AbortSignal.timeout`) is
-/// a timeout to the core, anything else a network error.
+/// a timeout to the core, the façade's `ResponseTooLarge` (it stopped reading a body over
+/// `max_response_bytes`) a body too large, anything else a network error.
 fn transport_error(err: JsValue) -> TransportError {
     let field = |k: &str| {
         Reflect::get(&err, &JsValue::from_str(k))
@@ -118,6 +120,12 @@ fn transport_error(err: JsValue) -> TransportError {
     };
     match field("name").as_deref() {
         Some("TimeoutError") => TransportError::Timeout,
+        Some("ResponseTooLarge") => TransportError::TooLarge {
+            status: Reflect::get(&err, &JsValue::from_str("status"))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(0, |s| s as u16),
+        },
         _ => TransportError::Network(
             field("message")
                 .or_else(|| err.as_string())
@@ -283,6 +291,7 @@ struct Settings {
     backoff_base_ms: Option<u64>,
     backoff_max_ms: Option<u64>,
     max_retry_after_ms: Option<u64>,
+    max_response_bytes: Option<usize>,
 }
 
 impl Settings {
@@ -294,6 +303,7 @@ impl Settings {
         c.backoff_base_ms = self.backoff_base_ms.unwrap_or(c.backoff_base_ms);
         c.backoff_max_ms = self.backoff_max_ms.unwrap_or(c.backoff_max_ms);
         c.max_retry_after_ms = self.max_retry_after_ms.unwrap_or(c.max_retry_after_ms);
+        c.max_response_bytes = self.max_response_bytes.unwrap_or(c.max_response_bytes);
         c
     }
 }
@@ -379,29 +389,49 @@ fn page_options<J: DeserializeOwned + Into<C>, C>(json: &str) -> Result<C, JsVal
     Ok(parse::<J>(json, "options")?.into())
 }
 
-/// The options of a walk: the listing's, plus `prefetch` (the walker's own, not a query).
+/// The walker's own options (not queries): `prefetch` and `maxPages`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WalkSettings {
+    prefetch: Option<bool>,
+    max_pages: Option<u64>,
+}
+
+/// The options of a walk: the listing's, plus the walker's own ([`WalkSettings`]).
 fn walk_options<J: DeserializeOwned + Into<C>, C>(
     json: &str,
-) -> Result<(C, Option<bool>), JsValue> {
+) -> Result<(C, WalkSettings), JsValue> {
     let mut value: serde_json::Value = parse(json, "options")?;
-    let prefetch = match value.as_object_mut().and_then(|o| o.remove("prefetch")) {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::Bool(b)) => Some(b),
-        Some(other) => {
-            let got = match other {
-                serde_json::Value::Number(_) => "number",
-                serde_json::Value::String(_) => "string",
-                serde_json::Value::Array(_) => "array",
-                _ => "object",
-            };
-            return Err(argument_error(
-                "options.prefetch",
-                format!("must be a boolean, got {got}"),
-            ));
+    let mut own = serde_json::Map::new();
+    if let Some(o) = value.as_object_mut() {
+        for key in ["prefetch", "maxPages"] {
+            if let Some(v) = o.remove(key) {
+                own.insert(key.to_owned(), v);
+            }
         }
-    };
-    let options = J::deserialize(value).map_err(|e| argument_error("options", e))?;
-    Ok((options.into(), prefetch))
+    }
+    let settings: WalkSettings = named(serde_json::Value::Object(own), "options")?;
+    if settings.max_pages == Some(0) {
+        return Err(argument_error(
+            "options.maxPages",
+            "must be at least 1, got 0",
+        ));
+    }
+    let options = named::<J>(value, "options")?;
+    Ok((options.into(), settings))
+}
+
+/// Deserializes `value`, naming the option at fault in the error (`options.timeoutMs: …`).
+fn named<T: DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, JsValue> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            what.to_owned()
+        } else {
+            format!("{what}.{path}")
+        };
+        argument_error(&at, e.into_inner())
+    })
 }
 
 fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
@@ -413,8 +443,11 @@ fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
     )
 }
 
+/// Reads the façade's options JSON, naming the option at fault in any error.
 fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
-    serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))
+    let value: serde_json::Value =
+        serde_json::from_slice(json.as_bytes()).map_err(|e| argument_error(what, e))?;
+    named(value, what)
 }
 
 /// A string argument, or `invalid_argument` naming it and what it got instead.
@@ -491,7 +524,7 @@ impl DirectoryCore {
         set_timer: Function,
         clear_timer: Function,
     ) -> Result<DirectoryCore, JsValue> {
-        let config = parse::<Settings>(settings, "client options")?.config();
+        let config = parse::<Settings>(settings, "options")?.config();
         let client = DirectoryClient::new(
             config,
             Rc::new(JsTransport { send }),
@@ -580,7 +613,8 @@ impl DirectoryCore {
     }
 
     /// A walk over a directory's users (validated now; no request yet). `options` may carry
-    /// `prefetch` ([`PageWalker::with_prefetch`]; absent: the core's default).
+    /// `prefetch` ([`PageWalker::with_prefetch`]) and `maxPages` ([`PageWalker::with_max_pages`]);
+    /// absent: the core's defaults.
     #[wasm_bindgen(js_name = walkUsers)]
     pub fn walk_users(
         &self,
@@ -590,8 +624,8 @@ impl DirectoryCore {
     ) -> Result<Walker, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let (o, prefetch) = walk_options::<JsUserListOptions, _>(options)?;
-        self.walker(PageWalker::users(org, dir, o), prefetch)
+        let (o, settings) = walk_options::<JsUserListOptions, _>(options)?;
+        self.walker(PageWalker::users(org, dir, o), settings)
     }
 
     /// A walk over a directory's groups.
@@ -604,15 +638,15 @@ impl DirectoryCore {
     ) -> Result<Walker, JsValue> {
         let org = string_arg(&organization_id, "organizationId")?;
         let dir = string_arg(&directory_id, "directoryId")?;
-        let (o, prefetch) = walk_options::<JsGroupListOptions, _>(options)?;
-        self.walker(PageWalker::groups(org, dir, o), prefetch)
+        let (o, settings) = walk_options::<JsGroupListOptions, _>(options)?;
+        self.walker(PageWalker::groups(org, dir, o), settings)
     }
 
     /// A walk over the environment's organizations.
     #[wasm_bindgen(js_name = walkOrganizations)]
     pub fn walk_organizations(&self, options: &str) -> Result<Walker, JsValue> {
-        let (o, prefetch) = walk_options::<JsListOptions, _>(options)?;
-        self.walker(PageWalker::organizations(o), prefetch)
+        let (o, settings) = walk_options::<JsListOptions, _>(options)?;
+        self.walker(PageWalker::organizations(o), settings)
     }
 }
 
@@ -621,14 +655,17 @@ impl DirectoryCore {
     fn walker<Q: PageQuery>(
         &self,
         walker: Result<PageWalker<Q>, DirectoryError>,
-        prefetch: Option<bool>,
+        settings: WalkSettings,
     ) -> Result<Walker, JsValue>
     where
         Q::Page: Serialize,
     {
         let mut w = walker.map_err(|e| to_js(&e))?;
-        if let Some(p) = prefetch {
+        if let Some(p) = settings.prefetch {
             w = w.with_prefetch(p);
+        }
+        if let Some(n) = settings.max_pages {
+            w = w.with_max_pages(n);
         }
         Ok(Walker {
             client: self.client.clone(),

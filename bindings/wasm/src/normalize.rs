@@ -8,7 +8,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::{js_error, set, Family};
 use crate::input::{text, with_parts};
+use crate::options::limit;
 use scimkit::error::ErrorCode;
+use scimkit::json::limits::check_input_bytes;
 use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
@@ -55,21 +57,75 @@ fn json(part: Option<&[u8]>, what: &str) -> Result<Value, JsValue> {
     parse_json(part.unwrap_or_default(), what).map_err(|e| to_js(&e))
 }
 
+/// The byte limits of one call, as the façade resolved them (`defaultLimits`, or `checkLimit`
+/// of an option given): what a sender sent (`maxInputBytes`), and the app's stored resource
+/// (`maxResourceBytes`).
+struct Limits {
+    input: usize,
+    resource: usize,
+}
+
+impl Limits {
+    fn new(max_input_bytes: f64, max_resource_bytes: f64) -> Result<Self, JsValue> {
+        Ok(Self {
+            input: limit(max_input_bytes, "options.maxInputBytes")?,
+            resource: limit(max_resource_bytes, "options.maxResourceBytes")?,
+        })
+    }
+
+    /// `payload_too_large` when the sender's input `part` (named `what`) is over the limit. The
+    /// façade has already refused what it could tell was over before copying it in; this is the
+    /// exact check, on the bytes.
+    fn input(&self, part: Option<&[u8]>, what: &str, pointer: &str) -> Result<(), JsValue> {
+        let len = part.map_or(0, <[u8]>::len);
+        check_input_bytes(what, pointer, len, self.input, "maxInputBytes").map_err(|e| to_js(&e))
+    }
+
+    /// As [`Limits::input`], for the app's stored resource.
+    fn resource(&self, part: Option<&[u8]>, what: &str) -> Result<(), JsValue> {
+        let len = part.map_or(0, <[u8]>::len);
+        check_input_bytes(what, "", len, self.resource, "maxResourceBytes")
+            .map_err(|e| to_js(&e))
+    }
+}
+
+/// The error for an input over its limit, thrown by the façade before it copies the input into
+/// wasm memory: `what` names the input, `option` the setting (`maxInputBytes` or
+/// `maxResourceBytes`), `len` its size as far as the façade knows (a lower bound for text).
+#[wasm_bindgen(js_name = inputTooLarge)]
+pub fn input_too_large(what: &str, pointer: &str, len: f64, limit: f64, option: &str) -> JsValue {
+    match check_input_bytes(what, pointer, len as usize, limit as usize, option) {
+        Err(e) => to_js(&e),
+        Ok(()) => internal(),
+    }
+}
+
 /// `normalizeEvent`: the event text in the input buffer → the normalized event (JSON text).
 #[wasm_bindgen(js_name = normalizeEventInput)]
-pub fn normalize_event_input(len: f64) -> Result<String, JsValue> {
+pub fn normalize_event_input(len: f64, max_input_bytes: f64) -> Result<String, JsValue> {
+    let max = limit(max_input_bytes, "options.maxInputBytes")?;
     with_parts([len], |[payload]| {
-        event_json(payload.unwrap_or_default()).map_err(|e| to_js(&e))
+        let payload = payload.unwrap_or_default();
+        check_input_bytes("payload", "", payload.len(), max, "maxInputBytes")
+            .and_then(|()| event_json(payload))
+            .map_err(|e| to_js(&e))
     })
 }
 
 /// `normalizeUser`: a raw SCIM / Google / reference user → a `DirectoryUser` (JSON text).
 #[wasm_bindgen(js_name = normalizeUserInput)]
-pub fn normalize_user_input(len: f64, provider_name: Option<String>) -> Result<String, JsValue> {
+pub fn normalize_user_input(
+    len: f64,
+    provider_name: Option<String>,
+    max_input_bytes: f64,
+) -> Result<String, JsValue> {
     let opts = NormalizeOptions {
         provider: provider(provider_name)?,
     };
+    let max = limit(max_input_bytes, "options.maxInputBytes")?;
     with_parts([len], |[resource]| {
+        let len = resource.map_or(0, <[u8]>::len);
+        check_input_bytes("resource", "", len, max, "maxInputBytes").map_err(|e| to_js(&e))?;
         let resource = json(resource, "resource")?;
         normalize_user(&resource, &opts)
             .map(|u| to_json(&u))
@@ -79,11 +135,18 @@ pub fn normalize_user_input(len: f64, provider_name: Option<String>) -> Result<S
 
 /// `normalizeGroup`: a raw SCIM / Google / reference group → a `DirectoryGroup` (JSON text).
 #[wasm_bindgen(js_name = normalizeGroupInput)]
-pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<String, JsValue> {
+pub fn normalize_group_input(
+    len: f64,
+    provider_name: Option<String>,
+    max_input_bytes: f64,
+) -> Result<String, JsValue> {
     let opts = NormalizeOptions {
         provider: provider(provider_name)?,
     };
+    let max = limit(max_input_bytes, "options.maxInputBytes")?;
     with_parts([len], |[resource]| {
+        let len = resource.map_or(0, <[u8]>::len);
+        check_input_bytes("resource", "", len, max, "maxInputBytes").map_err(|e| to_js(&e))?;
         let resource = json(resource, "resource")?;
         normalize_group(&resource, &opts)
             .map(|g| to_json(&g))
@@ -93,8 +156,16 @@ pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<
 
 /// `applyScimPatch`: `[resource][patch]` in the input buffer → the patched resource (JSON text).
 #[wasm_bindgen(js_name = applyScimPatchInput)]
-pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<String, JsValue> {
+pub fn apply_scim_patch_input(
+    resource_len: f64,
+    patch_len: f64,
+    max_input_bytes: f64,
+    max_resource_bytes: f64,
+) -> Result<String, JsValue> {
+    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
     with_parts([resource_len, patch_len], |[resource, patch]| {
+        limits.resource(resource, "resource")?;
+        limits.input(patch, "patch", "")?;
         let resource = json(resource, "resource")?;
         apply_scim_patch_text(resource, patch.unwrap_or_default())
             .map(|r| to_json(&r))
@@ -113,8 +184,16 @@ pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<Strin
 
 /// Step 1 of `applyScimPatch` on an object: which top-level keys the PATCH needs.
 #[wasm_bindgen(js_name = planScimPatchInput)]
-pub fn plan_scim_patch_input(keys_len: f64, patch_len: f64) -> Result<Vec<u32>, JsValue> {
+pub fn plan_scim_patch_input(
+    keys_len: f64,
+    patch_len: f64,
+    max_input_bytes: f64,
+    max_resource_bytes: f64,
+) -> Result<Vec<u32>, JsValue> {
+    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
     with_parts([keys_len, patch_len], |[keys, patch]| {
+        limits.resource(keys, "resource (its attribute names)")?;
+        limits.input(patch, "patch", "")?;
         let keys = keys.unwrap_or_default();
         let patch = patch.unwrap_or_default();
         // Keys without escapes borrow from the buffer; any other spelling is decoded.
@@ -135,8 +214,16 @@ pub fn plan_scim_patch_input(keys_len: f64, patch_len: f64) -> Result<Vec<u32>, 
 
 /// Step 2 of `applyScimPatch` on an object: the needed members → the top-level delta.
 #[wasm_bindgen(js_name = applyScimPatchDeltaInput)]
-pub fn apply_scim_patch_delta_input(part_len: f64, patch_len: f64) -> Result<String, JsValue> {
+pub fn apply_scim_patch_delta_input(
+    part_len: f64,
+    patch_len: f64,
+    max_input_bytes: f64,
+    max_resource_bytes: f64,
+) -> Result<String, JsValue> {
+    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
     with_parts([part_len, patch_len], |[part, patch]| {
+        limits.resource(part, "resource (the attributes the patch touches)")?;
+        limits.input(patch, "patch", "")?;
         let Value::Object(part) = json(part, "resource")? else {
             return Err(internal());
         };
@@ -169,6 +256,9 @@ fn internal() -> JsValue {
 }
 
 /// `normalizeScimRequest`: `[method][path][body?][context][current?]` → `{ events, resource }`.
+/// The method, path and body are the sender's (`maxInputBytes` bounds them together), `current`
+/// the app's (`maxResourceBytes`).
+#[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = normalizeScimRequestInput)]
 pub fn normalize_scim_request_input(
     method_len: f64,
@@ -176,10 +266,26 @@ pub fn normalize_scim_request_input(
     body_len: f64,
     context_len: f64,
     current_len: f64,
+    max_input_bytes: f64,
+    max_resource_bytes: f64,
 ) -> Result<String, JsValue> {
+    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
     with_parts(
         [method_len, path_len, body_len, context_len, current_len],
         |[method, path, body, context, current]| {
+            let sent = [method, path, body]
+                .iter()
+                .map(|p| p.map_or(0, <[u8]>::len))
+                .fold(0usize, usize::saturating_add);
+            check_input_bytes(
+                "request (method, path and body)",
+                "",
+                sent,
+                limits.input,
+                "maxInputBytes",
+            )
+                .map_err(|e| to_js(&e))?;
+            limits.resource(current, "options.current")?;
             let req = ScimRequest {
                 method: text(method)?.unwrap_or_default().to_owned(),
                 path: text(path)?.unwrap_or_default().to_owned(),

@@ -84,8 +84,7 @@ impl Limits {
     /// As [`Limits::input`], for the app's stored resource.
     fn resource(&self, part: Option<&[u8]>, what: &str) -> Result<(), JsValue> {
         let len = part.map_or(0, <[u8]>::len);
-        check_input_bytes(what, "", len, self.resource, "maxResourceBytes")
-            .map_err(|e| to_js(&e))
+        check_input_bytes(what, "", len, self.resource, "maxResourceBytes").map_err(|e| to_js(&e))
     }
 }
 
@@ -284,7 +283,7 @@ pub fn normalize_scim_request_input(
                 limits.input,
                 "maxInputBytes",
             )
-                .map_err(|e| to_js(&e))?;
+            .map_err(|e| to_js(&e))?;
             limits.resource(current, "options.current")?;
             let req = ScimRequest {
                 method: text(method)?.unwrap_or_default().to_owned(),

@@ -134,13 +134,13 @@ function json(options, what) {
     return JSON.stringify(options ?? {}, function (key, value) {
       const raw = this[key];
       if (typeof raw === "number" && !Number.isFinite(raw)) {
-        throw new DirectoryApiError("invalid_argument", `${what}.${key} must be a finite number, got ${raw}`);
+        throw new DirectoryApiError("invalid_argument", `${what}.${key} must be a finite number, got ${raw}`, { attempts: 0 });
       }
       return raw instanceof Date ? (Number.isNaN(raw.getTime()) ? "Invalid Date" : raw.toISOString()) : value;
     }) ?? "null";
   } catch (err) {
     if (err instanceof DirectoryApiError) throw err;
-    throw new DirectoryApiError("invalid_argument", `${what}: ${err?.message ?? err}`);
+    throw new DirectoryApiError("invalid_argument", `${what}: ${err?.message ?? err}`, { attempts: 0 });
   }
 }
 
@@ -169,7 +169,7 @@ export class DirectoryClient {
     const { fetch: fetchFn, ...rest } = options ?? {};
     const f = fetchFn ?? globalThis.fetch?.bind(globalThis);
     if (typeof f !== "function") {
-      throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)");
+      throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)", { attempts: 0 });
     }
     this.#core = new wasm.DirectoryCore(json(rest, "options"), transport(f), setTimer, clearTimer);
   }

@@ -65,7 +65,7 @@ pub struct VerifyOptions {
     /// at 8–16 KiB, and a signature header holds ~50 bytes per `v1` entry, ~95 per `v1a`.
     pub max_header_bytes: usize,
     /// Most values one header may carry: the space-separated entries of `webhook-signature`
-    /// (the JS package also counts repeated header lines of each header). Default 16: senders
+    /// (the JS package also counts repeated header lines of each header). Default 32: senders
     /// send one signature per secret or key, two or three during a rotation.
     pub max_header_values: usize,
 }
@@ -77,8 +77,8 @@ impl VerifyOptions {
     pub const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
     /// The default limit on each header's length: 8 KiB.
     pub const DEFAULT_MAX_HEADER_BYTES: usize = 8_192;
-    /// The default limit on the values of one header (signature entries): 16.
-    pub const DEFAULT_MAX_HEADER_VALUES: usize = 16;
+    /// The default limit on the values of one header (signature entries): 32.
+    pub const DEFAULT_MAX_HEADER_VALUES: usize = 32;
     /// A tolerance no timestamp exceeds: any two `i64` seconds are at most `u64::MAX` apart, so
     /// the window covers them all. For replaying a stored delivery on purpose, never the default;
     /// the timestamp must still be well-formed and signed.

@@ -435,11 +435,19 @@ fn named<T: DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T,
 }
 
 fn argument_error(what: &str, err: impl std::fmt::Display) -> JsValue {
+    invalid_argument(&format!("{what}: {err}"))
+}
+
+/// A `DirectoryApiError` `invalid_argument` made before any request (`attempts: 0`, as the
+/// core's own argument errors have).
+fn invalid_argument(message: &str) -> JsValue {
+    let details = Object::new();
+    set(&details, "attempts", 0.0);
     js_error(
         Family::Directory,
         "invalid_argument",
-        &format!("{what}: {err}"),
-        None,
+        message,
+        Some(details),
     )
 }
 
@@ -458,12 +466,7 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
         } else {
             value.js_typeof().as_string().unwrap_or_default()
         };
-        js_error(
-            Family::Directory,
-            "invalid_argument",
-            &format!("{name} must be a string, got {got}"),
-            None,
-        )
+        invalid_argument(&format!("{name} must be a string, got {got}"))
     })
 }
 

@@ -1,5 +1,6 @@
 // Every suite file, in run order. To add cases: create a file exporting
 // `export default [{ name, run: async (scimkit, ctx) => {...}, nodeOnly? }]` and list it here.
+import bounds from "./bounds.mjs";
 import directoryApi from "./directory-api.mjs";
 import errors from "./errors.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
@@ -22,5 +23,6 @@ export const files = [
   { file: "patch-object-route.mjs", cases: patchObjectRoute },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
   { file: "directory-api.mjs", cases: directoryApi },
+  { file: "bounds.mjs", cases: bounds },
 ];
 export default files;

@@ -31,6 +31,7 @@ run() {
 
 run node 120 node.test.mjs
 run workerd 120 workerd.test.mjs
+run campaign 240 fault-campaign.test.mjs
 run readme 120 readme.test.mjs
 run browser 150 browser.test.mjs
 run demo 150 demo.test.mjs

@@ -409,6 +409,9 @@ export default [
     name: "hostile: 1 MB filter and 100k operations → too_complex quickly; the instance still works",
     run: async (scimkit, { assert }) => {
       const resource = { ...SMALL_USER, emails: [{ value: "a@b.c", type: "work" }] };
+      // Over the default maxInputBytes (1 MiB) these are refused by size (payload_too_large,
+      // before parsing); given room, the inner bounds refuse them (too_complex).
+      const room = { maxInputBytes: 16 << 20 };
       let terms = [];
       while (terms.length * 22 < 1 << 20) terms.push('value eq "x@example.com"');
       const manyTerms = `emails[${terms.join(" or ")}]`;
@@ -416,16 +419,17 @@ export default [
       const parens = `emails[${"(".repeat(1 << 19)}value eq "a"${")".repeat(1 << 19)}]`;
       for (const [label, path] of [["many terms", manyTerms], ["long literal", longString], ["nested parens", parens]]) {
         assert.ok(path.length >= 1 << 20, `${label}: filter is ≥ 1 MiB (${path.length})`);
-        hostile(scimkit, assert, `1 MB filter (${label})`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }), ["too_complex"], 2000);
-        hostile(scimkit, assert, `1 MB filter (${label}) in a request`, () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: { Operations: [{ op: "remove", path }] } }, { now: null }), ["too_complex"], 2000);
+        hostile(scimkit, assert, `1 MB filter (${label})`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }, room), ["too_complex"], 2000);
+        hostile(scimkit, assert, `1 MB filter (${label}), default limit`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }), ["payload_too_large"], 2000);
+        hostile(scimkit, assert, `1 MB filter (${label}) in a request`, () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: { Operations: [{ op: "remove", path }] } }, { now: null, ...room }), ["too_complex"], 2000);
       }
       const ops = Array.from({ length: 100_000 }, (_, i) => ({ op: "add", path: "title", value: `t${i}` }));
-      const err = hostile(scimkit, assert, "100k operations", () => scimkit.applyScimPatch(resource, { Operations: ops }), ["too_complex"], 3000);
+      const err = hostile(scimkit, assert, "100k operations", () => scimkit.applyScimPatch(resource, { Operations: ops }, room), ["too_complex"], 3000);
       assert.equal(err.pointer, "/Operations", "100k operations: pointer");
       const text = JSON.stringify({ Operations: ops });
-      hostile(scimkit, assert, "100k operations as bytes", () => scimkit.applyScimPatch(resource, utf8(text)), ["too_complex"], 3000);
-      hostile(scimkit, assert, "100k operations in a request", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null }), ["too_complex"], 3000);
-      hostile(scimkit, assert, "100k operations in a request with current", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, current: resource }), ["too_complex"], 3000);
+      hostile(scimkit, assert, "100k operations as bytes", () => scimkit.applyScimPatch(resource, utf8(text), room), ["too_complex"], 3000);
+      hostile(scimkit, assert, "100k operations in a request", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, ...room }), ["too_complex"], 3000);
+      hostile(scimkit, assert, "100k operations in a request with current", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, current: resource, ...room }), ["too_complex"], 3000);
     },
   },
   {

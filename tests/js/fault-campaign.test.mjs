@@ -105,7 +105,7 @@ test(`${WALKS} seeded walks under random faults: every item exactly once, or a t
   const r = prng(SEED);
   const tokens = new Set();
   const f = recordingFetch(tokens);
-  const tally = { clean: 0, failedOnce: 0, resumes: 0, faultsOffToFinish: 0, byCode: {}, pages: 0, items: 0 };
+  const tally = { clean: 0, failedOnce: 0, resumes: 0, faultsOffToFinish: 0, ofThemWithAPageLimit: 0, byCode: {}, pages: 0, items: 0 };
   const t0 = Date.now();
   for (let w = 0; w < WALKS; w++) {
     const dir = r.pick(dirs);
@@ -146,8 +146,9 @@ test(`${WALKS} seeded walks under random faults: every item exactly once, or a t
         assert.ok(resumes <= MAX_RESUMES, `${label}: still failing after ${MAX_RESUMES} resumes`);
         if (resumes === RESUMES_WITH_FAULTS) {
           svc.setFaults({});
-          delete options.maxPages;
           tally.faultsOffToFinish++;
+          if (options.maxPages !== undefined) tally.ofThemWithAPageLimit++;
+          delete options.maxPages;
         }
         pageToken = err.pageToken;
       }

@@ -1,16 +1,15 @@
 //! Native timing of the PATCH engine on the benchmark requests of bench/normalize.mjs (no wasm, no
 //! JS). Usage: cargo run --release --example patch_timing -- [<fixtures dir>]
-//! Prints one line per request: the core alone on parsed values (`apply`); the text route the
-//! full-text entry point takes (parse the resource, read the PATCH from its text, apply, serialize
-//! the whole resource); a whole-`Value` parse of the PATCH for comparison; and the two calls of
-//! the object route (plan, delta) as the wasm layer makes them, from text.
+//! Prints one line per request: the core alone on parsed values (`apply`: the PATCH read from a
+//! `Value`, the resource cloned as the caller keeps it); the same PATCH read from its text instead
+//! (`apply (text)`); the whole-resource way the wasm layer takes for JSON text (parse the resource,
+//! read the PATCH from its text, apply, serialize the whole result); a whole-`Value` parse of the
+//! PATCH for comparison; and the two calls of the object way (plan, then apply on the part) as the
+//! wasm layer makes them, from text.
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use scimkit::scim::{
-    apply_scim_patch, apply_scim_patch_delta_text, apply_scim_patch_text, plan_scim_patch,
-    plan_scim_patch_text,
-};
+use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource};
 use serde_json::Value;
 
 #[path = "common/timing.rs"]
@@ -61,12 +60,17 @@ fn main() {
         let rv: Value = serde_json::from_slice(&rt).unwrap();
         let pv: Value = serde_json::from_slice(&pt).unwrap();
         let apply = median_ns(|| {
-            black_box(apply_scim_patch(black_box(&rv), black_box(&pv)).unwrap());
+            let r = black_box(&rv).clone();
+            black_box(apply_scim_patch(r, black_box(&pv)).unwrap());
         });
-        let text = median_ns(|| {
+        let apply_text = median_ns(|| {
+            let r = black_box(&rv).clone();
+            black_box(apply_scim_patch(r, PatchSource::Text(black_box(&pt))).unwrap());
+        });
+        let whole = median_ns(|| {
             let r: Value = serde_json::from_slice(black_box(&rt)).unwrap();
-            let out = apply_scim_patch_text(r, black_box(&pt)).unwrap();
-            black_box(serde_json::to_string(&out).unwrap());
+            let out = apply_scim_patch(r, PatchSource::Text(black_box(&pt))).unwrap();
+            black_box(serde_json::to_string(&out.set).unwrap());
         });
         let map = rv.as_object().unwrap();
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
@@ -82,17 +86,16 @@ fn main() {
         });
         let plan = median_ns(|| {
             let k: Vec<&str> = serde_json::from_slice(black_box(&keys_text)).unwrap();
-            black_box(plan_scim_patch_text(&k, black_box(&pt)).unwrap());
+            black_box(plan_scim_patch(&k, PatchSource::Text(black_box(&pt))).unwrap());
         });
         let delta = median_ns(|| {
             let r: Value = serde_json::from_slice(black_box(&part_text)).unwrap();
-            let Value::Object(r) = r else { return };
-            let delta = apply_scim_patch_delta_text(r, black_box(&pt)).unwrap();
+            let delta = apply_scim_patch(r, PatchSource::Text(black_box(&pt))).unwrap();
             black_box(serde_json::to_string(&delta.set).unwrap());
         });
         println!(
-            "{label:<24} apply {:>5.2} µs  text route {:>5.2} µs | parse patch {:>5.2}  plan {:>5.2}  delta {:>5.2} µs",
-            apply / 1e3, text / 1e3, parse_patch / 1e3, plan / 1e3, delta / 1e3
+            "{label:<24} apply {:>5.2} µs  apply (text) {:>5.2} µs  whole text {:>5.2} µs | parse patch {:>5.2}  plan {:>5.2}  part {:>5.2} µs",
+            apply / 1e3, apply_text / 1e3, whole / 1e3, parse_patch / 1e3, plan / 1e3, delta / 1e3
         );
     }
 }

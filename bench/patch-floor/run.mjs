@@ -5,7 +5,7 @@
 // Issue 3 asks for ≥ 2× scim-patch, i.e. at most half of scim-patch's time per request. This
 // times, beside scim-patch and scimkit, two floors: work any implementation of that design must
 // do even if the core's own work took no time at all.
-//  - "text floor" (the design scimkit ships, src/scim/delta.rs): the façade's own steps on the
+//  - "text floor" (the design scimkit ships, src/scim/apply.rs): the façade's own steps on the
 //    real request: the plain-data walk of the resource, the PATCH and the key list into text and
 //    into wasm memory, one wasm call that does nothing, the real answer parsed back, and the
 //    shallow copy with the delta applied. Missing (so a floor): the core's work, and stringifying

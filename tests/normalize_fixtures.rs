@@ -11,7 +11,7 @@ use scimkit::normalize::{
     detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
     reference, NormalizationError, NormalizeOptions, RequestContext, ScimRequest,
 };
-use scimkit::scim::{apply_scim_patch, PatchDelta};
+use scimkit::scim::apply_scim_patch;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -69,10 +69,10 @@ pub fn run(input: &Value) -> Value {
         "user_from_reference" => output(reference::user_from_reference(arg(&args, "value"))),
         "group_from_reference" => output(reference::group_from_reference(arg(&args, "value"))),
         "detect_provider" => json!(detect_provider(arg(&args, "resource")).map(|p| p.as_str())),
-        "apply_scim_patch" => output(
-            apply_scim_patch(arg(&args, "resource").clone(), arg(&args, "patch"))
-                .map(PatchDelta::into_resource),
-        ),
+        "apply_scim_patch" => output(apply_scim_patch(
+            arg(&args, "resource").clone(),
+            arg(&args, "patch"),
+        )),
         "normalize_scim_request" => {
             let req: ScimRequest =
                 serde_json::from_value(arg(&args, "request").clone()).expect("request");

@@ -10,7 +10,7 @@ use scimkit::normalize::{
     normalize_event, normalize_event_value, normalize_group, normalize_scim_request,
     normalize_user, reference, NormalizeOptions, RequestContext, ScimRequest,
 };
-use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchDelta, PASSWORD_KEYS};
+use scimkit::scim::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
 use serde_json::{json, Map, Value};
 
 const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -210,7 +210,7 @@ fn patched(
     resource: &Value,
     body: &Value,
 ) -> Result<Value, scimkit::normalize::NormalizationError> {
-    apply_scim_patch(resource.clone(), body).map(PatchDelta::into_resource)
+    apply_scim_patch(resource.clone(), body)
 }
 
 fn without_passwords(v: &Value) -> bool {
@@ -370,7 +370,7 @@ fn deep_values_built_in_rust_are_bounded() {
 
 /// What the JS façade does with an object resource (src/scim/apply.rs): plan on the top-level
 /// keys, send the needed members plus any holding one of `PASSWORD_KEYS` at some depth, apply the
-/// delta to a copy of the resource.
+/// patched part to a copy of the resource.
 fn via_delta(
     resource: &Value,
     body: &Value,
@@ -393,11 +393,15 @@ fn via_delta(
         .filter(|(i, k)| needed.contains(i) || sensitive(&map[k.as_str()]))
         .map(|(_, k)| ((*k).clone(), map[k.as_str()].clone()))
         .collect();
-    let delta = apply_scim_patch(Value::Object(part), body)?;
+    let Value::Object(patched) = apply_scim_patch(Value::Object(part.clone()), body)? else {
+        unreachable!("an object in, an object out");
+    };
     let mut out = map.clone();
-    for k in &delta.removed {
-        out.remove(k);
+    for k in part.keys() {
+        if !patched.contains_key(k) {
+            out.remove(k);
+        }
     }
-    out.extend(delta.set);
+    out.extend(patched);
     Ok(Value::Object(out))
 }

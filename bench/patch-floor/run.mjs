@@ -80,20 +80,21 @@ for (const c of CASES) {
   const forScimPatch = c.rfcVariant ?? patch;
   const result = sk.applyScimPatch(resource, patch);
   // The delta this request really produces (what the core answers), as the core's JSON.
-  const delta = [Object.keys(resource).filter((k) => !Object.hasOwn(result, k))];
-  for (const k of Object.keys(result)) if (!isDeepStrictEqual(result[k], resource[k])) delta.push(k, result[k]);
-  const deltaText = JSON.stringify(delta);
+  const set = {};
+  for (const k of Object.keys(result)) if (!isDeepStrictEqual(result[k], resource[k])) set[k] = result[k];
+  const deltaText = JSON.stringify([Object.keys(resource).filter((k) => !Object.hasOwn(result, k)), set]);
   // `walk`: the façade's plain-data and nested-password walk (it guarantees a result without any
   // password, as the text route gives); without it, only the key list.
   const textFloor = (walk = true) => {
     const { keys, values } = walk ? sk.plainShape(resource) : keysAndValues(resource);
     const lens = sk.writeInputs([JSON.stringify(keys), JSON.stringify(patch)]);
     sk.glue.inputBuffer(0);
-    const d = JSON.parse(deltaText);
+    const [removed, changed] = JSON.parse(deltaText);
     const o = {};
     for (let i = 0; i < keys.length; i++) sk.setOwn(o, keys[i], values[i]);
-    for (const k of d[0]) delete o[k];
-    for (let i = 1; i < d.length; i += 2) sk.setOwn(o, d[i], d[i + 1]);
+    for (const k of removed) delete o[k];
+    const changedKeys = Object.keys(changed);
+    for (let i = 0; i < changedKeys.length; i++) sk.setOwn(o, changedKeys[i], changed[changedKeys[i]]);
     return [o, lens];
   };
   if (!isDeepStrictEqual(textFloor()[0], result)) throw new Error(`${c.label}: the text floor does not rebuild the result`);

@@ -73,27 +73,30 @@ export function normalizeGroup(resource, options) {
 export function applyScimPatch(resource, patch) {
   ensureReady();
   const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
-  let keys = NO_KEYS;
-  let values;
   let part;
   let patchText;
+  let sent;
   if (shape === undefined) {
-    // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text,
-    // and the result built from an empty object.
+    // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
     part = jsonText(resource, "resource");
     patchText = jsonText(patch, "patch");
   } else {
-    ({ keys, values } = shape);
     patchText = jsonText(patch, "patch");
-    part = partOf(shape, patchText);
+    ({ part, sent } = partOf(shape, patchText));
   }
   const [partLen, patchLen] = writeInputs([part, patchText]);
-  const delta = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen));
+  const patched = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen));
+  if (sent === undefined) return patched;
+  // A shallow copy of the caller's object: the members not sent as they are, the ones sent and
+  // returned in their places with their new values, the ones sent and not returned (removed) left
+  // out, then the members the PATCH added.
+  const { keys, values } = shape;
   const out = {};
-  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], values[i]);
-  const removed = delta[0];
-  for (let i = 0; i < removed.length; i++) delete out[removed[i]];
-  for (let i = 1; i < delta.length; i += 2) setOwn(out, delta[i], delta[i + 1]);
+  for (let i = 0; i < keys.length; i++) {
+    if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) setOwn(out, keys[i], values[i]);
+  }
+  const patchedKeys = Object.keys(patched);
+  for (let i = 0; i < patchedKeys.length; i++) setOwn(out, patchedKeys[i], patched[patchedKeys[i]]);
   return out;
 }
 
@@ -102,14 +105,13 @@ export function applyScimPatch(resource, patch) {
 // while a PATCH touches a few top-level attributes. So the core is told the resource's top-level
 // keys and answers which ones it needs (src/scim/apply.rs decides: the attributes the operations
 // name, any spelling; extension objects; password keys), only those are stringified, and the core
-// returns the top-level delta, applied to a shallow copy of the caller's object. No SCIM logic
+// returns them patched, put into a shallow copy of the caller's object. No SCIM logic
 // lives here: this layer only checks that the resource is plain JSON data (so the copy is what a
 // JSON round trip would give) and reports which attributes hold one of the core's
 // `passwordKeys` somewhere inside, which the core must see to strip nested passwords as it does
 // for the whole resource. The result is a new object; attributes the PATCH leaves alone are the
 // caller's own values (shared, not copied), and the caller's object is never modified.
 
-const NO_KEYS = [];
 const NOT_PLAIN = -1;
 const OBJECT_PROTO = Object.prototype;
 const ARRAY_PROTO = Array.prototype;
@@ -204,7 +206,10 @@ export function plainShape(resource) {
   }
 }
 
-/** The members the core asks for (and those holding a password key), as one JSON object's text. */
+/**
+ * `{ part, sent }`: the members the core asks for and those holding a password key, as one JSON
+ * object's text, and which of the keys those are (1 for sent).
+ */
 function partOf({ keys, values, flagged }, patchText) {
   const [keysLen, patchLen] = writeInputs([JSON.stringify(keys), patchText]);
   const needed = wasm.planScimPatchInput(keysLen, patchLen);
@@ -217,7 +222,7 @@ function partOf({ keys, values, flagged }, patchText) {
     if (part.length > 1) part += ",";
     part += `${JSON.stringify(keys[i])}:${JSON.stringify(values[i])}`;
   }
-  return `${part}}`;
+  return { part: `${part}}`, sent: send };
 }
 
 /** `o[k] = v`, except that `__proto__` becomes an own property (as JSON.parse makes it). */

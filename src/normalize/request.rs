@@ -18,7 +18,7 @@ use super::user::{normalize_user, NormalizeOptions};
 use super::{normalize_group, NormalizationError, NormalizationErrorKind};
 use crate::json::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
 use crate::model::{DirectoryEvent, DirectoryGroup, DirectoryUser, EventData, GroupMember};
-use crate::scim::{apply_scim_patch, PatchDelta};
+use crate::scim::apply_scim_patch;
 
 /// An HTTP request a SCIM service provider received.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -381,7 +381,6 @@ fn updated_resource(
 ) -> Result<Value, NormalizationError> {
     if method == "PATCH" {
         return apply_scim_patch(Value::Object(current.clone()), body)
-            .map(PatchDelta::into_resource)
             .map_err(|e| e.prefixed("/body"));
     }
     let mut out = match body {

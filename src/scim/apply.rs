@@ -5,10 +5,11 @@
 //! objects costs about as much as a pure-JS PATCH library's entire call (bench/normalize.mjs),
 //! however fast the core is. A PATCH only ever touches a few top-level attributes, so the façade
 //! asks the core which ones ([`plan_scim_patch`], given the resource's top-level keys), sends only
-//! those, and gets back what they became ([`PatchDelta`]); it then builds the result as a shallow
-//! copy of the caller's object with that delta applied. Given the whole resource instead (text in
-//! JS, or a `Value` in Rust), the same call's delta holds the whole patched resource. Every
-//! decision (which keys matter, what they become, which are stripped as passwords) stays here.
+//! those, and gets back what they became (the same [`apply_scim_patch`], on that part); it then
+//! builds the result as a shallow copy of the caller's object with those members replaced, and
+//! the ones sent but not returned left out. Given the whole resource instead (text in JS, or a
+//! `Value` in Rust), the same call returns the whole patched resource. Every decision (which keys
+//! matter, what they become, which are stripped as passwords) stays here.
 //!
 //! Why the part gives the same result as the whole: an operation reads and writes only the
 //! top-level keys equal (ignoring ASCII case) to its attribute, or, for an extension path, the keys
@@ -19,7 +20,7 @@
 //! one of [`PASSWORD_KEYS`] at some depth (the façade finds them in the walk that also checks the
 //! resource is plain JSON data), so that nested passwords are stripped as before.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::patch::apply_all;
 use super::patch_body::{PatchBody, PatchSource};
@@ -35,28 +36,14 @@ use crate::json::{NormalizationError, NormalizationErrorKind};
 /// see stays in the caller's copy.
 pub const PASSWORD_KEYS: [&str; 2] = crate::json::value::PASSWORD_KEYS;
 
-/// What a PATCH made of the top-level members it was given.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchDelta {
-    /// Members given that are gone (keys as spelled in the resource).
-    pub removed: Vec<String>,
-    /// Every member after the PATCH, with its value: the patched resource when the whole resource
-    /// was given; otherwise the members given that remain (unchanged ones with equal values) and
-    /// the ones the PATCH added.
-    pub set: Map<String, Value>,
-}
-
-impl PatchDelta {
-    /// The patched resource, when [`apply_scim_patch`] was given the whole resource.
-    pub fn into_resource(self) -> Value {
-        Value::Object(self.set)
-    }
-}
-
-/// Applies a SCIM PATCH request (RFC 7644 §3.5.2, with providers' quirks) to `resource`: the whole
-/// resource, or only the top-level members [`plan_scim_patch`] asked for plus those holding one of
-/// [`PASSWORD_KEYS`] (see the module notes). Applying the returned delta to the whole resource
-/// gives the patched resource, which never contains a `password`.
+/// Applies a SCIM PATCH request (RFC 7644 §3.5.2, with providers' quirks) to `resource` and
+/// returns the patched resource, which never contains a `password`.
+///
+/// `resource` is the whole resource, or only the top-level members [`plan_scim_patch`] asked for
+/// plus those holding one of [`PASSWORD_KEYS`] (see the module notes); then the result is the
+/// patched part: the members given that remain (unchanged ones with equal values) and those the
+/// PATCH added. A member given and absent from the result was removed; members not given are left
+/// as they are.
 ///
 /// Errors come in this order: a PATCH body in text that is not JSON (`invalid_json`); a resource
 /// nested too deep (`too_complex` at `""`) or not an object (`invalid_json` at `""`); then the
@@ -66,7 +53,7 @@ impl PatchDelta {
 pub fn apply_scim_patch<'p>(
     resource: Value,
     patch: impl Into<PatchSource<'p>>,
-) -> Result<PatchDelta, NormalizationError> {
+) -> Result<Value, NormalizationError> {
     let body = PatchBody::read(patch.into())?;
     check_depth(&resource, ROOT)?;
     let Value::Object(mut map) = resource else {
@@ -76,16 +63,10 @@ pub fn apply_scim_patch<'p>(
             "the resource must be a JSON object",
         ));
     };
-    let ops = body.operations()?;
-    let given: Vec<String> = map.keys().cloned().collect();
-    apply_all(&mut map, &ops)?;
+    apply_all(&mut map, &body.operations()?)?;
     let mut out = Value::Object(map);
     strip_passwords(&mut out);
-    let Value::Object(set) = out else {
-        return Ok(PatchDelta::default());
-    };
-    let removed = given.into_iter().filter(|k| !set.contains_key(k)).collect();
-    Ok(PatchDelta { removed, set })
+    Ok(out)
 }
 
 /// Which of a resource's top-level keys (by index in `keys`) [`apply_scim_patch`] needs to see to
@@ -171,20 +152,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn via_delta(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
+    fn via_part(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
         let map = resource.as_object().unwrap();
         let keys: Vec<&String> = map.keys().collect();
         let needed = plan_scim_patch(&keys, patch)?;
-        let part: Map<String, Value> = needed
+        let part: serde_json::Map<String, Value> = needed
             .iter()
             .map(|&i| (keys[i].clone(), map[keys[i]].clone()))
             .collect();
-        let delta = apply_scim_patch(Value::Object(part), patch)?;
+        let Value::Object(patched) = apply_scim_patch(Value::Object(part), patch)? else {
+            unreachable!("an object in, an object out");
+        };
         let mut out = map.clone();
-        for k in &delta.removed {
-            out.remove(k);
+        for &i in &needed {
+            if !patched.contains_key(keys[i]) {
+                out.remove(keys[i]);
+            }
         }
-        out.extend(delta.set);
+        out.extend(patched);
         Ok(Value::Object(out))
     }
 
@@ -207,8 +192,8 @@ mod tests {
         ];
         for patch in &patches {
             assert_eq!(
-                via_delta(&resource, patch),
-                apply_scim_patch(resource.clone(), patch).map(PatchDelta::into_resource),
+                via_part(&resource, patch),
+                apply_scim_patch(resource.clone(), patch),
                 "{patch}"
             );
         }

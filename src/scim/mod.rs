@@ -13,7 +13,7 @@ pub mod path;
 pub(crate) mod schema;
 mod values;
 
-pub use apply::{apply_scim_patch, plan_scim_patch, PatchDelta, PASSWORD_KEYS};
+pub use apply::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
 pub use filter::{parse_filter, CaseRule, CompareOp, Filter};
 pub use patch_body::PatchSource;
 pub use patch_op::PatchOpKind;

@@ -14,7 +14,7 @@ use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
-use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchDelta, PatchSource, PASSWORD_KEYS};
+use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -96,8 +96,9 @@ pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<
 //      keys (a JSON array) and the PATCH → the indexes of the keys whose values the core needs
 //      (the façade adds those holding a key of `patchPartRules().passwordKeys` at some depth);
 //   2. `applyScimPatchInput([resource][patch])`: those members as a JSON object, or else the whole
-//      resource as sent → the top-level delta `[[removed keys…], key, value, key, value, …]`,
-//      which the façade applies to a shallow copy of the caller's object, or to an empty one.
+//      resource as sent → the patched members (JSON text): given the whole resource, the result;
+//      given a part, the façade makes a shallow copy of the caller's object with those members
+//      replaced and the ones sent but not returned left out.
 // Each call reads the PATCH from its text: cheaper than keeping it between the calls.
 
 /// What the façade's walk of a live resource must know, as JSON text: `{ maxDepth, passwordKeys }`
@@ -130,28 +131,15 @@ pub fn plan_scim_patch_input(keys_len: f64, patch_len: f64) -> Result<Vec<u32>, 
 }
 
 /// `applyScimPatch`: `[resource][patch]` in the input buffer (the whole resource, or the members
-/// step 1 asked for) → the top-level delta.
+/// step 1 asked for) → the patched resource or part (JSON text).
 #[wasm_bindgen(js_name = applyScimPatchInput)]
 pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<String, JsValue> {
     with_parts([resource_len, patch_len], |[resource, patch]| {
         let resource = json(resource, "resource")?;
         apply_scim_patch(resource, PatchSource::Text(patch.unwrap_or_default()))
-            .map(delta_json)
+            .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
     })
-}
-
-/// `[[removed…], key, value, key, value, …]`: flat, so the façade applies it in one loop.
-fn delta_json(delta: PatchDelta) -> String {
-    let mut items = Vec::with_capacity(1 + 2 * delta.set.len());
-    items.push(Value::Array(
-        delta.removed.into_iter().map(Value::String).collect(),
-    ));
-    for (k, v) in delta.set {
-        items.push(Value::String(k));
-        items.push(v);
-    }
-    to_json(&items)
 }
 
 fn internal() -> JsValue {

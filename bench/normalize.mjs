@@ -8,11 +8,12 @@
 //    JS↔wasm boundary would cost.
 // --native also builds and runs examples/normalize_timing.rs (the core natively, no wasm) via cargo;
 // examples/patch_timing.rs times every PATCH request below natively, step by step.
-// applyScimPatch(object, …) takes the delta route (src/scim/delta.rs, pkg-template/lib/normalize.js):
-// only the top-level attributes the PATCH needs cross into wasm, and only the top-level delta comes
-// back; the "where the time goes" table for PATCH below times the whole-text route (JSON text
-// inputs), which is what strings and bytes still take. bench/patch-floor/run.mjs times what the
-// boundary alone costs (a floor under any core on this design, and under one on live objects).
+// applyScimPatch(object, …) sends only part of the resource (src/scim/apply.rs,
+// pkg-template/lib/normalize.js): only the top-level attributes the PATCH needs cross into wasm,
+// and only those come back, patched; the "where the time goes" table for PATCH below times the
+// same call given the whole resource as JSON text, which is what strings and bytes take.
+// bench/patch-floor/run.mjs times what the boundary alone costs (a floor under any core on this
+// design, and under one on live objects).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

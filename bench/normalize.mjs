@@ -8,11 +8,12 @@
 //    JS↔wasm boundary would cost.
 // --native also builds and runs examples/normalize_timing.rs (the core natively, no wasm) via cargo;
 // examples/patch_timing.rs times every PATCH request below natively, step by step.
-// applyScimPatch(object, …) takes the delta route (src/scim/delta.rs, pkg-template/lib/normalize.js):
-// only the top-level attributes the PATCH needs cross into wasm, and only the top-level delta comes
-// back; the "where the time goes" table for PATCH below times the whole-text route (JSON text
-// inputs), which is what strings and bytes still take. bench/patch-floor/run.mjs times what the
-// boundary alone costs (a floor under any core on this design, and under one on live objects).
+// applyScimPatch(object, …) sends only part of the resource (src/scim/apply.rs,
+// pkg-template/lib/normalize.js): only the top-level attributes the PATCH needs cross into wasm,
+// and only those come back, patched; the "where the time goes" table for PATCH below times the
+// same call given the whole resource as JSON text, which is what strings and bytes take.
+// bench/patch-floor/run.mjs times what the boundary alone costs (a floor under any core on this
+// design, and under one on live objects).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -170,7 +171,9 @@ function writeInput(text) {
   return encoder.encodeInto(text, mem().subarray(ptr, ptr + text.length * 3)).written;
 }
 let inLen = writeInput(userText);
-const outText = glue.normalizeUserInput(inLen, undefined);
+// The core's default limits, passed as the façade passes them.
+const { maxInputBytes, maxResourceBytes } = glue.defaultLimits();
+const outText = glue.normalizeUserInput(inLen, undefined, maxInputBytes);
 const outBytes = encoder.encode(outText);
 if (!isDeepStrictEqual(JSON.parse(outText), skUser)) throw new Error("direct glue call differs from the package");
 
@@ -238,7 +241,7 @@ const parts = await measure(
   {
     stringify: () => JSON.stringify(user),
     encodeIn: () => writeInput(userText),
-    core: () => glue.normalizeUserInput(inLen, undefined),
+    core: () => glue.normalizeUserInput(inLen, undefined, maxInputBytes),
     decodeOut: () => decoder.decode(mem().subarray(outPtr, outPtr + outBytes.length)),
     parse: () => JSON.parse(outText),
     full: () => scimkit.normalizeUser(user),
@@ -262,13 +265,13 @@ function writePatchInputs() {
   return [a, b];
 }
 const patchLens = writePatchInputs();
-const patchOut = glue.applyScimPatchInput(...patchLens);
+const patchOut = glue.applyScimPatchInput(...patchLens, maxInputBytes, maxResourceBytes);
 if (!isDeepStrictEqual(JSON.parse(patchOut), scimkit.applyScimPatch(patchResource, patchBody))) throw new Error("direct PATCH call differs");
 const patchParts = await measure(
   {
     stringify: () => [JSON.stringify(patchResource), JSON.stringify(patchBody)],
     encodeIn: () => writePatchInputs(),
-    core: () => glue.applyScimPatchInput(...patchLens),
+    core: () => glue.applyScimPatchInput(...patchLens, maxInputBytes, maxResourceBytes),
     parse: () => JSON.parse(patchOut),
     full: () => scimkit.applyScimPatch(patchResource, patchBody),
     scimPatch: () => scimPatch(patchResource, patchBody.Operations, SCIM_PATCH_OPTIONS),

@@ -70,7 +70,7 @@ pub fn run(input: &Value) -> Value {
         "group_from_reference" => output(reference::group_from_reference(arg(&args, "value"))),
         "detect_provider" => json!(detect_provider(arg(&args, "resource")).map(|p| p.as_str())),
         "apply_scim_patch" => output(apply_scim_patch(
-            arg(&args, "resource"),
+            arg(&args, "resource").clone(),
             arg(&args, "patch"),
         )),
         "normalize_scim_request" => {

@@ -10,7 +10,7 @@ use scimkit::normalize::{
     normalize_event, normalize_event_value, normalize_group, normalize_scim_request,
     normalize_user, reference, NormalizeOptions, RequestContext, ScimRequest,
 };
-use scimkit::scim::apply_scim_patch;
+use scimkit::scim::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
 use serde_json::{json, Map, Value};
 
 const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -205,6 +205,14 @@ fn addable(name: &str, resource: &Value) -> bool {
     !taken && !["id", "meta", "password"].contains(&name.to_ascii_lowercase().as_str())
 }
 
+/// `apply_scim_patch` on the whole resource: the patched resource.
+fn patched(
+    resource: &Value,
+    body: &Value,
+) -> Result<Value, scimkit::normalize::NormalizationError> {
+    apply_scim_patch(resource.clone(), body)
+}
+
 fn without_passwords(v: &Value) -> bool {
     match v {
         Value::Object(m) => m
@@ -220,12 +228,12 @@ proptest! {
 
     #[test]
     fn patch_never_panics_on_arbitrary_json(resource in json_value(), body in json_value()) {
-        let _ = apply_scim_patch(&resource, &body);
+        let _ = patched(&resource, &body);
     }
 
     #[test]
     fn patch_never_panics_on_patch_shaped_input(resource in object(), body in patch()) {
-        if let Ok(out) = apply_scim_patch(&resource, &body) {
+        if let Ok(out) = patched(&resource, &body) {
             prop_assert!(out.is_object());
             prop_assert!(without_passwords(&out));
         }
@@ -233,7 +241,7 @@ proptest! {
 
     #[test]
     fn patch_delta_route_equals_whole_resource(resource in object(), body in patch()) {
-        let whole = apply_scim_patch(&resource, &body);
+        let whole = patched(&resource, &body);
         let via = via_delta(&resource, &body);
         match (whole, via) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
@@ -249,7 +257,7 @@ proptest! {
             {"op": "add", "path": name, "value": value},
             {"op": "remove", "path": name},
         ]});
-        prop_assert_eq!(apply_scim_patch(&resource, &body).unwrap(), resource);
+        prop_assert_eq!(patched(&resource, &body).unwrap(), resource);
     }
 
     #[test]
@@ -354,15 +362,15 @@ fn deep_values_built_in_rust_are_bounded() {
     let mut body = Map::new();
     body.insert("Operations".into(), Value::Array(vec![Value::Object(op)]));
     let body = Value::Object(body);
-    let err = apply_scim_patch(&json!({}), &body).unwrap_err();
+    let err = patched(&json!({}), &body).unwrap_err();
     assert_eq!(err.kind.code(), "too_complex");
     // Dropping a 10 000-deep Value recurses in serde_json itself; leak it rather than test that.
     std::mem::forget(body);
 }
 
-/// What the JS façade does with an object resource (src/scim/delta.rs): plan on the top-level
-/// keys, send the needed members plus any holding a nested `password`/`path` key, apply the delta
-/// to a copy of the resource.
+/// What the JS façade does with an object resource (src/scim/apply.rs): plan on the top-level
+/// keys, send the needed members plus any holding one of `PASSWORD_KEYS` at some depth, apply the
+/// patched part to a copy of the resource.
 fn via_delta(
     resource: &Value,
     body: &Value,
@@ -370,7 +378,7 @@ fn via_delta(
     fn sensitive(v: &Value) -> bool {
         match v {
             Value::Object(m) => m.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("path") || sensitive(v)
+                PASSWORD_KEYS.iter().any(|p| k.eq_ignore_ascii_case(p)) || sensitive(v)
             }),
             Value::Array(a) => a.iter().any(sensitive),
             _ => false,
@@ -378,18 +386,22 @@ fn via_delta(
     }
     let map = resource.as_object().expect("object()");
     let keys: Vec<&String> = map.keys().collect();
-    let needed = scimkit::scim::plan_scim_patch(&keys, body)?;
+    let needed = plan_scim_patch(&keys, body)?;
     let part: serde_json::Map<String, Value> = keys
         .iter()
         .enumerate()
         .filter(|(i, k)| needed.contains(i) || sensitive(&map[k.as_str()]))
         .map(|(_, k)| ((*k).clone(), map[k.as_str()].clone()))
         .collect();
-    let delta = scimkit::scim::apply_scim_patch_delta(part, body)?;
+    let Value::Object(patched) = apply_scim_patch(Value::Object(part.clone()), body)? else {
+        unreachable!("an object in, an object out");
+    };
     let mut out = map.clone();
-    for k in &delta.removed {
-        out.remove(k);
+    for k in part.keys() {
+        if !patched.contains_key(k) {
+            out.remove(k);
+        }
     }
-    out.extend(delta.set);
+    out.extend(patched);
     Ok(Value::Object(out))
 }

@@ -5,11 +5,11 @@
 // Issue 3 asks for ≥ 2× scim-patch, i.e. at most half of scim-patch's time per request. This
 // times, beside scim-patch and scimkit, two floors: work any implementation of that design must
 // do even if the core's own work took no time at all.
-//  - "text floor" (the design scimkit ships, src/scim/delta.rs): the façade's own steps on the
+//  - "text floor" (the design scimkit ships, src/scim/apply.rs): the façade's own steps on the
 //    real request: the plain-data walk of the resource, the PATCH and the key list into text and
-//    into wasm memory, one wasm call that does nothing, the real answer parsed back, and the
-//    shallow copy with the delta applied. Missing (so a floor): the core's work, and stringifying
-//    the attributes it asks for. Also shown without the walk of the resource (which keeps nested
+//    into wasm memory, one wasm call that does nothing, the real answer (the members the PATCH
+//    changed) parsed back, and the shallow copy with those put in and the removed ones left out.
+//    Missing (so a floor): the core's work, and stringifying the attributes it asks for. Also shown without the walk of the resource (which keeps nested
 //    passwords out of the result): the crossing alone.
 //  - "live-object floor" (the design that crosses no JSON): lib.rs, built here, reads the request
 //    and writes the result through js-sys, and only handles `replace` (the two requests that are
@@ -79,21 +79,30 @@ for (const c of CASES) {
   const patch = readJson(c.sample);
   const forScimPatch = c.rfcVariant ?? patch;
   const result = sk.applyScimPatch(resource, patch);
-  // The delta this request really produces (what the core answers), as the core's JSON.
-  const delta = [Object.keys(resource).filter((k) => !Object.hasOwn(result, k))];
-  for (const k of Object.keys(result)) if (!isDeepStrictEqual(result[k], resource[k])) delta.push(k, result[k]);
-  const deltaText = JSON.stringify(delta);
+  // What this request changes, as the core's JSON (the core answers at least these members), and
+  // the indexes of the keys the façade sends (at least the changed and the removed ones).
+  const changed = {};
+  for (const k of Object.keys(result)) if (!isDeepStrictEqual(result[k], resource[k])) changed[k] = result[k];
+  const answerText = JSON.stringify(changed);
+  const neededIdx = [];
+  Object.keys(resource).forEach((k, i) => {
+    if (Object.hasOwn(changed, k) || !Object.hasOwn(result, k)) neededIdx.push(i);
+  });
   // `walk`: the façade's plain-data and nested-password walk (it guarantees a result without any
   // password, as the text route gives); without it, only the key list.
   const textFloor = (walk = true) => {
     const { keys, values } = walk ? sk.plainShape(resource) : keysAndValues(resource);
     const lens = sk.writeInputs([JSON.stringify(keys), JSON.stringify(patch)]);
     sk.glue.inputBuffer(0);
-    const d = JSON.parse(deltaText);
+    const sent = new Uint8Array(keys.length);
+    for (let i = 0; i < neededIdx.length; i++) sent[neededIdx[i]] = 1;
+    const patched = JSON.parse(answerText);
     const o = {};
-    for (let i = 0; i < keys.length; i++) sk.setOwn(o, keys[i], values[i]);
-    for (const k of d[0]) delete o[k];
-    for (let i = 1; i < d.length; i += 2) sk.setOwn(o, d[i], d[i + 1]);
+    for (let i = 0; i < keys.length; i++) {
+      if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) sk.setOwn(o, keys[i], values[i]);
+    }
+    const patchedKeys = Object.keys(patched);
+    for (let i = 0; i < patchedKeys.length; i++) sk.setOwn(o, patchedKeys[i], patched[patchedKeys[i]]);
     return [o, lens];
   };
   if (!isDeepStrictEqual(textFloor()[0], result)) throw new Error(`${c.label}: the text floor does not rebuild the result`);

@@ -94,44 +94,77 @@ export function applyScimPatch(resource, patch, options) {
   ensureReady();
   const o = optionsOf(options, "patch");
   const limits = [maxInput(o), maxResource(o)];
-  const patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
   const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
-  if (shape !== undefined) return patchObject(resource, shape, patchText, limits);
-  // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
-  const text = checkSize(jsonText(resource, "resource"), "resource", limits[1], "maxResourceBytes");
-  const [resourceLen, patchLen] = writeInputs([text, patchText]);
-  return JSON.parse(wasm.applyScimPatchInput(resourceLen, patchLen, limits[0], limits[1]));
+  let part;
+  let patchText;
+  let sent;
+  if (shape === undefined) {
+    // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
+    part = checkSize(jsonText(resource, "resource"), "resource", limits[1], "maxResourceBytes");
+    patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
+  } else {
+    patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
+    ({ part, sent } = partOf(shape, patchText, limits));
+    checkSize(part, "resource (the attributes the patch touches)", limits[1], "maxResourceBytes");
+  }
+  const [partLen, patchLen] = writeInputs([part, patchText]);
+  const patched = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen, limits[0], limits[1]));
+  if (sent === undefined) return patched;
+  // A shallow copy of the caller's object: the members not sent as they are, the ones sent and
+  // returned in their places with their new values, the ones sent and not returned (removed) left
+  // out, then the members the PATCH added.
+  const { keys, values } = shape;
+  const out = {};
+  for (let i = 0; i < keys.length; i++) {
+    if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) setOwn(out, keys[i], values[i]);
+  }
+  const patchedKeys = Object.keys(patched);
+  for (let i = 0; i < patchedKeys.length; i++) setOwn(out, patchedKeys[i], patched[patchedKeys[i]]);
+  return out;
 }
 
 // applyScimPatch on an object. Why: stringifying the whole resource in and parsing the whole
 // result out costs about as much as a pure-JS PATCH library's entire call (bench/normalize.mjs),
 // while a PATCH touches a few top-level attributes. So the core is told the resource's top-level
-// keys and answers which ones it needs (src/scim/delta.rs decides: the attributes the operations
+// keys and answers which ones it needs (src/scim/apply.rs decides: the attributes the operations
 // name, any spelling; extension objects; password keys), only those are stringified, and the core
-// returns the top-level delta, applied here to a shallow copy of the caller's object. No SCIM
-// logic lives here: this layer only checks that the resource is plain JSON data (so the copy is
-// what a JSON round trip would give) and reports which attributes hold a `password` or `path` key
-// somewhere inside, which the core must see to strip nested passwords as the text route does.
-// The result is a new object; attributes the PATCH leaves alone are the caller's own values
-// (shared, not copied), and the caller's object is never modified.
+// returns them patched, put into a shallow copy of the caller's object. No SCIM logic
+// lives here: this layer only checks that the resource is plain JSON data (so the copy is what a
+// JSON round trip would give) and reports which attributes hold one of the core's
+// `passwordKeys` somewhere inside, which the core must see to strip nested passwords as it does
+// for the whole resource. The result is a new object; attributes the PATCH leaves alone are the
+// caller's own values (shared, not copied), and the caller's object is never modified.
 
-/** Deeper than this, the text route decides (the core's limit is 64 levels: `too_complex`). */
-const PLAIN_DEPTH = 48;
 const NOT_PLAIN = -1;
 const OBJECT_PROTO = Object.prototype;
 const ARRAY_PROTO = Array.prototype;
 
-/** `password` or `path` in any case: keys the core's password stripping looks at. */
-function sensitive(k) {
-  if (k.length !== 8 && k.length !== 4) return false;
-  const l = k.toLowerCase();
-  return l === "password" || l === "path";
+// What the walk needs from the core (patchPartRules), read once: the deepest object or array the
+// walk accepts, and the password keys (lower case) with a table of their lengths to skip most
+// keys without lower-casing them.
+let plainDepth = -1;
+let passwordKeys;
+let passwordKeyLength;
+
+function loadRules() {
+  const rules = JSON.parse(wasm.patchPartRules());
+  // An object or array at walk depth d (a member of the resource is at 1) nests d + 1 levels
+  // counting the resource, as the core counts them: deeper than the core accepts goes the whole
+  // resource's way, where the core reports it (`too_complex`).
+  plainDepth = rules.maxDepth - 1;
+  passwordKeys = new Set(rules.passwordKeys.map((k) => k.toLowerCase()));
+  passwordKeyLength = new Uint8Array(Math.max(...rules.passwordKeys.map((k) => k.length)) + 1);
+  for (const k of rules.passwordKeys) passwordKeyLength[k.length] = 1;
+}
+
+function isPasswordKey(k) {
+  return k.length < passwordKeyLength.length && passwordKeyLength[k.length] === 1 && passwordKeys.has(k.toLowerCase());
 }
 
 /**
  * 0 when `v` is plain JSON data that JSON.stringify + JSON.parse gives back unchanged (finite
  * numbers other than -0, strings, booleans, null, arrays without holes, objects with a plain
- * prototype and no toJSON), 1 when it is and holds a sensitive key, NOT_PLAIN otherwise.
+ * prototype and no toJSON), 1 when it is and holds a password key, NOT_PLAIN otherwise.
  */
 function scan(v, depth) {
   switch (typeof v) {
@@ -142,7 +175,7 @@ function scan(v, depth) {
       return Number.isFinite(v) && !Object.is(v, -0) ? 0 : NOT_PLAIN;
     case "object": {
       if (v === null) return 0;
-      if (depth > PLAIN_DEPTH) return NOT_PLAIN;
+      if (depth > plainDepth) return NOT_PLAIN;
       let flag = 0;
       if (Array.isArray(v)) {
         if (Object.getPrototypeOf(v) !== ARRAY_PROTO) return NOT_PLAIN;
@@ -158,7 +191,7 @@ function scan(v, depth) {
       const keys = Object.keys(v);
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
-        if (sensitive(k)) flag = 1;
+        if (isPasswordKey(k)) flag = 1;
         const r = scan(v[k], depth + 1);
         if (r === NOT_PLAIN) return NOT_PLAIN;
         flag |= r;
@@ -171,10 +204,11 @@ function scan(v, depth) {
 }
 
 /**
- * `{ keys, values, flagged }` for a plain-data object resource, else undefined (text route).
+ * `{ keys, values, flagged }` for a plain-data object resource, else undefined (whole-text way).
  * Exported (not from the package) for bench/patch-floor, which times the façade's own steps.
  */
 export function plainShape(resource) {
+  if (plainDepth < 0) loadRules();
   try {
     if (Array.isArray(resource)) return undefined;
     const proto = Object.getPrototypeOf(resource);
@@ -191,11 +225,15 @@ export function plainShape(resource) {
     }
     return { keys, values, flagged };
   } catch {
-    return undefined; // a throwing getter, a revoked proxy…: the text route reports it
+    return undefined; // a throwing getter, a revoked proxy…: the whole-text way reports it
   }
 }
 
-function patchObject(resource, { keys, values, flagged }, patchText, [maxInputBytes, maxResourceBytes]) {
+/**
+ * `{ part, sent }`: the members the core asks for and those holding a password key, as one JSON
+ * object's text, and which of the keys those are (1 for sent).
+ */
+function partOf({ keys, values, flagged }, patchText, [maxInputBytes, maxResourceBytes]) {
   const keysText = checkSize(JSON.stringify(keys), "resource (its attribute names)", maxResourceBytes, "maxResourceBytes");
   const [keysLen, patchLen] = writeInputs([keysText, patchText]);
   const needed = wasm.planScimPatchInput(keysLen, patchLen, maxInputBytes, maxResourceBytes);
@@ -208,16 +246,7 @@ function patchObject(resource, { keys, values, flagged }, patchText, [maxInputBy
     if (part.length > 1) part += ",";
     part += `${JSON.stringify(keys[i])}:${JSON.stringify(values[i])}`;
   }
-  part += "}";
-  checkSize(part, "resource (the attributes the patch touches)", maxResourceBytes, "maxResourceBytes");
-  const [partLen, patchLen2] = writeInputs([part, patchText]);
-  const delta = JSON.parse(wasm.applyScimPatchDeltaInput(partLen, patchLen2, maxInputBytes, maxResourceBytes));
-  const out = {};
-  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], values[i]);
-  const removed = delta[0];
-  for (let i = 0; i < removed.length; i++) delete out[removed[i]];
-  for (let i = 1; i < delta.length; i += 2) setOwn(out, delta[i], delta[i + 1]);
-  return out;
+  return { part: `${part}}`, sent: send };
 }
 
 /** `o[k] = v`, except that `__proto__` becomes an own property (as JSON.parse makes it). */

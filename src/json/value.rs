@@ -87,15 +87,22 @@ pub(crate) fn lower(key: &str) -> Cow<'_, str> {
     }
 }
 
+const PASSWORD: &str = "password";
+const PATH: &str = "path";
+
+/// The member names password stripping reads (any ASCII case), at any depth: `password`, and a
+/// PATCH operation's `path`, which may name a password and so make its sibling `value` one.
+pub(crate) const PASSWORD_KEYS: [&str; 2] = [PASSWORD, PATH];
+
 fn is_password(key: &str) -> bool {
-    key.eq_ignore_ascii_case("password")
+    key.eq_ignore_ascii_case(PASSWORD)
 }
 
 /// Whether `map` is a PATCH operation whose `path`'s last attribute is `password` (after any URN
 /// prefix or parent attribute), so its `value` is a password.
 fn sets_password(map: &Map<String, Value>) -> bool {
     map.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("path")
+        k.eq_ignore_ascii_case(PATH)
             && v.as_str()
                 .and_then(|p| p.rsplit([':', '.']).next())
                 .is_some_and(|last| is_password(last.trim()))

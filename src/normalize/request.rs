@@ -380,7 +380,7 @@ fn updated_resource(
     body: &Value,
 ) -> Result<Value, NormalizationError> {
     if method == "PATCH" {
-        return apply_scim_patch(&Value::Object(current.clone()), body)
+        return apply_scim_patch(Value::Object(current.clone()), body)
             .map_err(|e| e.prefixed("/body"));
     }
     let mut out = match body {

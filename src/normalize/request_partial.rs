@@ -11,9 +11,10 @@ use super::scim_user::extract;
 use crate::json::value::{get_ci, raw_without_passwords};
 use crate::json::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
-use crate::scim::patch::{apply_op, expand_ops, PatchOpKind};
+use crate::scim::patch::{apply_op, expand_ops};
 use crate::scim::patch_body::PatchBody;
 use crate::scim::schema::is_enterprise_urn;
+use crate::scim::PatchOpKind;
 use crate::scim::PatchPath;
 
 /// Model fields a SCIM attribute feeds, for `cleared_attributes`.
@@ -105,7 +106,7 @@ pub(super) fn partial_user(
     let mut whole: BTreeSet<String> = BTreeSet::new();
     let mut cleared: Vec<String> = Vec::new();
     if method == "PATCH" {
-        let patch = PatchBody::from_value(body);
+        let patch = PatchBody::read(body.into()).map_err(|e| e.prefixed("/body"))?;
         let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
         for op in &ops {
             apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;
@@ -215,7 +216,7 @@ pub(super) fn partial_group(
     let mut added: Vec<GroupMember> = Vec::new();
     let mut removed: Vec<GroupMember> = Vec::new();
     if method == "PATCH" {
-        let patch = PatchBody::from_value(body);
+        let patch = PatchBody::read(body.into()).map_err(|e| e.prefixed("/body"))?;
         let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
         for op in &ops {
             apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;

@@ -1,18 +1,20 @@
 //! SCIM 2.0 machinery: PATCH paths, filters and application.
+//!
+//! The PATCH files, bottom up: `patch_op` (what they share), `patch_body` (a body read down to its
+//! operations), `patch_filtered` and `patch` (the engine), `apply` (the public entry).
 
-pub mod delta;
+mod apply;
 pub mod filter;
-pub mod patch;
+pub(crate) mod patch;
 pub(crate) mod patch_body;
 mod patch_filtered;
+mod patch_op;
 pub mod path;
 pub(crate) mod schema;
 mod values;
 
-pub use delta::{
-    apply_scim_patch_delta, apply_scim_patch_delta_text, plan_scim_patch, plan_scim_patch_text,
-    PatchDelta,
-};
+pub use apply::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
 pub use filter::{parse_filter, CaseRule, CompareOp, Filter};
-pub use patch::{apply_scim_patch, apply_scim_patch_owned, apply_scim_patch_text, PatchOpKind};
+pub use patch_body::PatchSource;
+pub use patch_op::PatchOpKind;
 pub use path::{parse_path, PatchPath};

@@ -1,103 +1,22 @@
-//! Applying a SCIM PATCH request (RFC 7644 §3.5.2) to a resource, accepting what providers really
-//! send: ops in any case, `"True"`/`"False"` strings for booleans, dotted and full-URN keys in a
-//! path-less value, Entra's member remove carrying a value array, `$ref: null` re-adds, manager as
-//! string/object/array, read-only `id` inside a value, explicit `null`s.
+//! The PATCH engine: operations (RFC 7644 §3.5.2) applied to a resource's members, accepting what
+//! providers really send: ops in any case, `"True"`/`"False"` strings for booleans, dotted and
+//! full-URN keys in a path-less value, Entra's member remove carrying a value array, `$ref: null`
+//! re-adds, manager as string/object/array, read-only `id` inside a value, explicit `null`s.
 
 use serde_json::{Map, Value};
 
-use super::patch_body::{patch_err, PatchBody};
 use super::patch_filtered::apply_filtered;
+use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
 use super::path::{parse_path, PatchPath};
 use super::values::{append, into_items, is_multi, item_key, merge_into, prepared, set_ci};
-use crate::json::value::{check_depth, key_ci, strip_passwords, Ptr, ROOT};
+use crate::json::value::{key_ci, Ptr, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
-
-/// A PATCH operation kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PatchOpKind {
-    /// `add`.
-    Add,
-    /// `remove`.
-    Remove,
-    /// `replace`.
-    Replace,
-}
-
-/// One parsed operation, as the request-event builder needs to see it.
-#[derive(Debug, Clone)]
-pub(crate) struct ParsedOp<'a> {
-    pub kind: PatchOpKind,
-    pub path: Option<PatchPath>,
-    pub value: Option<&'a Value>,
-    /// The `Operations` key as sent; with `index`, the operation's pointer `/Operations/<i>`,
-    /// rendered only when an error needs it (see [`Ptr`]).
-    pub ops_key: &'a str,
-    /// Position in `Operations`.
-    pub index: usize,
-}
-
-impl ParsedOp<'_> {
-    /// `/Operations/<i>`, as text.
-    #[allow(dead_code)]
-    pub(crate) fn pointer(&self) -> String {
-        ROOT.key(self.ops_key).index(self.index).render()
-    }
-}
 
 /// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
 const READ_ONLY: [&str; 2] = ["id", "meta"];
 
-/// Applies a SCIM PATCH request to `resource` and returns the patched resource.
-///
-/// Errors point into the PATCH body (`/Operations/2/path`); a `resource` that is not an object is
-/// `invalid_json` at `""`. Bounded: nesting depth, path and filter length, filter terms and the
-/// number of operations are limited (`too_complex`). The result never contains a `password`.
-pub fn apply_scim_patch(resource: &Value, patch: &Value) -> Result<Value, NormalizationError> {
-    check_depth(resource, ROOT)?;
-    let Value::Object(map) = resource else {
-        return Err(not_an_object());
-    };
-    let body = PatchBody::from_value(patch);
-    let ops = body.operations()?;
-    let mut out = map.clone();
-    apply_all(&mut out, &ops)?;
-    let mut out = Value::Object(out);
-    strip_passwords(&mut out);
-    Ok(out)
-}
-
-/// [`apply_scim_patch`] on a resource the caller owns (the wasm entry point parses it from text):
-/// the same result, without copying the resource first.
-pub fn apply_scim_patch_owned(resource: Value, patch: &Value) -> Result<Value, NormalizationError> {
-    apply_body_owned(resource, &PatchBody::from_value(patch))
-}
-
-/// [`apply_scim_patch_owned`] on the PATCH body's JSON text (read without building it as a
-/// `Value`). Errors in the same order: the text first, then the resource, then the operations.
-pub fn apply_scim_patch_text(resource: Value, patch: &[u8]) -> Result<Value, NormalizationError> {
-    apply_body_owned(resource, &PatchBody::from_text(patch, "patch")?)
-}
-
-fn apply_body_owned(resource: Value, patch: &PatchBody<'_>) -> Result<Value, NormalizationError> {
-    check_depth(&resource, ROOT)?;
-    let Value::Object(mut map) = resource else {
-        return Err(not_an_object());
-    };
-    let ops = patch.operations()?;
-    apply_all(&mut map, &ops)?;
-    let mut out = Value::Object(map);
-    strip_passwords(&mut out);
-    Ok(out)
-}
-
-fn not_an_object() -> NormalizationError {
-    NormalizationError::new(
-        NormalizationErrorKind::InvalidJson,
-        "",
-        "the resource must be a JSON object",
-    )
-}
-
+/// Applies each operation in turn to `res` (the whole resource or, for the partial form, the
+/// members the operations touch; see [`super::apply`]). Stops at the first failing operation.
 pub(crate) fn apply_all(
     res: &mut Map<String, Value>,
     ops: &[ParsedOp<'_>],

@@ -4,8 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::filter::Filter;
-use super::patch::PatchOpKind;
-use super::patch_body::patch_err;
+use super::patch_op::{patch_err, PatchOpKind};
 use super::values::{case_rule, merge_into, prepared, set_ci, single_primary};
 use crate::json::value::{key_ci, Ptr};
 use crate::json::{NormalizationError, NormalizationErrorKind};

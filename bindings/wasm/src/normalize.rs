@@ -10,14 +10,12 @@ use crate::errors::{js_error, set, Family};
 use crate::input::{text, with_parts};
 use crate::options::limit;
 use scimkit::error::ErrorCode;
-use scimkit::json::limits::check_input_bytes;
+use scimkit::json::limits::{check_input_bytes, MAX_DEPTH};
 use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
     NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
-use scimkit::scim::{
-    apply_scim_patch_delta_text, apply_scim_patch_text, plan_scim_patch_text, PatchDelta,
-};
+use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -153,33 +151,25 @@ pub fn normalize_group_input(
     })
 }
 
-/// `applyScimPatch`: `[resource][patch]` in the input buffer → the patched resource (JSON text).
-#[wasm_bindgen(js_name = applyScimPatchInput)]
-pub fn apply_scim_patch_input(
-    resource_len: f64,
-    patch_len: f64,
-    max_input_bytes: f64,
-    max_resource_bytes: f64,
-) -> Result<String, JsValue> {
-    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
-    with_parts([resource_len, patch_len], |[resource, patch]| {
-        limits.resource(resource, "resource")?;
-        limits.input(patch, "patch", "")?;
-        let resource = json(resource, "resource")?;
-        apply_scim_patch_text(resource, patch.unwrap_or_default())
-            .map(|r| to_json(&r))
-            .map_err(|e| to_js(&e))
-    })
-}
+// `applyScimPatch` (the design and why: src/scim/apply.rs). One call applies the PATCH; given a
+// live object the façade first asks which members to send:
+//   1. `planScimPatchInput([keys][patch])`, only for an object of plain JSON data: its top-level
+//      keys (a JSON array) and the PATCH → the indexes of the keys whose values the core needs
+//      (the façade adds those holding a key of `patchPartRules().passwordKeys` at some depth);
+//   2. `applyScimPatchInput([resource][patch])`: those members as a JSON object, or else the whole
+//      resource as sent → the patched members (JSON text): given the whole resource, the result;
+//      given a part, the façade makes a shallow copy of the caller's object with those members
+//      replaced and the ones sent but not returned left out.
+// Each call reads the PATCH from its text: cheaper than keeping it between the calls. Both check
+// the sizes first: the PATCH against `maxInputBytes`, what is sent of the resource against
+// `maxResourceBytes`.
 
-// `applyScimPatch` on a live JS object, in two calls (the design and why: src/scim/delta.rs).
-// The façade checks the resource is plain JSON data, then:
-//   1. `planScimPatchInput([keys][patch])`: the resource's top-level keys (a JSON array) and the
-//      PATCH → the indexes of the keys whose values the core needs;
-//   2. `applyScimPatchDeltaInput([part][patch])`: those members as a JSON object, and the PATCH
-//      again → the top-level delta `[[removed keys…], key, value, key, value, …]`, which the façade
-//      applies to a shallow copy of the caller's object.
-// Each call reads the PATCH from its text: cheaper than keeping it between the calls.
+/// What the façade's walk of a live resource must know, as JSON text: `{ maxDepth, passwordKeys }`
+/// (the nesting the core accepts, and the member names that make a member one to send).
+#[wasm_bindgen(js_name = patchPartRules)]
+pub fn patch_part_rules() -> String {
+    to_json(&serde_json::json!({ "maxDepth": MAX_DEPTH, "passwordKeys": PASSWORD_KEYS }))
+}
 
 /// Step 1 of `applyScimPatch` on an object: which top-level keys the PATCH needs.
 #[wasm_bindgen(js_name = planScimPatchInput)]
@@ -194,13 +184,13 @@ pub fn plan_scim_patch_input(
         limits.resource(keys, "resource (its attribute names)")?;
         limits.input(patch, "patch", "")?;
         let keys = keys.unwrap_or_default();
-        let patch = patch.unwrap_or_default();
+        let patch = PatchSource::Text(patch.unwrap_or_default());
         // Keys without escapes borrow from the buffer; any other spelling is decoded.
         let needed = match serde_json::from_slice::<Vec<&str>>(keys) {
-            Ok(k) => plan_scim_patch_text(&k, patch),
+            Ok(k) => plan_scim_patch(&k, patch),
             Err(_) => {
                 let k: Vec<String> = serde_json::from_slice(keys).map_err(|_| internal())?;
-                plan_scim_patch_text(&k, patch)
+                plan_scim_patch(&k, patch)
             }
         }
         .map_err(|e| to_js(&e))?;
@@ -211,38 +201,24 @@ pub fn plan_scim_patch_input(
     })
 }
 
-/// Step 2 of `applyScimPatch` on an object: the needed members → the top-level delta.
-#[wasm_bindgen(js_name = applyScimPatchDeltaInput)]
-pub fn apply_scim_patch_delta_input(
-    part_len: f64,
+/// `applyScimPatch`: `[resource][patch]` in the input buffer (the whole resource, or the members
+/// step 1 asked for) → the patched resource or part (JSON text).
+#[wasm_bindgen(js_name = applyScimPatchInput)]
+pub fn apply_scim_patch_input(
+    resource_len: f64,
     patch_len: f64,
     max_input_bytes: f64,
     max_resource_bytes: f64,
 ) -> Result<String, JsValue> {
     let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
-    with_parts([part_len, patch_len], |[part, patch]| {
-        limits.resource(part, "resource (the attributes the patch touches)")?;
+    with_parts([resource_len, patch_len], |[resource, patch]| {
+        limits.resource(resource, "resource")?;
         limits.input(patch, "patch", "")?;
-        let Value::Object(part) = json(part, "resource")? else {
-            return Err(internal());
-        };
-        apply_scim_patch_delta_text(part, patch.unwrap_or_default())
-            .map(delta_json)
+        let resource = json(resource, "resource")?;
+        apply_scim_patch(resource, PatchSource::Text(patch.unwrap_or_default()))
+            .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
     })
-}
-
-/// `[[removed…], key, value, key, value, …]`: flat, so the façade applies it in one loop.
-fn delta_json(delta: PatchDelta) -> String {
-    let mut items = Vec::with_capacity(1 + 2 * delta.set.len());
-    items.push(Value::Array(
-        delta.removed.into_iter().map(Value::String).collect(),
-    ));
-    for (k, v) in delta.set {
-        items.push(Value::String(k));
-        items.push(v);
-    }
-    to_json(&items)
 }
 
 fn internal() -> JsValue {

@@ -1,5 +1,5 @@
 // applyScimPatch with object arguments crosses only the attributes a patch touches (a top-level
-// delta, src/scim/delta.rs). These cases pin what that route promises: the caller's object is
+// delta, src/scim/apply.rs). These cases pin what that route promises: the caller's object is
 // never modified, the result equals the whole-text route's, and values JSON cannot carry fall back
 // to the text route with the same outcome.
 

@@ -1,8 +1,8 @@
-//! Reading a [`PatchBody`] from JSON text: serde visitors that keep only `op`, `path` and `value`,
-//! and parse every other member into a `Value` that is dropped (so the text is checked exactly as a
-//! `Value` parse checks it). Nesting levels left, as `within_depth` counts them: the body has
-//! `MAX_DEPTH`, its members one less, an operation (an element of `Operations`) two less, its
-//! members three.
+//! Reading a [`PatchBody`]: serde visitors that keep only `op`, `path` and `value`, and parse
+//! every other member into a `Value` that is dropped (so text is checked exactly as a `Value` parse
+//! checks it). They read JSON text (`serde_json::Deserializer`) and parsed values (`&Value`) alike.
+//! Nesting levels left, as `within_depth` counts them: the body has `MAX_DEPTH`, its members one
+//! less, an operation (an element of `Operations`) two less, its members three.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -157,7 +157,7 @@ impl<'de> DeserializeSeed<'de> for OpSeed {
                     } else if key.eq_ignore_ascii_case("value") {
                         let value: Value = map.next_value()?;
                         depth.note(&key, within_depth(&value, LEVELS));
-                        pick(&mut op.value, key, Cow::Owned(value));
+                        pick(&mut op.value, key, value);
                     } else {
                         let ok = map.next_value_seed(Member(LEVELS))?;
                         depth.note(&key, ok);

@@ -34,9 +34,23 @@ export function optionNames() {
   return (names ??= wasm.optionNames());
 }
 
-/** The core's default limits (`maxBodyBytes`, `maxHeaderBytes`, …): asked once. */
+/**
+ * The core's default limits (`maxBodyBytes`, `maxHeaderBytes`, `maxHeaderValues`, `maxInputBytes`,
+ * `maxResourceBytes`): asked once, copied into an object literal of one fixed shape (its loads stay
+ * monomorphic on the hot paths).
+ */
 export function defaultLimits() {
-  return (defaults ??= wasm.defaultLimits());
+  if (defaults === undefined) {
+    const d = wasm.defaultLimits();
+    defaults = Object.freeze({
+      maxBodyBytes: d.maxBodyBytes,
+      maxHeaderBytes: d.maxHeaderBytes,
+      maxHeaderValues: d.maxHeaderValues,
+      maxInputBytes: d.maxInputBytes,
+      maxResourceBytes: d.maxResourceBytes,
+    });
+  }
+  return defaults;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Normalization: JSON text into the core, the normalized model back as JSON text.
 import * as wasm from "./glue.js";
-import { checkOptions, limitOf, optionNames } from "./args.js";
+import { checkOptions, defaultLimits, limitOf, optionNames } from "./args.js";
 import { NormalizationError, ScimkitError } from "./errors.js";
 import { writeInputs } from "./input.js";
 import { ensureReady } from "./state.js";
@@ -62,19 +62,38 @@ const maxInput = (o) => limitOf(o, "maxInputBytes");
 /** `maxResourceBytes` of checked options (the core's default when not given). */
 const maxResource = (o) => limitOf(o, "maxResourceBytes");
 
+/** The core's default [maxInputBytes, maxResourceBytes], made once (never modified). */
+let defaultPair;
+
+/** `[maxInputBytes, maxResourceBytes]` of a call's options (of `kind`, checked), or the defaults. */
+function limitsOf(options, kind) {
+  if (options === undefined || options === null) {
+    const d = defaultLimits();
+    return (defaultPair ??= [d.maxInputBytes, d.maxResourceBytes]);
+  }
+  const o = optionsOf(options, kind);
+  return [maxInput(o), maxResource(o)];
+}
+
 /** A reference-service event (either envelope shape) → `DirectoryEvent`. */
 export function normalizeEvent(payload, options) {
   ensureReady();
-  const max = maxInput(optionsOf(options, "event"));
+  const max = limitsOf(options, "event")[0];
   const [len] = writeInputs([checkSize(jsonText(payload, "payload"), "payload", max, "maxInputBytes")]);
   return JSON.parse(wasm.normalizeEventInput(len, max));
 }
 
 function normalizeResource(resource, options, exported) {
   ensureReady();
-  const o = optionsOf(options, "normalize");
-  const provider = optionalString(o.provider, "options.provider");
-  const max = maxInput(o);
+  let provider;
+  let max;
+  if (options === undefined || options === null) {
+    max = defaultLimits().maxInputBytes;
+  } else {
+    const o = optionsOf(options, "normalize");
+    provider = optionalString(o.provider, "options.provider");
+    max = maxInput(o);
+  }
   const [len] = writeInputs([checkSize(jsonText(resource, "resource"), "resource", max, "maxInputBytes")]);
   return JSON.parse(exported(len, provider, max));
 }
@@ -92,8 +111,7 @@ export function normalizeGroup(resource, options) {
 /** Applies a SCIM PATCH (RFC 7644 §3.5.2, with providers' quirks) and returns the new resource. */
 export function applyScimPatch(resource, patch, options) {
   ensureReady();
-  const o = optionsOf(options, "patch");
-  const limits = [maxInput(o), maxResource(o)];
+  const limits = limitsOf(options, "patch");
   const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
   let part;
   let patchText;

@@ -14,22 +14,14 @@ function tooLarge(status) {
 }
 
 /**
- * A response's body bytes, never more than `max`: refused from its `Content-Length`, or as soon
- * as reading passes `max` (the rest is not read: the stream is cancelled and the fetch aborted),
- * so a hostile server cannot make the client hold an unbounded body.
+ * A body without a usable `Content-Length` (chunked, or a `fetch` that did not say), read as a
+ * stream and never more than `max` bytes: as soon as reading passes `max` the rest is not read (the
+ * stream is cancelled and the fetch aborted), so a hostile server cannot make the client hold an
+ * unbounded body.
  */
-async function readBody(res, max, ctrl) {
-  const declared = res.headers.get("content-length");
-  const length = declared !== null && /^[0-9]{1,15}$/.test(declared) ? Number(declared) : undefined;
-  if (length !== undefined && length > max) {
-    ctrl.abort();
-    throw tooLarge(res.status);
-  }
+async function readCapped(res, max, ctrl) {
   const stream = res.body;
-  if (length !== undefined || stream === null || typeof stream?.getReader !== "function") {
-    // Declared within the limit (the HTTP stack reads no more than declared) or not a stream:
-    // read whole — the fast path. Bytes, not text: the core parses UTF-8 itself, so decoding
-    // here and re-encoding into wasm memory would be wasted work (~10 % of a page's client time).
+  if (stream === null || typeof stream?.getReader !== "function") {
     const bytes = new Uint8Array(await res.arrayBuffer());
     if (bytes.byteLength > max) throw tooLarge(res.status);
     return bytes;
@@ -72,7 +64,23 @@ function transport(fetchFn) {
     const exchange = async () => {
       try {
         const res = await fetchFn(url, { method, headers, body, signal: ctrl.signal });
-        const bytes = await readBody(res, maxBytes, ctrl);
+        // A body longer than maxBytes is never read whole: refused from its Content-Length, or
+        // read as a capped stream when it has none. With one within the limit (the HTTP stack
+        // reads no more than declared), the fast path: read whole, as bytes — the core parses
+        // UTF-8 itself, so decoding here and re-encoding into wasm memory would be wasted work
+        // (~10 % of a page's client time).
+        const declared = res.headers.get("content-length");
+        const length = declared === null ? Number.NaN : Number(declared);
+        let bytes;
+        if (length > maxBytes) {
+          ctrl.abort();
+          throw tooLarge(res.status);
+        } else if (Number.isSafeInteger(length)) {
+          bytes = new Uint8Array(await res.arrayBuffer());
+          if (bytes.byteLength > maxBytes) throw tooLarge(res.status);
+        } else {
+          bytes = await readCapped(res, maxBytes, ctrl);
+        }
         const out = [];
         res.headers.forEach((value, name) => out.push(name, value));
         return [res.status, out, bytes];

@@ -2,7 +2,6 @@
 //! case-insensitive attribute lookup (RFC 7643 §2.1), depth checks, password stripping and
 //! lenient scalar reading.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -78,15 +77,6 @@ impl<'a> From<&'a String> for Ptr<'a> {
     }
 }
 
-/// `key` lower-cased, borrowed when it already is (the common case: no allocation per field).
-pub(crate) fn lower(key: &str) -> Cow<'_, str> {
-    if key.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(key.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(key)
-    }
-}
-
 fn is_password(key: &str) -> bool {
     key.eq_ignore_ascii_case("password")
 }
@@ -107,6 +97,106 @@ pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a
     map.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Longest member name any reader looks up by name (`preferred_username`, `thumbnailphotoetag`
+/// are 18 bytes): a longer key cannot equal one, so it is never folded.
+pub(crate) const MAX_NAME: usize = 32;
+
+/// `key` with ASCII upper case folded to lower case, in `buf`; `None` when it is longer than
+/// [`MAX_NAME`]. Compared with a lower-case name, this is `eq_ignore_ascii_case`, with the fold
+/// done once per key however many names it is compared with (and no allocation).
+pub(crate) fn fold<'b>(key: &str, buf: &'b mut [u8; MAX_NAME]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..key.len())?;
+    for (o, b) in out.iter_mut().zip(key.bytes()) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+/// One member found by name: the key as sent, and its value.
+pub(crate) type Found<'a> = Option<(&'a str, &'a Value)>;
+
+/// One pass over an object's members: for each of `names` (lower-case ASCII), the first member
+/// whose key equals it ignoring ASCII case, as [`get_ci`] finds it — but each key is folded once,
+/// not compared with every name in a scan of its own.
+pub(crate) fn pick<'a, const N: usize>(
+    map: &'a Map<String, Value>,
+    names: &[&str; N],
+) -> [Found<'a>; N] {
+    pick_in(map.iter().map(|(k, v)| (k.as_str(), v)), names)
+}
+
+/// [`pick`] over members given one by one (a map's, or members read straight from the text).
+pub(crate) fn pick_in<'a, const N: usize>(
+    members: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    names: &[&str; N],
+) -> [Found<'a>; N] {
+    debug_assert!(
+        names
+            .iter()
+            .all(|n| !n.bytes().any(|b| b.is_ascii_uppercase())),
+        "names are lower-case"
+    );
+    let mut found = [None; N];
+    let mut buf = [0; MAX_NAME];
+    for (key, value) in members {
+        let Some(folded) = fold(key, &mut buf) else {
+            continue;
+        };
+        // Names are distinct, so at most one slot takes this member.
+        if let Some(slot) = names
+            .iter()
+            .zip(found.iter_mut())
+            .find_map(|(n, slot)| (n.as_bytes() == folded).then_some(slot))
+        {
+            if slot.is_none() {
+                *slot = Some((key, value));
+            }
+        }
+    }
+    found
+}
+
+/// Whether `hay` contains `needle` ignoring ASCII case (no lower-cased copy of `hay`).
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether `hay` ends with `suffix` ignoring ASCII case.
+pub(crate) fn ends_with_ci(hay: &str, suffix: &str) -> bool {
+    hay.len()
+        .checked_sub(suffix.len())
+        .and_then(|at| hay.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
+}
+
+/// [`pick`] with the values mutable (to move them out of a map the caller owns).
+pub(crate) fn pick_mut<'a, const N: usize>(
+    map: &'a mut Map<String, Value>,
+    names: &[&str; N],
+) -> [Option<(&'a str, &'a mut Value)>; N] {
+    let mut found: [Option<(&'a str, &'a mut Value)>; N] = std::array::from_fn(|_| None);
+    let mut buf = [0; MAX_NAME];
+    for (key, value) in map.iter_mut() {
+        let Some(folded) = fold(key, &mut buf) else {
+            continue;
+        };
+        if let Some(slot) = names
+            .iter()
+            .zip(found.iter_mut())
+            .find_map(|(n, slot)| (n.as_bytes() == folded).then_some(slot))
+        {
+            if slot.is_none() {
+                *slot = Some((key.as_str(), value));
+            }
+        }
+    }
+    found
 }
 
 /// The key as it is spelled in `map`, if some key equals `name` ignoring ASCII case.

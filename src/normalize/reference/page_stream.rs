@@ -7,7 +7,7 @@
 //! keys, each once) and gives up (`None`) on anything else, including every error: the caller
 //! then parses the body into a `Value` and takes the general path, which decides. So where this
 //! path answers it must answer exactly what the general path would; every item goes through the
-//! same builder as there ([`UserBuilder`] via the event fast path's `UserSeed`, [`GroupBuilder`]),
+//! same builder as there ([`UserBuilder`] via [`UserSeed`], [`GroupBuilder`]),
 //! and the page's own members are handed back as sent for the caller's general rules.
 
 use std::fmt;
@@ -15,11 +15,12 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::event_stream::{give_up, Seen, UserSeed};
-use super::reference::{GroupBuilder, UserBuilder};
+use super::builder::{GroupBuilder, UserBuilder};
+use super::user_stream::UserSeed;
 use crate::json::limits::MAX_DEPTH;
 use crate::json::value::{within_depth, ROOT};
 use crate::model::{DirectoryGroup, DirectoryUser};
+use crate::normalize::streaming::{give_up, Seen};
 
 /// A list page as read from the text: the items normalized, the paging members as sent.
 pub(crate) struct PageText<T> {

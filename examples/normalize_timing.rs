@@ -3,6 +3,10 @@
 //! Usage: cargo run --release --example normalize_timing -- <user.json> [<resource.json> <patch.json>]
 //! Prints one JSON line of nanoseconds per operation (medians of 7 timed batches).
 //!
+//! `… -- <user.json> --count <case> <n>` runs one of the cases below `n` times, untimed: under
+//! `valgrind --tool=cachegrind --cache-sim=no`, (instructions at n − instructions at 0) ÷ n is the
+//! cost of one call, a figure a loaded machine does not blur as it does wall time.
+//!
 //! Besides the user given, it times the other readers of src/normalize on inputs from the repo,
 //! on already-parsed values unless it says otherwise (`other` in the output):
 //! - `post_user`, `put_user`, `patch_user`, `patch_user_partial`, `post_group`, `patch_group`:
@@ -41,8 +45,13 @@ fn fixture_json(path: &str) -> Value {
     serde_json::from_slice(&fixture(path)).unwrap()
 }
 
-/// `normalize_scim_request` on a parsed request, timed.
-fn request_ns(method: &str, path: &str, body: Value, current: Option<Value>) -> f64 {
+/// A request and its context, for `normalize_scim_request`.
+fn request(
+    method: &str,
+    path: &str,
+    body: Value,
+    current: Option<Value>,
+) -> (ScimRequest, RequestContext) {
     let req = ScimRequest {
         method: method.to_owned(),
         path: path.to_owned(),
@@ -56,9 +65,7 @@ fn request_ns(method: &str, path: &str, body: Value, current: Option<Value>) -> 
         ..RequestContext::default()
     };
     normalize_scim_request(&req, &ctx).unwrap();
-    median_ns(|| {
-        black_box(normalize_scim_request(black_box(&req), &ctx).unwrap());
-    })
+    (req, ctx)
 }
 
 fn main() {
@@ -67,6 +74,148 @@ fn main() {
     let opts = NormalizeOptions::default();
     let value: Value = serde_json::from_slice(&text).unwrap();
     let user = normalize_user(&value, &opts).unwrap();
+    let entra = fixture_json("resources/user-entra.json");
+    let entra_patch = fixture_json("samples/entra-patch-replace-multiple-no-flag.json");
+    let group = fixture_json("resources/group-entra.json");
+    let group_patch = fixture_json("samples/entra-patch-group-add-members.json");
+    let id = "/scim/v2/Users/48af03ac28ad4fb88478";
+    let requests = [
+        (
+            "post_user",
+            request("POST", "/scim/v2/Users", value.clone(), None),
+        ),
+        (
+            "put_user",
+            request("PUT", id, value.clone(), Some(entra.clone())),
+        ),
+        (
+            "patch_user",
+            request("PATCH", id, entra_patch.clone(), Some(entra)),
+        ),
+        (
+            "patch_user_partial",
+            request("PATCH", id, entra_patch, None),
+        ),
+        (
+            "post_group",
+            request("POST", "/scim/v2/Groups", group.clone(), None),
+        ),
+        (
+            "patch_group",
+            request(
+                "PATCH",
+                "/scim/v2/Groups/g1",
+                group_patch,
+                Some(group.clone()),
+            ),
+        ),
+    ];
+    let google = fixture_json("resources/google-user.json");
+    let event = fixture_json("normalize/event-user-created-full-envelope.input.json");
+    let event = serde_json::to_vec(&event["args"]["payload"]).unwrap();
+    let reference = fixture_json("normalize/reference-directory-api-user.input.json");
+    let reference = reference["args"]["value"].clone();
+    // Both event paths must agree before their times mean anything.
+    let fast = normalize_event(&event).unwrap();
+    let general = normalize_event_value(serde_json::from_slice(&event).unwrap()).unwrap();
+    assert_eq!(json!(fast), json!(general), "event paths differ");
+    let page = fixture("pages/users-page-30.json");
+    let items = serde_json::from_slice::<Value>(&page).unwrap()["users"].clone();
+    let items = items.as_array().unwrap();
+
+    let mut cases: Vec<(&str, Box<dyn FnMut() + '_>)> = Vec::new();
+    cases.push((
+        "normalize_user",
+        Box::new(|| {
+            black_box(normalize_user(black_box(&value), &opts).unwrap());
+        }),
+    ));
+    for (name, (req, ctx)) in &requests {
+        cases.push((
+            name,
+            Box::new(move || {
+                black_box(normalize_scim_request(black_box(req), ctx).unwrap());
+            }),
+        ));
+    }
+    cases.push((
+        "google_user",
+        Box::new(|| {
+            black_box(normalize_user(black_box(&google), &opts).unwrap());
+        }),
+    ));
+    cases.push((
+        "scim_group",
+        Box::new(|| {
+            black_box(normalize_group(black_box(&group), &opts).unwrap());
+        }),
+    ));
+    cases.push((
+        "reference_user",
+        Box::new(|| {
+            black_box(user_from_reference(black_box(&reference)).unwrap());
+        }),
+    ));
+    cases.push((
+        "event_fast",
+        Box::new(|| {
+            black_box(normalize_event(black_box(&event)).unwrap());
+        }),
+    ));
+    cases.push((
+        "event_general",
+        Box::new(|| {
+            let v: Value = serde_json::from_slice(black_box(&event)).unwrap();
+            black_box(normalize_event_value(v).unwrap());
+        }),
+    ));
+    cases.push((
+        "page_fast",
+        Box::new(|| {
+            black_box(parse_users_page_body(black_box(&page)).unwrap());
+        }),
+    ));
+    cases.push((
+        "page_general",
+        Box::new(|| {
+            let v: Value = serde_json::from_slice(black_box(&page)).unwrap();
+            let Value::Object(mut m) = v else { panic!() };
+            let Some(Value::Array(items)) = m.remove("users") else {
+                panic!()
+            };
+            // `user_from_reference` clones its argument; the general path moves each item.
+            let users: Vec<_> = items
+                .iter()
+                .map(|u| user_from_reference(u).unwrap())
+                .collect();
+            black_box(users);
+        }),
+    ));
+    cases.push((
+        "page_items_clone",
+        Box::new(|| {
+            black_box(
+                items
+                    .iter()
+                    .map(|u| black_box(u).clone())
+                    .collect::<Vec<_>>(),
+            );
+        }),
+    ));
+
+    if let Some(at) = args.iter().position(|a| a == "--count") {
+        // One case only, untimed, for an instruction count under valgrind (see the header).
+        let name = &args[at + 1];
+        let n: u64 = args[at + 2].parse().expect("iterations");
+        let (_, f) = cases
+            .iter_mut()
+            .find(|(c, _)| c == name)
+            .expect("no such case");
+        for _ in 0..n {
+            f();
+        }
+        return;
+    }
     let parse = median_ns(|| {
         black_box(serde_json::from_slice::<Value>(black_box(&text)).unwrap());
     });
@@ -96,123 +245,9 @@ fn main() {
         line.push_str(&format!(",\"patch_total_ns\":{total:.0}"));
     }
 
-    let mut other: Vec<(&str, f64)> = Vec::new();
-    let entra = fixture_json("resources/user-entra.json");
-    let entra_patch = fixture_json("samples/entra-patch-replace-multiple-no-flag.json");
-    let group = fixture_json("resources/group-entra.json");
-    let group_patch = fixture_json("samples/entra-patch-group-add-members.json");
-    other.push((
-        "post_user",
-        request_ns("POST", "/scim/v2/Users", value.clone(), None),
-    ));
-    let id = "/scim/v2/Users/48af03ac28ad4fb88478";
-    other.push((
-        "put_user",
-        request_ns("PUT", id, value.clone(), Some(entra.clone())),
-    ));
-    other.push((
-        "patch_user",
-        request_ns("PATCH", id, entra_patch.clone(), Some(entra)),
-    ));
-    other.push((
-        "patch_user_partial",
-        request_ns("PATCH", id, entra_patch, None),
-    ));
-    other.push((
-        "post_group",
-        request_ns("POST", "/scim/v2/Groups", group.clone(), None),
-    ));
-    other.push((
-        "patch_group",
-        request_ns(
-            "PATCH",
-            "/scim/v2/Groups/g1",
-            group_patch,
-            Some(group.clone()),
-        ),
-    ));
-
-    let google = fixture_json("resources/google-user.json");
-    other.push((
-        "google_user",
-        median_ns(|| {
-            black_box(normalize_user(black_box(&google), &opts).unwrap());
-        }),
-    ));
-    other.push((
-        "scim_group",
-        median_ns(|| {
-            black_box(normalize_group(black_box(&group), &opts).unwrap());
-        }),
-    ));
-
-    let event = fixture_json("normalize/event-user-created-full-envelope.input.json");
-    let event = serde_json::to_vec(&event["args"]["payload"]).unwrap();
-    let reference = fixture_json("normalize/reference-directory-api-user.input.json");
-    let reference = reference["args"]["value"].clone();
-    other.push((
-        "reference_user",
-        median_ns(|| {
-            black_box(user_from_reference(black_box(&reference)).unwrap());
-        }),
-    ));
-    // Both paths must agree before their times mean anything.
-    let fast = normalize_event(&event).unwrap();
-    let general = normalize_event_value(serde_json::from_slice(&event).unwrap()).unwrap();
-    assert_eq!(json!(fast), json!(general), "event paths differ");
-    other.push((
-        "event_fast",
-        median_ns(|| {
-            black_box(normalize_event(black_box(&event)).unwrap());
-        }),
-    ));
-    other.push((
-        "event_general",
-        median_ns(|| {
-            let v: Value = serde_json::from_slice(black_box(&event)).unwrap();
-            black_box(normalize_event_value(v).unwrap());
-        }),
-    ));
-
-    let page = fixture("pages/users-page-30.json");
-    other.push((
-        "page_fast",
-        median_ns(|| {
-            black_box(parse_users_page_body(black_box(&page)).unwrap());
-        }),
-    ));
-    other.push((
-        "page_general",
-        median_ns(|| {
-            let v: Value = serde_json::from_slice(black_box(&page)).unwrap();
-            let Value::Object(mut m) = v else { panic!() };
-            let Some(Value::Array(items)) = m.remove("users") else {
-                panic!()
-            };
-            // `user_from_reference` clones its argument; the general path moves each item.
-            let users: Vec<_> = items
-                .iter()
-                .map(|u| user_from_reference(u).unwrap())
-                .collect();
-            black_box(users);
-        }),
-    ));
-    let items = serde_json::from_slice::<Value>(&page).unwrap()["users"].clone();
-    let items = items.as_array().unwrap();
-    other.push((
-        "page_items_clone",
-        median_ns(|| {
-            black_box(
-                items
-                    .iter()
-                    .map(|u| black_box(u).clone())
-                    .collect::<Vec<_>>(),
-            );
-        }),
-    ));
-    let other: Vec<String> = other
-        .iter()
-        .map(|(k, ns)| format!("\"{k}_ns\":{ns:.0}"))
+    let other: Vec<String> = cases
+        .iter_mut()
+        .map(|(k, f)| format!("\"{k}_ns\":{:.0}", median_ns(f)))
         .collect();
     line.push_str(&format!(",\"other\":{{{}}}", other.join(",")));
     println!("{line}}}");

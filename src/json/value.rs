@@ -138,20 +138,49 @@ pub(crate) fn pick_in<'a, const N: usize>(
             .all(|n| !n.bytes().any(|b| b.is_ascii_uppercase())),
         "names are lower-case"
     );
+    let lengths = name_lengths(names);
     let mut found = [None; N];
     let mut buf = [0; MAX_NAME];
     for (key, value) in members {
-        let Some(folded) = fold(key, &mut buf) else {
-            continue;
-        };
-        // Names are distinct, so at most one slot takes this member.
-        if let Some(slot) = names
-            .iter()
-            .zip(found.iter_mut())
-            .find_map(|(n, slot)| (n.as_bytes() == folded).then_some(slot))
-        {
-            if slot.is_none() {
+        if let Some(i) = position(key, names, lengths, &mut buf) {
+            if let Some(slot @ None) = found.get_mut(i) {
                 *slot = Some((key, value));
+            }
+        }
+    }
+    found
+}
+
+/// The lengths of `names`, as a bit set: a key of no such length is not folded at all.
+fn name_lengths(names: &[&str]) -> u64 {
+    names.iter().fold(0, |set, n| {
+        set | 1u64.checked_shl(n.len() as u32).unwrap_or(0)
+    })
+}
+
+/// Which of `names` (lower-case, their lengths in `lengths`) `key` is, ignoring ASCII case.
+fn position(key: &str, names: &[&str], lengths: u64, buf: &mut [u8; MAX_NAME]) -> Option<usize> {
+    let len_bit = 1u64.checked_shl(key.len() as u32).unwrap_or(0);
+    if lengths & len_bit == 0 {
+        return None;
+    }
+    let folded = fold(key, buf)?;
+    // Names are distinct, so at most one is this key.
+    names.iter().position(|n| n.as_bytes() == folded)
+}
+
+/// [`pick`] with the values mutable (to move them out of a map the caller owns).
+pub(crate) fn pick_mut<'a, const N: usize>(
+    map: &'a mut Map<String, Value>,
+    names: &[&str; N],
+) -> [Option<(&'a str, &'a mut Value)>; N] {
+    let lengths = name_lengths(names);
+    let mut found: [Option<(&'a str, &'a mut Value)>; N] = std::array::from_fn(|_| None);
+    let mut buf = [0; MAX_NAME];
+    for (key, value) in map.iter_mut() {
+        if let Some(i) = position(key, names, lengths, &mut buf) {
+            if let Some(slot @ None) = found.get_mut(i) {
+                *slot = Some((key.as_str(), value));
             }
         }
     }
@@ -173,30 +202,6 @@ pub(crate) fn ends_with_ci(hay: &str, suffix: &str) -> bool {
         .checked_sub(suffix.len())
         .and_then(|at| hay.as_bytes().get(at..))
         .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
-}
-
-/// [`pick`] with the values mutable (to move them out of a map the caller owns).
-pub(crate) fn pick_mut<'a, const N: usize>(
-    map: &'a mut Map<String, Value>,
-    names: &[&str; N],
-) -> [Option<(&'a str, &'a mut Value)>; N] {
-    let mut found: [Option<(&'a str, &'a mut Value)>; N] = std::array::from_fn(|_| None);
-    let mut buf = [0; MAX_NAME];
-    for (key, value) in map.iter_mut() {
-        let Some(folded) = fold(key, &mut buf) else {
-            continue;
-        };
-        if let Some(slot) = names
-            .iter()
-            .zip(found.iter_mut())
-            .find_map(|(n, slot)| (n.as_bytes() == folded).then_some(slot))
-        {
-            if slot.is_none() {
-                *slot = Some((key.as_str(), value));
-            }
-        }
-    }
-    found
 }
 
 /// The key as it is spelled in `map`, if some key equals `name` ignoring ASCII case.

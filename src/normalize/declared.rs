@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::provider::{is_google_resource, Provider};
 use super::resource::{Attr, Resource};
-use crate::json::value::{check_depth, ends_with_ci, pick, ROOT};
+use crate::json::value::{check_depth, contains_ci, ends_with_ci, pick, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// Options of [`super::normalize_user`] and [`super::normalize_group`].
@@ -33,7 +33,7 @@ pub(crate) fn declared_type(res: &Resource<'_>) -> Result<Declared, Normalizatio
     if let Some((k, Value::Array(schemas))) = res.get(Attr::Schemas) {
         for (i, s) in schemas.iter().enumerate() {
             let Some(s) = s.as_str() else { continue };
-            if crate::json::value::contains_ci(s, ":api:messages:") {
+            if contains_ci(s, ":api:messages:") {
                 return Err(NormalizationError::unsupported(
                     format!("/{k}/{i}"),
                     format!("`{s}` is a SCIM protocol message, not a resource (normalize each of its resources instead)"),

@@ -142,10 +142,15 @@ fn from_value<M: ReferenceModel>(value: Value) -> Result<M, NormalizationError> 
     let mut b = Builder::<M>::default();
     let mut buf = [0; MAX_NAME];
     for (key, v) in map {
-        // A key longer than any member name is no field: "" names none.
-        let name = fold(&key, &mut buf)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("");
+        // The service sends lower-case keys: those are their own names, with nothing to fold. A
+        // key longer than any member name is no field: "" names none.
+        let name = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            fold(&key, &mut buf)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("")
+        } else {
+            key.as_str()
+        };
         if let Some(v) = b.field(name, v, ROOT.key(&key))? {
             b.extra(key, v);
         }

@@ -45,6 +45,9 @@ fn fixture_json(path: &str) -> Value {
     serde_json::from_slice(&fixture(path)).unwrap()
 }
 
+/// One timed operation.
+type Case<'a> = Box<dyn FnMut() + 'a>;
+
 /// A request and its context, for `normalize_scim_request`.
 fn request(
     method: &str,
@@ -123,7 +126,7 @@ fn main() {
     let items = serde_json::from_slice::<Value>(&page).unwrap()["users"].clone();
     let items = items.as_array().unwrap();
 
-    let mut cases: Vec<(&str, Box<dyn FnMut() + '_>)> = Vec::new();
+    let mut cases: Vec<(&str, Case<'_>)> = Vec::new();
     cases.push((
         "normalize_user",
         Box::new(|| {

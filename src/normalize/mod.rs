@@ -25,6 +25,8 @@ mod declared;
 mod event;
 mod event_data;
 mod event_stream;
+#[cfg(test)]
+mod event_stream_tests;
 mod fill;
 mod google;
 mod group;

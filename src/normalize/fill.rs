@@ -210,7 +210,7 @@ pub(crate) fn group_refs_from_value(
 /// One group reference given as an object (`{id, display_name}`, SCIM `{value, display}`, …),
 /// from its members (a map's, or members read straight from the text by the streaming reader).
 pub(crate) fn group_ref_of<'a>(
-    members: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
     pointer: Ptr<'_>,
 ) -> Result<GroupRef, NormalizationError> {
     let [id, value, name, display, display_snake, display_name] = pick_in(

@@ -36,6 +36,8 @@ run browser 150 browser.test.mjs
 run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
 run runtimes 300 runtimes.test.mjs
+# After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
+run sync 300 sync.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then

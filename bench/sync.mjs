@@ -66,9 +66,11 @@ function tempDb() {
   return { path: join(dir, "directory.db"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** As the example app opens it: WAL, synchronous NORMAL (a commit survives the process dying). */
 function openDb(Database, path) {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
   return db;
 }
 
@@ -111,17 +113,18 @@ async function childWalk(svc) {
   return { ms, users, groups, ...probe.done() };
 }
 
+/** A full sync into SQLite (`dbPath`), or into memoryStore() (`dbPath` "memory": the engine without SQL). */
 async function childFullSync(svc, dbPath) {
-  const { DirectoryClient, DirectorySync, sqliteStore, Database } = await loadScimkit();
+  const { DirectoryClient, DirectorySync, sqliteStore, memoryStore, Database } = await loadScimkit();
   const client = new DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
-  const db = openDb(Database, dbPath);
+  const db = dbPath === "memory" ? null : openDb(Database, dbPath);
   const probe = memoryProbe();
   let changes = 0;
   const tenth = Math.max(1, Math.round(svc.users / 10));
   let usersSeen = 0;
   const sync = new DirectorySync({
     client,
-    store: sqliteStore(db),
+    store: db ? sqliteStore(db) : memoryStore(),
     onChange: (c) => {
       changes++;
       if (c.kind === "user_created" && ++usersSeen % tenth === 0) probe.gc();
@@ -130,7 +133,7 @@ async function childFullSync(svc, dbPath) {
   const t0 = performance.now();
   const summary = await sync.fullSync();
   const ms = performance.now() - t0;
-  db.close();
+  db?.close();
   return { ms, changes, summary, ...probe.done() };
 }
 
@@ -176,15 +179,15 @@ function webhookEvents(n, secret) {
 }
 
 async function childWebhooks(n) {
-  const { DirectorySync, sqliteStore, Database, generateWebhookSecret } = await loadScimkit();
+  const { DirectorySync, sqliteStore, memoryStore, Database, generateWebhookSecret } = await loadScimkit();
   const secret = generateWebhookSecret();
   const events = webhookEvents(n, secret);
   const bytes = events.reduce((s, e) => s + e.body.length, 0) / n;
   const result = { n, bytes };
-  for (const mode of ["handleWebhook", "applyEvent"]) {
+  for (const mode of ["handleWebhook", "applyEvent", "applyEvent/memory"]) {
     const tmp = tempDb();
-    const db = openDb(Database, tmp.path);
-    const sync = new DirectorySync({ store: sqliteStore(db), webhookSecret: secret });
+    const db = mode.endsWith("memory") ? null : openDb(Database, tmp.path);
+    const sync = new DirectorySync({ store: db ? sqliteStore(db) : memoryStore(), webhookSecret: secret });
     const statuses = {};
     const t0 = performance.now();
     for (const e of events) {
@@ -192,7 +195,7 @@ async function childWebhooks(n) {
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     }
     const ms = performance.now() - t0;
-    db.close();
+    db?.close();
     tmp.remove();
     if (statuses.applied !== n) throw new Error(`${mode}: ${JSON.stringify(statuses)}, expected ${n} applied`);
     result[mode] = { ms, perSecond: (n / ms) * 1000 };
@@ -250,6 +253,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
     if (first.summary.user_created !== USERS) throw new Error(`full sync created ${first.summary.user_created}, expected ${USERS}`);
     const walk2 = child("walk", s);
     const again = child("fullSync", s, db.path);
+    const memory = child("fullSync", s, "memory");
     const walkMs = Math.min(walk.ms, walk2.ms);
     console.log(`\n## 1. Full sync of ${fmt(USERS)} users (50 groups, 2 memberships each) into SQLite vs the bare walk of the same listings\n`);
     console.log("| run | wall s | × bare walk | peak RSS MiB | retained after GC at 10 % / 50 % / 100 %, MiB | changes |");
@@ -259,6 +263,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
     row("bare walk, again", walk2, "–");
     row("fullSync(), empty database", first, fmt(first.changes));
     row("fullSync() again, nothing to change", again, fmt(again.changes));
+    row("fullSync() into memoryStore() (no SQL), empty", memory, fmt(memory.changes));
     console.log(`\ntargets: full sync ≤ 1.5× the bare walk; peak RSS ≤ 150 MiB and flat. Second run summary: ${JSON.stringify(Object.fromEntries(Object.entries(again.summary).filter(([, v]) => typeof v === "number" && v)))}`);
   } finally {
     db.remove();
@@ -274,6 +279,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
   console.log("|---|---:|---:|");
   console.log(`| handleWebhook (verify + apply) | ${fmt(r.handleWebhook.perSecond)} | ${fmt(r.handleWebhook.ms)} |`);
   console.log(`| applyEvent (apply only) | ${fmt(r.applyEvent.perSecond)} | ${fmt(r.applyEvent.ms)} |`);
+  console.log(`| applyEvent into memoryStore() (the engine and the binding, no SQL) | ${fmt(r["applyEvent/memory"].perSecond)} | ${fmt(r["applyEvent/memory"].ms)} |`);
   console.log("\ntarget: ≥ 5,000 events/s");
 }
 

@@ -315,13 +315,24 @@ export const KNOWN_GAPS = {
 
 /**
  * Compares the store with the directory: every user's fields, every group, every membership.
- * `ignore`: user fields left out (see KNOWN_GAPS). Returns `{ diff, ignored, sizes }`: the
+ * `ignore`: user fields left out (see KNOWN_GAPS). `missingDeactivated`: users no longer in the
+ * directory may remain in the store if they are inactive (what a full sync with onMissing
+ * "deactivate" leaves when it saw them missing and no delete event came). Returns `{ diff, ignored, sizes }`: the
  * differences in the fields compared, and those in the ignored fields (described the same way).
  */
-export async function compareStoreWithDirectory(svc, store, { ignore = [] } = {}) {
+export async function compareStoreWithDirectory(svc, store, { ignore = [], missingDeactivated = false } = {}) {
   const dirs = await directories(svc);
   const want = await directorySnapshot(svc);
   const got = await storeSnapshot(store, dirs);
+  if (missingDeactivated) {
+    // onMissing "deactivate": a user a full sync no longer saw listed stays, inactive, with the
+    // memberships it had. Such a user must be inactive; then it and its memberships are set aside.
+    for (const [id, u] of got.users) {
+      if (want.users.has(id) || u.active) continue;
+      got.users.delete(id);
+      for (const g of got.groups.values()) g.members = g.members.filter((m) => m !== id);
+    }
+  }
   // `ignore` names user fields as they are, group fields as `group.<field>`.
   const pick = (rows, prefix, keep) =>
     new Map([...rows].map(([id, r]) => [id, Object.fromEntries(Object.entries(r).filter(([k]) => ignore.includes(prefix + k) === keep))]));

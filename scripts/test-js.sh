@@ -36,6 +36,8 @@ run browser 150 browser.test.mjs
 run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
 run runtimes 300 runtimes.test.mjs
+# After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
+run sync 300 sync.test.mjs
 # DirectorySync end to end: the Express + SQLite example (examples/express-sqlite) in its own process
 # against the local directory service: HTTP contract, convergence under delivery faults, SIGKILLs.
 run sync-e2e-app 150 sync-e2e/app.test.mjs

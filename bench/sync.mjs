@@ -6,10 +6,12 @@
 //    next to the bare walk of the same listings (scimkit's DirectoryClient: groups and users,
 //    include_detail, page size 30 — what the full sync reads); then the same full sync again (nothing
 //    to change). Each in a fresh process: wall time, peak RSS, and memory retained after a GC at
-//    every tenth of the run (flat = nothing grows with the directory).
+//    every tenth of the run (flat = nothing grows with the directory). Also the first full sync
+//    into memoryStore(): the engine and the binding without SQL, to tell the two costs apart.
 // 2. Webhook apply throughput: `handleWebhook` (verify + apply) and `applyEvent` (apply only) of
 //    20,000 signed events (10,000 user_created, then 10,000 user_updated stating 2 groups), one
-//    after the other, into SQLite.
+//    after the other, into SQLite; and applyEvent into memoryStore().
+// SQLite as the example app opens it: WAL, synchronous = NORMAL.
 // 3. catchUp over 10,000 events recorded by the service's control API (the events API, 100 per
 //    page), into an empty database; then again (every event a duplicate).
 // --quick: 20,000 users, 5,000 events. Prints one markdown table per part.

@@ -414,11 +414,6 @@ for (const [label, make] of STORES.filter(([l]) => l !== "sqliteStore(node:sqlit
 
     test(
       "a full sync, then the catch-up of the event that made the listed state, keeps the event's fields the listing lacks (title, department)",
-      {
-        todo:
-          "core rule: the listing shows no title/department and an event as new as the stored (listed) state is stale, " +
-          "so those fields stay empty until a newer event; reported with this repro",
-      },
       () =>
         withStore(make, async (store) => {
           const dir = svc.seed.organizations[0].directories[0].id;

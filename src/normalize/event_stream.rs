@@ -11,7 +11,7 @@
 //!
 //! Why a second path at all, measured with examples/normalize_timing.rs on the service's 1 KiB
 //! user event (cases `event_fast`, `event_general`): 42.7 k instructions per event here against
-//! 58.1 k through a `Value` (1.36×; `valgrind --tool=cachegrind` of `normalize_timing
+//! 57.9 k through a `Value` (1.36×; `valgrind --tool=cachegrind` of `normalize_timing
 //! bench/data/user-2k.json --count <case> 200`, minus `--count <case> 0`), 3.7 µs against 4.8 µs
 //! (medians of 10 runs of `cargo run --release --example normalize_timing --
 //! bench/data/user-2k.json` on a loaded 2-core machine). Giving up costs little: 61.4 k

@@ -43,12 +43,14 @@ fn bad_item(what: &str, i: usize, problem: &str) -> SyncError {
     ))
 }
 
-/// The version a listed item's fields are stored at: just before its `updated_at`. The event
-/// that made that state (at `updated_at`) states more fields than a listing does (`title`,
-/// `department`, `external_id`, …), so when it arrives after the listing it must still apply,
-/// not be stale. (The listed group list keeps `updated_at` itself: a listing states all of it.)
-fn listed_fields_version(listed_at: Version) -> Version {
-    listed_at.just_before()
+/// The version a listed item's fields are stored at: just before its `updated_at` (never below
+/// the stored row's). A listing states some fields an event lacks (all `emails`) and lacks some
+/// an event states (`title`, `department`, `external_id`, …): a listing as new as the stored row
+/// merges what it states, and the event that made the listed state (at `updated_at`) still
+/// applies when it arrives after the listing, instead of being stale.
+fn listed_fields_version(listed_at: Version, stored: Option<Version>) -> Version {
+    let before = listed_at.just_before();
+    stored.map_or(before, |s| s.max(before))
 }
 
 /// The id and version of a listed item.
@@ -94,12 +96,12 @@ pub(crate) fn decide_groups_page(
     for (i, g) in listed.iter().enumerate() {
         let what = "list directory groups";
         let (id, listed_at) = id_and_version(what, i, &g.id, &g.updated_at, scope.started_at)?;
-        let version = listed_fields_version(listed_at);
         let stored = rows.get(&id);
+        let version = listed_fields_version(listed_at, stored.map(|s| s.version));
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::group(&id, stored));
         }
-        if let Some(s) = stored.filter(|s| version < s.version) {
+        if let Some(s) = stored.filter(|s| listed_at < s.version) {
             plan.unchanged += 1;
             if !s.deleted && s.generation != scope.generation {
                 let next = GroupRecord {
@@ -170,14 +172,14 @@ pub(crate) fn decide_users_page(
     for (i, u) in listed.iter().enumerate() {
         let what = "list directory users";
         let (id, version) = id_and_version(what, i, &u.id, &u.updated_at, scope.started_at)?;
-        let fields_version = listed_fields_version(version);
         let stored = rows.get(&id);
+        let fields_version = listed_fields_version(version, stored.map(|s| s.version));
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::user(&id, stored));
         }
         // A listing is as new as its `updated_at`: the same or newer than the stored fields
         // (or group list) replaces them. It always states the groups.
-        let fields_newer = stored.is_none_or(|s| fields_version >= s.version);
+        let fields_newer = stored.is_none_or(|s| version >= s.version);
         let groups_newer = stored.is_none_or(|s| {
             (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| version >= g)
         });

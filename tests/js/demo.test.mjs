@@ -170,9 +170,11 @@ test("Verify: deliveries pasted as a header block, JSON and curl; each failure n
     late: { code: "timestamp_too_old", cause: /A clock is 7 min( \d+ s)? behind, or the delivery waited/, signature: /valid — at the delivery's own time/ },
     millis: { code: "timestamp_too_new", cause: /The timestamp is in milliseconds/, signature: /valid — at the delivery's own time/ },
     wrongSecret: { code: "invalid_signature", cause: /The secret or the bytes differ/, signature: /invalid_signature/ },
-    svix: { code: "missing_header", cause: /webhook-id arrived as svix-id/, headers: /webhook-id missing — but svix-id is there/ },
     reserialized: { code: "invalid_signature", cause: /The body was re-serialized/ },
   };
+  // svix-* headers are aliases of webhook-* (issue 14): that example now verifies.
+  await page.selectOption("#v-example", "svix");
+  assert.equal(await text(page, "#v-out .verdict h2"), "Verified", "svix-* headers");
   for (const [example, want] of Object.entries(cases)) {
     await page.selectOption("#v-example", example);
     assert.equal(await text(page, "#v-out .verdict h2"), "Not verified", example);
@@ -417,16 +419,18 @@ test("SCIM in, events out: every provider sample, a PATCH applied to an editable
   assert.match(await text(page, "#n-out .verdict"), /google\s+passed as options\.provider/);
   assert.match(await text(page, "#n-out .card pre"), /"email": "liz@example\.com"/);
 
-  // The detected provider, next to the normalized output: Entra's schema URIs tell; Okta's payloads
-  // carry no mark of their own, so nothing is detected and the page says so.
-  await page.selectOption("#n-sample", "entra-create-user");
+  // The detected provider, next to the normalized output: Entra's ADSCIM schema URI tells (its
+  // group); Okta's payloads and Entra's user create use only standard URIs, so nothing is detected
+  // and the page says so.
+  await page.selectOption("#n-sample", "entra-create-group");
   assert.match(await text(page, "#n-detected"), /Microsoft Entra ID\s+detectProvider\(resource\) → "entra"/);
   await page.selectOption("#n-sample", "okta-create-user");
   assert.match(await text(page, "#n-detected"), /none\s+detectProvider\(resource\) → null: nothing in this payload tells/);
-  await page.selectOption("#n-kind", "user");
   await page.selectOption("#n-sample", "entra-create-user");
-  await page.selectOption("#n-kind", "user");
-  assert.match(await text(page, "#n-out .verdict"), /Normalized user/);
+  assert.match(await text(page, "#n-detected"), /→ null/);
+  await page.selectOption("#n-sample", "entra-create-group");
+  await page.selectOption("#n-kind", "group");
+  assert.match(await text(page, "#n-out .verdict"), /Normalized group/);
   assert.match(await text(page, "#n-detected"), /"entra"/, "shown for a bare resource too");
   await screenshot(page, "scim-detected");
 

@@ -346,6 +346,12 @@ export interface NormalizeOptions {
   provider?: ProviderName;
 }
 
+/**
+ * The provider a raw user or group resource shows (Entra's schema URIs, Google's `kind`, …), or
+ * `null` when nothing in the payload tells (SCIM 1.x is not guessed). Canonical lower-case names.
+ */
+export function detectProvider(resource: JsonInput): ProviderName | null;
+
 /** A reference-service event, in either envelope shape → the normalized event. */
 export function normalizeEvent(payload: JsonInput): DirectoryEvent;
 

@@ -9,7 +9,7 @@ export {
   verifySignatureRequest,
   verifyWebhook,
 } from "./webhook.js";
-export { applyScimPatch, normalizeEvent, normalizeGroup, normalizeScimRequest, normalizeUser } from "./normalize.js";
+export { applyScimPatch, detectProvider, normalizeEvent, normalizeGroup, normalizeScimRequest, normalizeUser } from "./normalize.js";
 export { DirectoryClient } from "./directory.js";
 export { ScalekitClient } from "./scalekit.js";
 export { DirectorySync, memoryStore } from "./sync.js";

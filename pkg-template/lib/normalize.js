@@ -53,6 +53,16 @@ export function normalizeEvent(payload) {
   return JSON.parse(wasm.normalizeEventInput(len));
 }
 
+/**
+ * The provider a raw user or group resource shows (`"okta"`, `"entra"`, …), or `null` when nothing
+ * in the payload tells; the same detection the normalizers use when no provider is given.
+ */
+export function detectProvider(resource) {
+  ensureReady();
+  const [len] = writeInputs([jsonText(resource, "resource")]);
+  return wasm.detectProviderInput(len) ?? null;
+}
+
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service user → `DirectoryUser`. */
 export function normalizeUser(resource, options) {
   ensureReady();

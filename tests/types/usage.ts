@@ -14,6 +14,7 @@ import {
   verifySignature,
   verifySignatureRequest,
   verifyWebhook,
+  detectProvider,
   normalizeUser,
   normalizeGroup,
   normalizeEvent,
@@ -24,6 +25,7 @@ import {
   SyncError,
   memoryStore,
   type ApplyResult,
+  type ProviderName,
   type Change,
   type ChangeKind,
   type SyncStore,
@@ -118,7 +120,8 @@ export function normalization(raw: string, bytes: Uint8Array): boolean {
     { organizationId: "org_1", current: resource0(), now: new Date() },
   );
   const e: DirectoryEvent = normalizeEvent(raw);
-  return u.active && g.members !== undefined && "userName" in patched && events.length >= 0 && resource !== undefined && e.partial === false;
+  const provider: ProviderName | null = detectProvider(raw);
+  return u.active && g.members !== undefined && "userName" in patched && events.length >= 0 && resource !== undefined && e.partial === false && provider !== "google";
 }
 
 function resource0(): { userName: string } {

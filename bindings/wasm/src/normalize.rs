@@ -11,8 +11,8 @@ use crate::input::{text, with_parts};
 use scimkit::error::ErrorCode;
 use scimkit::json::limits::MAX_DEPTH;
 use scimkit::normalize::{
-    normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
-    NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
+    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
+    parse_json, NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
 use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
@@ -59,6 +59,16 @@ fn json(part: Option<&[u8]>, what: &str) -> Result<Value, JsValue> {
 pub fn normalize_event_input(len: f64) -> Result<String, JsValue> {
     with_parts([len], |[payload]| {
         event_json(payload.unwrap_or_default()).map_err(|e| to_js(&e))
+    })
+}
+
+/// `detectProvider`: a raw user or group resource in the input buffer → the provider its payload
+/// shows (`"okta"`, `"entra"`, …), or `None` (JS `null`) when nothing tells.
+#[wasm_bindgen(js_name = detectProviderInput)]
+pub fn detect_provider_input(len: f64) -> Result<Option<String>, JsValue> {
+    with_parts([len], |[resource]| {
+        let resource = json(resource, "resource")?;
+        Ok(detect_provider(&resource).map(|p| p.as_str().to_owned()))
     })
 }
 

@@ -98,6 +98,17 @@ function normalizeResource(resource, options, exported) {
   return JSON.parse(exported(len, provider, max));
 }
 
+/**
+ * The provider a raw user or group resource shows (`"okta"`, `"entra"`, …), or `null` when nothing
+ * in the payload tells; the same detection the normalizers use when no provider is given.
+ */
+export function detectProvider(resource, options) {
+  ensureReady();
+  const max = limitsOf(options, "event")[0];
+  const [len] = writeInputs([checkSize(jsonText(resource, "resource"), "resource", max, "maxInputBytes")]);
+  return wasm.detectProviderInput(len, max) ?? null;
+}
+
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service user → `DirectoryUser`. */
 export function normalizeUser(resource, options) {
   return normalizeResource(resource, options, wasm.normalizeUserInput);

@@ -104,7 +104,7 @@ function checkHeader(name, value, max) {
 }
 
 /** Returns the body as a string or a Uint8Array, refusing anything that is not raw bytes. */
-function rawBody(body) {
+export function rawBody(body) {
   if (typeof body === "string" || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -147,6 +147,12 @@ function verifierFor(secret) {
     verifiers.set(key, v);
   }
   return v;
+}
+
+/** Throws `invalid_secret` now for a secret (or key list) that could never verify. */
+export function checkSecret(secret) {
+  ensureReady();
+  verifierFor(secret);
 }
 
 /** A number option, or undefined when not given (`undefined` or `null`); the core checks its value. */

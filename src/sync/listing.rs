@@ -2,7 +2,8 @@
 //! batch of rows the listings did not show. Pure, like the event rules.
 //!
 //! Rules:
-//! - A listed item's version is its `updated_at` (the sync's start when it has none). Older
+//! - A listed item's fields are dated just before its `updated_at` (the sync's start when it has
+//!   none), so the event that made the listed state still applies when it arrives later. Older
 //!   than the stored row: the row is kept, only marked as seen. The same or newer, or no row,
 //!   or a tombstone no newer: the item is written over the stored user (see
 //!   [`super::merge::listed_user_over`]). A listed user's memberships become exactly its
@@ -40,6 +41,16 @@ fn bad_item(what: &str, i: usize, problem: &str) -> SyncError {
         DirectoryErrorKind::InvalidResponse,
         format!("{what}: item {i} of the page {problem}"),
     ))
+}
+
+/// The version a listed item's fields are stored at: just before its `updated_at` (never below
+/// the stored row's). A listing states some fields an event lacks (all `emails`) and lacks some
+/// an event states (`title`, `department`, `external_id`, …): a listing as new as the stored row
+/// merges what it states, and the event that made the listed state (at `updated_at`) still
+/// applies when it arrives after the listing, instead of being stale.
+fn listed_fields_version(listed_at: Version, stored: Option<Version>) -> Version {
+    let before = listed_at.just_before();
+    stored.map_or(before, |s| s.max(before))
 }
 
 /// The id and version of a listed item.
@@ -84,12 +95,13 @@ pub(crate) fn decide_groups_page(
     let mut guarded = BTreeSet::new();
     for (i, g) in listed.iter().enumerate() {
         let what = "list directory groups";
-        let (id, version) = id_and_version(what, i, &g.id, &g.updated_at, scope.started_at)?;
+        let (id, listed_at) = id_and_version(what, i, &g.id, &g.updated_at, scope.started_at)?;
         let stored = rows.get(&id);
+        let version = listed_fields_version(listed_at, stored.map(|s| s.version));
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::group(&id, stored));
         }
-        if let Some(s) = stored.filter(|s| version < s.version) {
+        if let Some(s) = stored.filter(|s| listed_at < s.version) {
             plan.unchanged += 1;
             if !s.deleted && s.generation != scope.generation {
                 let next = GroupRecord {
@@ -161,6 +173,7 @@ pub(crate) fn decide_users_page(
         let what = "list directory users";
         let (id, version) = id_and_version(what, i, &u.id, &u.updated_at, scope.started_at)?;
         let stored = rows.get(&id);
+        let fields_version = listed_fields_version(version, stored.map(|s| s.version));
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::user(&id, stored));
         }
@@ -196,7 +209,7 @@ pub(crate) fn decide_users_page(
                     id: id.clone(),
                     organization_id: scope.organization_id.to_owned(),
                     directory_id: Some(scope.directory_id.to_owned()),
-                    version,
+                    version: fields_version,
                     deleted: false,
                     groups_version: Some(version),
                     generation: scope.generation,

@@ -170,9 +170,11 @@ test("Verify: deliveries pasted as a header block, JSON and curl; each failure n
     late: { code: "timestamp_too_old", cause: /A clock is 7 min( \d+ s)? behind, or the delivery waited/, signature: /valid — at the delivery's own time/ },
     millis: { code: "timestamp_too_new", cause: /The timestamp is in milliseconds/, signature: /valid — at the delivery's own time/ },
     wrongSecret: { code: "invalid_signature", cause: /The secret or the bytes differ/, signature: /invalid_signature/ },
-    svix: { code: "missing_header", cause: /webhook-id arrived as svix-id/, headers: /webhook-id missing — but svix-id is there/ },
     reserialized: { code: "invalid_signature", cause: /The body was re-serialized/ },
   };
+  // svix-* headers are aliases of webhook-* (issue 14): that example now verifies.
+  await page.selectOption("#v-example", "svix");
+  assert.equal(await text(page, "#v-out .verdict h2"), "Verified", "svix-* headers");
   for (const [example, want] of Object.entries(cases)) {
     await page.selectOption("#v-example", example);
     assert.equal(await text(page, "#v-out .verdict h2"), "Not verified", example);
@@ -284,6 +286,71 @@ test("Sign: the headers verify in Node, the curl command replays the delivery, t
   await page.close();
 });
 
+test("Sign and Verify with v1a: a generated key pair signs in the tab, its public key verifies there and in Node; no key in the fragment", async () => {
+  const { page, requests, problems } = await open("#sign");
+  const body = JSON.stringify({ id: "evt_v1a_1", type: "organization.directory.user_created", occurred_at: "2025-01-01T00:00:00Z", data: { id: "diruser_2", email: "ana@acme.example" } });
+  await page.fill("#s-body", body);
+
+  // "Generate whsec_ secret" gives a v1 secret the package reads.
+  await page.click("#s-gen-secret");
+  const secret = await page.inputValue("#s-secret");
+  assert.match(secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+  assert.equal(await page.inputValue("#s-scheme"), "v1");
+  const v1Headers = Object.fromEntries((await text(page, "#s-out .card pre")).split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+  assert.match(v1Headers["webhook-signature"], /^v1,/);
+  assert.equal(lib.verifySignature(secret, v1Headers, body).id, v1Headers["webhook-id"], "the generated secret signs what Node verifies");
+
+  // "Generate key pair": the secret key fills the field, the public key is shown.
+  await page.click("#s-gen-pair");
+  const secretKey = await page.inputValue("#s-secret");
+  assert.match(secretKey, /^whsk_/);
+  assert.equal(await page.inputValue("#s-scheme"), "v1a");
+  const publicKey = await text(page, "#s-pubkey-value");
+  assert.match(publicKey, /^whpk_/);
+  assert.equal(await text(page, "#s-out .card:has-text('Public key') pre"), publicKey);
+  const headers = Object.fromEntries((await text(page, "#s-out .card pre")).split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+  assert.match(headers["webhook-signature"], /^v1a,[A-Za-z0-9+/]{86}==$/, "one v1a entry (64-byte Ed25519 signature)");
+  assert.equal(lib.verifyWebhook(publicKey, headers, body).id, "evt_v1a_1", "Node verifies the page's v1a signature with the public key alone");
+  assert.throws(() => lib.verifySignature(lib.generateSigningKeyPair().publicKey, headers, body), { code: "invalid_signature" }, "another key does not");
+
+  const hash = decodeURIComponent(new URL(page.url()).hash);
+  assert.ok(hash.includes("scheme=v1a") && hash.includes("evt_v1a_1"));
+  for (const k of [secret, secretKey, publicKey]) assert.ok(!hash.includes(k.slice(5, 25)), "no secret or key in the fragment");
+
+  // Round trip: Verify gets the public key (not the secret key) and verifies, entry by entry.
+  await page.click("#s-to-verify");
+  await page.waitForFunction(() => location.hash === "#verify");
+  assert.equal(await page.inputValue("#v-secret"), publicKey);
+  assert.equal(await page.inputValue("#v-scheme"), "v1a");
+  assert.equal(await text(page, "#v-out .verdict h2"), "Verified");
+  assert.match(await stepState(page, "secret"), /\bok\b/);
+  assert.match(await text(page, '#v-out .steps > li[data-step="signature"]'), /v1a,.*matches secret #1/);
+  await screenshot(page, "verify-v1a");
+
+  // Mixed: a whpk_ key next to a whsec_ secret, a header with a v1 and a v1a entry.
+  await page.selectOption("#v-example", "mixed");
+  assert.equal(await text(page, "#v-out .verdict h2"), "Verified");
+  const entries = await page.$$eval('#v-out .steps > li[data-step="signature"] li', (ls) => ls.map((l) => l.textContent));
+  assert.equal(entries.length, 2, entries.join(" | "));
+  assert.ok(entries.some((e) => /v1,.*matches secret #2/.test(e)) && entries.some((e) => /v1a,.*matches secret #1/.test(e)), entries.join(" | "));
+  // A public key that is not one: the library's invalid_key, named as the key at fault.
+  await page.fill("#v-secret", "whpk_notakey");
+  await page.click("#v-run");
+  assert.match(await text(page, "#v-out .verdict"), /invalid_key/);
+  // The v1a example under the other key pair's public key fails as a signature mismatch.
+  await page.selectOption("#v-example", "v1a");
+  assert.equal(await text(page, "#v-out .verdict h2"), "Verified");
+  await page.fill("#v-secret", lib.generateSigningKeyPair().publicKey);
+  await page.click("#v-run");
+  assert.match(await text(page, "#v-out .verdict"), /invalid_signature/);
+
+  await page.evaluate(() => (location.hash = "sign"));
+  await screenshot(page, "sign-v1a");
+  assert.deepEqual(requests, [], "Sign made no request");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("SCIM in, events out: every provider sample, a PATCH applied to an editable current resource, hints, the fragment", async () => {
   const { page, requests, problems } = await open("#scim");
   const groups = await page.$$eval("#n-sample optgroup", (gs) => gs.map((g) => g.label));
@@ -351,6 +418,21 @@ test("SCIM in, events out: every provider sample, a PATCH applied to an editable
   await page.selectOption("#n-provider", "google");
   assert.match(await text(page, "#n-out .verdict"), /google\s+passed as options\.provider/);
   assert.match(await text(page, "#n-out .card pre"), /"email": "liz@example\.com"/);
+
+  // The detected provider, next to the normalized output: Entra's ADSCIM schema URI tells (its
+  // group); Okta's payloads and Entra's user create use only standard URIs, so nothing is detected
+  // and the page says so.
+  await page.selectOption("#n-sample", "entra-create-group");
+  assert.match(await text(page, "#n-detected"), /Microsoft Entra ID\s+detectProvider\(resource\) → "entra"/);
+  await page.selectOption("#n-sample", "okta-create-user");
+  assert.match(await text(page, "#n-detected"), /none\s+detectProvider\(resource\) → null: nothing in this payload tells/);
+  await page.selectOption("#n-sample", "entra-create-user");
+  assert.match(await text(page, "#n-detected"), /→ null/);
+  await page.selectOption("#n-sample", "entra-create-group");
+  await page.selectOption("#n-kind", "group");
+  assert.match(await text(page, "#n-out .verdict"), /Normalized group/);
+  assert.match(await text(page, "#n-detected"), /"entra"/, "shown for a bare resource too");
+  await screenshot(page, "scim-detected");
 
   await page.selectOption("#n-sample", "okta-group-membership");
   await screenshot(page, "scim");

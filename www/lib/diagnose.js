@@ -95,14 +95,16 @@ export function analyzeDelivery(lib, scheme, input) {
     secretStep.summary = "no secret given";
   }
   secrets.forEach((s, i) => {
-    // The library validates secrets when signing too: ask it, with a throwaway message.
-    const check = attempt(() => scheme.sign(lib, s, { id: "msg_check", timestamp: 0, body: "" }));
+    // The library validates secrets when signing too: ask it, with a throwaway message (a scheme
+    // whose keys may be verify-only says how to ask instead).
+    const check = scheme.checkSecret ? scheme.checkSecret(lib, s) : attempt(() => scheme.sign(lib, s, { id: "msg_check", timestamp: 0, body: "" }));
     const notes = scheme.describeSecret(s);
     if (!check.ok) secretsOk = false;
     secretStep.items.push({
       state: check.ok ? (notes.length ? "warn" : "ok") : "bad",
       text: `secret #${i + 1}${s.length > 10 ? ` (…${s.slice(-4)})` : ""}: ${check.ok ? "readable" : check.error.code}${notes.length ? ` — ${notes.join(", ")}` : ""}`,
       detail: check.ok ? undefined : check.error.message,
+      code: check.ok ? undefined : check.error.code,
     });
   });
   if (secrets.length) {
@@ -147,10 +149,10 @@ export function analyzeDelivery(lib, scheme, input) {
 
   if (!secrets.length || !secretsOk) {
     report.status = "incomplete";
-    report.headline = secrets.length ? "A secret cannot be read" : "Paste the endpoint's signing secret";
-    report.code = secrets.length ? "invalid_secret" : undefined;
+    const bad = secretStep.items.find((x) => x.state === "bad");
+    report.headline = secrets.length ? (bad?.code === "invalid_key" ? "A key cannot be read" : "A secret cannot be read") : "Paste the endpoint's signing secret";
+    report.code = secrets.length ? (bad?.code ?? "invalid_secret") : undefined;
     if (secrets.length) {
-      const bad = secretStep.items.find((x) => x.state === "bad");
       causes.push({ title: "The secret is not usable", text: `${bad.detail}. ${scheme.secretFix}` });
     }
     return report;
@@ -209,16 +211,20 @@ export function analyzeDelivery(lib, scheme, input) {
     for (const entry of entries) {
       const e = entry.replace(/,$/, "");
       const shown = e.length > 24 ? `${e.slice(0, 14)}…${e.slice(-6)}` : e;
-      if (!e.startsWith(scheme.entryPrefix)) {
-        sigStep.items.push({ state: "skip", text: `${shown} — a ${e.split(",")[0] || "malformed"} entry: the ${scheme.entryPrefix.slice(0, -1)} scheme skips it` });
+      // A scheme may check entries of several versions (v1a keys next to v1 secrets).
+      const prefixes = scheme.entryPrefixes ?? [scheme.entryPrefix];
+      const prefix = prefixes.find((p) => e.startsWith(p));
+      if (!prefix) {
+        sigStep.items.push({ state: "skip", text: `${shown} — a ${e.split(",")[0] || "malformed"} entry: the ${prefixes.map((p) => p.slice(0, -1)).join("/")} scheme skips it` });
         continue;
       }
       const one = new Headers(headers);
       one.set("webhook-signature", e);
       const matched = secrets.flatMap((s, i) => (attempt(() => scheme.verifySignature(lib, s, one, body, ownOptions)).ok ? [i + 1] : []));
-      const tag = bytesOfBase64(e.slice(scheme.entryPrefix.length));
+      const tag = bytesOfBase64(e.slice(prefix.length));
+      const tagBytes = scheme.tagBytes?.[prefix] ?? 32;
       if (matched.length) sigStep.items.push({ state: "ok", text: `${shown} — matches secret #${matched.join(", #")}` });
-      else if (!tag || tag.length !== 32) sigStep.items.push({ state: "bad", text: `${shown} — malformed: ${tag ? `${tag.length} bytes, not 32 (cut off when copied?)` : "not base64"}` });
+      else if (!tag || tag.length !== tagBytes) sigStep.items.push({ state: "bad", text: `${shown} — malformed: ${tag ? `${tag.length} bytes, not ${tagBytes} (cut off when copied?)` : "not base64"}` });
       else sigStep.items.push({ state: "bad", text: `${shown} — does not match ${secrets.length > 1 ? `any of the ${secrets.length} secrets` : "the secret"}` });
     }
     if (!entries.length) sigStep.items.push({ state: "bad", text: "the header holds no entries" });

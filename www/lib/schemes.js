@@ -1,7 +1,7 @@
 // Signature schemes the Verify and Sign modes offer. Each entry says how its secret is labelled,
-// which library calls verify and sign with it, and what the page can tell about its secrets; a
-// scheme the library adds later (Standard Webhooks' asymmetric `v1a`) becomes one more entry here,
-// with its own key fields, notes and mistakes.
+// which library calls verify and sign with it, and what the page can tell about its secrets. The
+// library reads the kind of each line from its prefix (whsec_ secret, whpk_ public key, whsk_
+// secret key), so both schemes call the same functions; they differ in what the page explains.
 
 /** base64 (standard alphabet, padded) of UTF-8 text. */
 function base64OfText(text) {
@@ -52,6 +52,65 @@ export const SCHEMES = {
         },
       ];
     },
+  },
+};
+
+/** Whether a line is an Ed25519 key (`v1a`) rather than a `whsec_` secret. */
+const isKey = (s) => s.startsWith("whpk_") || s.startsWith("whsk_");
+
+/** Notes any pasted secret or key may earn. */
+function pasteNotes(s) {
+  const notes = [];
+  if (/^["'`].*["'`]$/.test(s)) notes.push("is wrapped in quotes (copied from a config file?)");
+  if (/\s/.test(s)) notes.push("contains whitespace");
+  return notes;
+}
+
+SCHEMES.v1a = {
+  label: "v1a — Ed25519 (public keys; v1 secrets too)",
+  entryPrefix: "v1a,",
+  /** Entries this scheme checks one by one: v1a under keys, v1 under whsec_ secrets next to them. */
+  entryPrefixes: ["v1a,", "v1,"],
+  /** Decoded length of a well-formed entry's signature. */
+  tagBytes: { "v1a,": 64, "v1,": 32 },
+  secretLabel: "Keys",
+  secretHint: "whpk_… public key — one per line; whsec_ secrets may sit next to them (moving from v1)",
+  signSecretHint: "whsk_… secret key — one per line; a whsec_ line adds a v1 entry",
+  verifySignature: SCHEMES.v1.verifySignature,
+  verifyWebhook: SCHEMES.v1.verifyWebhook,
+  sign: SCHEMES.v1.sign,
+  /**
+   * Whether the library can read the line: a public key cannot sign, so it is asked to verify a
+   * throwaway delivery instead — a readable key gets `invalid_signature`, a bad one `invalid_key`.
+   */
+  checkSecret(lib, s) {
+    try {
+      if (s.startsWith("whpk_")) {
+        lib.verifySignature(s, { "webhook-id": "msg_check", "webhook-timestamp": "1", "webhook-signature": "v1a,AAAA" }, "", { now: 1000 });
+      } else {
+        lib.signWebhook(s, { id: "msg_check", timestamp: 0, body: "" });
+      }
+      return { ok: true };
+    } catch (error) {
+      return error?.code === "invalid_signature" ? { ok: true } : { ok: false, error };
+    }
+  },
+  describeSecret(s) {
+    const notes = pasteNotes(s);
+    if (s.startsWith("whsk_")) notes.push("is a secret key: it verifies, but a receiver needs only the public key (whpk_)");
+    else if (!isKey(s) && !s.startsWith("whsec_")) notes.push("has no whpk_, whsk_ or whsec_ prefix");
+    return notes;
+  },
+  secretFix: "A public key is whpk_ followed by the base64 of 32 bytes, a secret key whsk_ followed by the base64 of 32 or 64 bytes; copy it whole, no quotes or spaces.",
+  keyMistakes: (s) => (isKey(s) ? [] : SCHEMES.v1.keyMistakes(s)),
+  secretDoubts(secrets) {
+    if (secrets.some(isKey)) return [];
+    return [
+      {
+        title: "No public key given",
+        text: "v1a entries verify only under the sender's whpk_ public key (or its whsk_ secret key); whsec_ secrets check v1 entries alone.",
+      },
+    ];
   },
 };
 

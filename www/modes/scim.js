@@ -112,8 +112,25 @@ function errorView(err, kind, bodyText) {
   );
 }
 
-/** Which provider the call was given, and where the input came from. */
-function provenance(provider) {
+/**
+ * What detectProvider says of the resource in the input: the body, or for a PATCH (whose body is
+ * operations, not a resource) the current resource. `undefined` when there is no resource to ask.
+ */
+function detected(kind, bodyText) {
+  const body = tryParse(bodyText);
+  const isResource = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && !v.Operations;
+  const current = $("#n-current-field").hidden ? undefined : tryParse(val("n-current"));
+  const resource = isResource(body) ? body : kind === "request" && isResource(current) ? current : undefined;
+  if (resource === undefined) return undefined;
+  try {
+    return lib.detectProvider(resource);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which provider the call was given or the core detected, and where the input came from. */
+function provenance(provider, found) {
   const sample = SAMPLES.find((x) => x.id === sampleId);
   return h(
     "dl.kv",
@@ -124,6 +141,16 @@ function provenance(provider) {
         ? [h("span.badge", provider), " passed as options.provider"]
         : [h("span.badge.plain", "auto"), " not passed: the core detects it where the payload shows it (Google's kind, Entra's schema URIs, JumpCloud's schema order and tel: phones)"],
     ),
+    found !== undefined
+      ? [
+          h("dt", "Detected"),
+          h(
+            "dd",
+            { id: "n-detected" },
+            found ? [h("span.badge.ok", PROVIDER_NAME[found] ?? found), " ", h("code", `detectProvider(resource) → "${found}"`)] : [h("span.badge.plain", "none"), " ", h("code", "detectProvider(resource) → null"), ": nothing in this payload tells, so the generic SCIM rules apply"],
+          ),
+        ]
+      : null,
     sample ? [h("dt", "Sample"), h("dd", `${PROVIDER_NAME[sample.provider]} — ${sample.label}`)] : null,
   );
 }
@@ -152,7 +179,7 @@ function run() {
       const fn = KIND_FN[kind];
       const result = kind === "event" ? lib.normalizeEvent(bodyText) : lib[fn](bodyText, provider ? { provider } : undefined);
       parts.push(
-        h("div.verdict.ok", h("span.icon", "✓"), h("div", h("h2", `Normalized ${kind === "event" ? "event" : kind}`), kind === "event" ? h("p", h("span.badge.ok", result.type)) : provenance(provider))),
+        h("div.verdict.ok", h("span.icon", "✓"), h("div", h("h2", `Normalized ${kind === "event" ? "event" : kind}`), kind === "event" ? h("p", h("span.badge.ok", result.type)) : provenance(provider, detected(kind, bodyText)))),
         card(kind === "event" ? "DirectoryEvent" : kind === "user" ? "DirectoryUser" : "DirectoryGroup", jsonView(result), () => pretty(result), h("span.sub", `${fn}(input${provider ? `, { provider: "${provider}" }` : ""})`)),
       );
       out.replaceChildren(...parts);
@@ -175,7 +202,7 @@ function run() {
           "div",
           h("h2", events.length ? `${events.length} event${events.length > 1 ? "s" : ""}` : "No events"),
           h("p", events.map((e) => [h("span.badge.ok", e.type), " "]), partial ? h("span.badge.warn", "partial") : null, events.length ? "" : `a ${method} changes nothing`),
-          provenance(provider),
+          provenance(provider, detected(kind, bodyText)),
         ),
       ),
     );

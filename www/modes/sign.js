@@ -1,6 +1,6 @@
 // Mode 2, Sign: body + secret → the three Standard Webhooks headers and a curl command replaying
 // the delivery. The fragment keeps body, id, timestamp and endpoint — never the secret.
-import { $, card, debounce, h, pre, pretty } from "../lib/dom.js";
+import { $, card, copyButton, debounce, h, pre, pretty } from "../lib/dom.js";
 import { DEFAULT_SCHEME, SCHEMES } from "../lib/schemes.js";
 import { codeLink } from "./codes.js";
 import * as verify from "./verify.js";
@@ -8,6 +8,8 @@ import * as verify from "./verify.js";
 let lib;
 let ctx;
 let last;
+/** Public keys of the key pairs generated in this tab, by secret key (kept in memory only). */
+const publicKeys = new Map();
 
 const DEFAULT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const DEFAULT_BODY = JSON.stringify({
@@ -55,7 +57,11 @@ function run() {
     out.replaceChildren(h("div.verdict.bad", h("span.icon", "✗"), h("div", h("h2", "Cannot sign"), h("p", codeLink(err.code ?? "error"), " ", err.message))));
     return;
   }
-  last = { secret: secrets.join("\n"), headers, body };
+  // Verify gets the public key of a pair made here: what a receiver holds.
+  const forVerify = secrets.map((s) => publicKeys.get(s) ?? s);
+  last = { secret: forVerify.join("\n"), scheme: $("#s-scheme").value, headers, body };
+  const shownKeys = secrets.filter((s) => publicKeys.has(s)).map((s) => publicKeys.get(s));
+  $("#s-pubkey").hidden = !shownKeys.length;
   const ts = Number(headers["webhook-timestamp"]);
   const until = new Date((ts + 300) * 1000);
   const fresh = ts * 1000 + 300_000 > Date.now() && ts * 1000 - 300_000 < Date.now();
@@ -72,15 +78,16 @@ function run() {
       ),
     ),
     card("Headers", pre(block), () => block, h("span.sub", "signWebhook(secret, { id, timestamp, body })")),
+    shownKeys.length ? card("Public key — give this to receivers", pre(shownKeys.join("\n")), () => shownKeys.join("\n"), h("span.sub", "verifyWebhook(publicKey, headers, body)")) : null,
     card("curl — replay it against your endpoint", pre(command), () => command),
     card("Headers as JSON", pre(pretty(headers)), () => pretty(headers), h("span.sub", "for fetch() or new Headers()")),
-    h("div.row", h("button.primary", { type: "button", id: "s-to-verify", onclick: toVerify }, "Verify this delivery →"), h("span.hint", "opens Verify with this secret, these headers and this body")),
+    h("div.row", h("button.primary", { type: "button", id: "s-to-verify", onclick: toVerify }, "Verify this delivery →"), h("span.hint", `opens Verify with ${shownKeys.length ? "the public key" : "this secret"}, these headers and this body`)),
   );
 }
 
 function toVerify() {
   if (!last) return;
-  verify.load({ secret: last.secret, headers: Object.entries(last.headers).map(([k, v]) => `${k}: ${v}`).join("\n"), body: last.body });
+  verify.load({ secret: last.secret, scheme: last.scheme, headers: Object.entries(last.headers).map(([k, v]) => `${k}: ${v}`).join("\n"), body: last.body });
   ctx.go("verify");
 }
 
@@ -90,6 +97,7 @@ function saveState() {
   if ($("#s-id").value.trim()) p.set("id", $("#s-id").value.trim());
   if ($("#s-ts").value.trim()) p.set("ts", $("#s-ts").value.trim());
   p.set("url", $("#s-url").value.trim());
+  if ($("#s-scheme").value !== DEFAULT_SCHEME) p.set("scheme", $("#s-scheme").value);
   ctx.saveState("sign", p);
 }
 
@@ -119,6 +127,24 @@ export function mount(c) {
     e.preventDefault();
     run();
   });
+  $("#s-gen-secret").addEventListener("click", () => {
+    $("#s-secret").value = lib.generateWebhookSecret();
+    scheme.value = "v1";
+    applyScheme();
+    $("#s-pubkey").hidden = true;
+    run();
+  });
+  $("#s-gen-pair").addEventListener("click", () => {
+    const { secretKey, publicKey } = lib.generateSigningKeyPair();
+    publicKeys.set(secretKey, publicKey);
+    $("#s-secret").value = secretKey;
+    scheme.value = "v1a";
+    applyScheme();
+    const note = $("#s-pubkey");
+    note.replaceChildren("Public key (for receivers): ", h("code", { id: "s-pubkey-value" }, publicKey), " ", copyButton(() => publicKey, "the public key"));
+    note.hidden = false;
+    run();
+  });
   $("#s-new-id").addEventListener("click", () => {
     $("#s-id").value = newId();
     run();
@@ -135,6 +161,11 @@ export function show(params, { changed }) {
     $("#s-id").value = params.get("id") ?? $("#s-id").value;
     $("#s-ts").value = params.get("ts") ?? "";
     if (params.has("url")) $("#s-url").value = params.get("url");
+    const scheme = params.get("scheme");
+    if (scheme in SCHEMES && scheme !== $("#s-scheme").value) {
+      $("#s-scheme").value = scheme;
+      $("#s-scheme").dispatchEvent(new Event("change", { bubbles: true }));
+    }
   }
   if (changed || params.size) run();
 }

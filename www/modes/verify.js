@@ -36,6 +36,10 @@ function sampleEvent() {
   };
 }
 
+let examplePair;
+/** One key pair for the v1a examples, generated in this tab on first use. */
+const pair = () => (examplePair ??= lib.generateSigningKeyPair());
+
 const block = (headers) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\n");
 
 /** Examples, each signed by the library when picked (so timestamps are fresh). */
@@ -64,6 +68,16 @@ const EXAMPLES = {
   rotation: ["Secret rotation: two secrets, headers as JSON", () => {
     const body = JSON.stringify(sampleEvent());
     return { secret: `${OTHER_SECRET}\n${EXAMPLE_SECRET}`, headers: pretty(lib.signWebhook(EXAMPLE_SECRET, { body })), body };
+  }],
+  v1a: ["v1a: signed with an Ed25519 key, checked with its public key", () => {
+    const body = JSON.stringify(sampleEvent());
+    const { secretKey, publicKey } = pair();
+    return { scheme: "v1a", secret: publicKey, headers: block(lib.signWebhook(secretKey, { body })), body };
+  }],
+  mixed: ["v1 and v1a in one header (whsec_ secret and whpk_ key)", () => {
+    const body = JSON.stringify(sampleEvent());
+    const { secretKey, publicKey } = pair();
+    return { scheme: "v1a", secret: `${publicKey}\n${EXAMPLE_SECRET}`, headers: block(lib.signWebhook([EXAMPLE_SECRET, secretKey], { body })), body };
   }],
   notJson: ["Valid signature on a body that is not an event", () => {
     const body = "ping";
@@ -175,8 +189,19 @@ function reportText(r) {
   return lines.join("\n");
 }
 
+/** Labels the key field for the chosen scheme. */
+function applyScheme() {
+  const s = SCHEMES[$("#v-scheme").value];
+  $("#v-secret-label").textContent = s.secretLabel;
+  $("#v-secret-hint").textContent = s.secretHint;
+}
+
 /** Fills the form (from Sign's "Verify this delivery", or an example) and verifies. */
-export function load({ secret, headers, body }) {
+export function load({ secret, headers, body, scheme }) {
+  if (scheme && scheme in SCHEMES && $("#v-scheme").value !== scheme) {
+    $("#v-scheme").value = scheme;
+    applyScheme();
+  }
   $("#v-secret").value = secret;
   $("#v-headers").value = headers;
   $("#v-body").value = body;
@@ -189,11 +214,6 @@ export function mount(ctx) {
   const scheme = $("#v-scheme");
   for (const [id, s] of Object.entries(SCHEMES)) scheme.append(new Option(s.label, id));
   scheme.value = DEFAULT_SCHEME;
-  const applyScheme = () => {
-    const s = SCHEMES[scheme.value];
-    $("#v-secret-label").textContent = s.secretLabel;
-    $("#v-secret-hint").textContent = s.secretHint;
-  };
   applyScheme();
   const ex = $("#v-example");
   for (const [id, [label]] of Object.entries(EXAMPLES)) ex.append(new Option(label, id));

@@ -9,4 +9,5 @@ mod errors;
 mod input;
 mod normalize;
 mod options;
+mod sync;
 mod webhook;

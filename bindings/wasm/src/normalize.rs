@@ -12,8 +12,8 @@ use crate::options::limit;
 use scimkit::error::ErrorCode;
 use scimkit::json::limits::{check_input_bytes, MAX_DEPTH};
 use scimkit::normalize::{
-    normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
-    NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
+    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
+    parse_json, NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
 use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
@@ -28,7 +28,7 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn to_js(err: &NormalizationError) -> JsValue {
+pub(crate) fn to_js(err: &NormalizationError) -> JsValue {
     let details = js_sys::Object::new();
     set(&details, "pointer", err.pointer.as_str());
     js_error(
@@ -106,6 +106,19 @@ pub fn normalize_event_input(len: f64, max_input_bytes: f64) -> Result<String, J
         check_input_bytes("payload", "", payload.len(), max, "maxInputBytes")
             .and_then(|()| event_json(payload))
             .map_err(|e| to_js(&e))
+    })
+}
+
+/// `detectProvider`: a raw user or group resource in the input buffer → the provider its payload
+/// shows (`"okta"`, `"entra"`, …), or `None` (JS `null`) when nothing tells.
+#[wasm_bindgen(js_name = detectProviderInput)]
+pub fn detect_provider_input(len: f64, max_input_bytes: f64) -> Result<Option<String>, JsValue> {
+    let max = limit(max_input_bytes, "options.maxInputBytes")?;
+    with_parts([len], |[resource]| {
+        let len = resource.map_or(0, <[u8]>::len);
+        check_input_bytes("resource", "", len, max, "maxInputBytes").map_err(|e| to_js(&e))?;
+        let resource = json(resource, "resource")?;
+        Ok(detect_provider(&resource).map(|p| p.as_str().to_owned()))
     })
 }
 

@@ -19,7 +19,7 @@ const VERIFY: &[&str] = &[
 ];
 /// The fields of `signWebhook`'s message.
 const SIGN: &[&str] = &["id", "timestamp", "body"];
-/// `normalizeEvent` options.
+/// `normalizeEvent` and `detectProvider` options.
 const EVENT: &[&str] = &["maxInputBytes"];
 /// `normalizeUser` and `normalizeGroup` options.
 const NORMALIZE: &[&str] = &["provider", "maxInputBytes"];

@@ -116,6 +116,7 @@ export default [
         ["normalizeEvent bytes", (o) => scimkit.normalizeEvent(encoder.encode(event), o)],
         ["normalizeUser", (o) => scimkit.normalizeUser(user, o)],
         ["normalizeGroup", (o) => scimkit.normalizeGroup({ displayName: "g".repeat(limit) }, o)],
+        ["detectProvider", (o) => scimkit.detectProvider(user, o)],
         ["applyScimPatch patch", (o) => scimkit.applyScimPatch({ displayName: "A" }, { ...PATCH, Operations: [{ ...PATCH.Operations[0], value: "v".repeat(limit) }] }, o)],
         ["normalizeScimRequest body", (o) => scimkit.normalizeScimRequest({ method: "POST", path: "/scim/v2/Users", body: user }, { organizationId: "org_1", directoryId: "dir_1", ...o })],
         ["normalizeScimRequest path", (o) => scimkit.normalizeScimRequest({ method: "DELETE", path: `/scim/v2/Users/${"u".repeat(limit)}` }, { organizationId: "org_1", directoryId: "dir_1", ...o })],
@@ -136,6 +137,7 @@ export default [
         ["normalizeEvent", () => scimkit.normalizeEvent(over)],
         ["normalizeUser", () => scimkit.normalizeUser(over)],
         ["normalizeGroup", () => scimkit.normalizeGroup(encoder.encode(over))],
+        ["detectProvider", () => scimkit.detectProvider(over)],
         ["applyScimPatch", () => scimkit.applyScimPatch({}, over)],
         ["normalizeScimRequest", () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", body: over })],
       ]) {
@@ -175,6 +177,7 @@ export default [
       arg("normalizeEvent typo", () => scimkit.normalizeEvent(BODY, { provider: "okta" }), "provider");
       arg("normalizeUser typo", () => scimkit.normalizeUser({ userName: "a" }, { provder: "okta" }), "provder");
       arg("normalizeGroup typo", () => scimkit.normalizeGroup({ displayName: "a" }, { maxInputByte: 5 }), "maxInputByte");
+      arg("detectProvider typo", () => scimkit.detectProvider({ userName: "a" }, { provider: "okta" }), "provider");
       arg("applyScimPatch typo", () => scimkit.applyScimPatch({}, PATCH, { maxResource: 5 }), "maxResource");
       arg("request typo", () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", body: {} }, { organisationId: "o" }), "organisationId");
       arg("request field typo", () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", bdy: {} }), "bdy");
@@ -401,6 +404,7 @@ export default [
         () => scimkit.normalizeEvent(big),
         () => scimkit.normalizeUser(bigBytes),
         () => scimkit.normalizeGroup(big),
+        () => scimkit.detectProvider(big),
         () => scimkit.applyScimPatch({}, big),
         () => scimkit.applyScimPatch(big, PATCH),
         () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", body: big }),

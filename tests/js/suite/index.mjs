@@ -8,6 +8,7 @@ import normalizeFixtures from "./normalize-fixtures.mjs";
 import patchObjectRoute from "./patch-object-route.mjs";
 import randomizedWebcrypto from "./randomized-webcrypto.mjs";
 import scalekitClient from "./scalekit-client.mjs";
+import sync from "./sync.mjs";
 import webhookInputs from "./webhook-inputs.mjs";
 import webhookV1a from "./webhook-v1a.mjs";
 import webhookVectors from "./webhook-vectors.mjs";
@@ -24,5 +25,6 @@ export const files = [
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
   { file: "directory-api.mjs", cases: directoryApi },
   { file: "bounds.mjs", cases: bounds },
+  { file: "sync.mjs", cases: sync },
 ];
 export default files;

@@ -313,13 +313,21 @@ export default [
     run: async (s, ctx) => void checkFunctions(s, ctx, ["user_from_reference", "group_from_reference"], 3),
   },
   {
-    name: "detect_provider fixtures: auto-detection normalizes like the expected provider passed explicitly",
+    name: "detect_provider fixtures → detectProvider (value, text, bytes); auto-detection normalizes like the provider passed explicitly",
     run: async (scimkit, ctx) => {
       const { assert } = ctx;
       const cases = fixturesOf(ctx).filter((fx) => fx.function === "detect_provider");
       assert.ok(cases.length >= 7, `detect_provider fixtures: ${cases.length}`);
       for (const fx of cases) {
         const resource = fx.args.resource;
+        const text = JSON.stringify(resource);
+        for (const input of [copy(resource), text, new TextEncoder().encode(text)]) {
+          assert.equal(scimkit.detectProvider(input), fx.expected, `${fx.name}: detectProvider`);
+        }
+        if (fx === cases[0]) {
+          const err = assert.throws(() => scimkit.detectProvider("{"), { class: scimkit.NormalizationError, code: "invalid_json" }, "detectProvider: text that is not JSON");
+          assert.equal(typeof err.pointer, "string");
+        }
         const isGroup = JSON.stringify(resource.schemas ?? []).includes(":Group") || ("members" in resource && !("userName" in resource));
         const fn = isGroup ? scimkit.normalizeGroup : scimkit.normalizeUser;
         const auto = fn(copy(resource));

@@ -53,15 +53,22 @@ export type DirectoryErrorCode =
   | "timeout"
   | "network"
   | "invalid_response"
-  | "pagination_loop";
+  | "pagination_loop"
+  /** A walk lost with a trapped instance (see {@link ScimkitError}); `pageToken` resumes it. */
+  | "wasm_trap";
 
 /**
  * Base class of every error scimkit throws. `code` is stable; the message says what was wrong and
  * where, and never contains a secret, a token or an expected signature. Base-class codes:
- * `invalid_argument` (an option of the wrong type) and `not_initialized` (browser, before `init()`).
+ * `invalid_argument` (an option of the wrong type), `not_initialized` (browser, before `init()`)
+ * and `wasm_trap`: the WebAssembly instance trapped (a bug, or an allocation failure on a huge
+ * input) and was replaced by a fresh one from the same module; the call failed, as did any
+ * Directory API call waiting at that moment, and the next call runs normally, so retrying is safe.
  */
 export class ScimkitError extends Error {
   readonly code: string;
+  /** For `wasm_trap`: what escaped the wasm call (e.g. `RuntimeError: unreachable`). */
+  readonly cause?: unknown;
 }
 
 /** A webhook delivery could not be verified (or signed). */

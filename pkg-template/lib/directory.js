@@ -3,7 +3,7 @@
 // options as JSON, and turns its walks into async iterators.
 import * as wasm from "./glue.js";
 import { DirectoryApiError } from "./errors.js";
-import { ensureReady } from "./state.js";
+import { ensureReady, instanceEpoch, pending } from "./state.js";
 
 /**
  * The core's transport: one HTTP exchange through `fetchFn`. Returns `[promise, abort]`: the
@@ -86,15 +86,32 @@ function json(options, what) {
   }
 }
 
-async function* pages(walker) {
+/**
+ * The walk's pages. `from` is where it started (options.pageToken); after a trap (the walk's
+ * state is lost with the instance) it ends in `wasm_trap` with the `pageToken` to resume from.
+ * `made` (the walker's instance) is a parameter because a generator's parameters are evaluated
+ * when it is called, its body only at the first `next()`.
+ */
+async function* pages(walker, from, made = instanceEpoch()) {
+  let resume = typeof from === "string" ? from : undefined;
   try {
     for (;;) {
-      const text = await walker.nextPage();
+      let text;
+      try {
+        if (instanceEpoch() !== made) throw new DirectoryApiError("wasm_trap", "scimkit's WebAssembly instance trapped and was reset");
+        text = await pending(walker.nextPage());
+      } catch (err) {
+        if (err?.code !== "wasm_trap") throw err;
+        const where = resume === undefined ? "restart the walk" : "resume the walk from its pageToken";
+        throw new DirectoryApiError("wasm_trap", `${err.message}; the walk was lost with it: ${where}`, { pageToken: resume, cause: err.cause });
+      }
       if (text === null) return;
-      yield JSON.parse(text);
+      const page = JSON.parse(text);
+      resume = page.next_page_token;
+      yield page;
     }
   } finally {
-    walker.free();
+    walker.free(); // a no-op for a walker of a discarded instance
   }
 }
 
@@ -104,7 +121,9 @@ async function* items(pageIterator, key) {
 
 /** A client for the Directory API (organizations, directories, users, groups). */
 export class DirectoryClient {
-  #core;
+  #make;
+  #live;
+  #epoch;
 
   constructor(options) {
     ensureReady();
@@ -113,52 +132,69 @@ export class DirectoryClient {
     if (typeof f !== "function") {
       throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)");
     }
-    this.#core = new wasm.DirectoryCore(json(rest, "client options"), transport(f), setTimer, clearTimer);
+    const config = json(rest, "client options");
+    const send = transport(f);
+    this.#make = () => new wasm.DirectoryCore(config, send, setTimer, clearTimer);
+    this.#live = this.#make();
+    this.#epoch = instanceEpoch();
+  }
+
+  /**
+   * The core on the current instance. After a trap it is made again from the same options: the
+   * client survives, but its access token (and rate-limit backoff) went with the old instance.
+   */
+  get #core() {
+    if (this.#epoch !== instanceEpoch()) {
+      ensureReady();
+      this.#live = this.#make();
+      this.#epoch = instanceEpoch();
+    }
+    return this.#live;
   }
 
   /** One page of organizations: `{ organizations, next_page_token, prev_page_token, total_size }`. */
   async listOrganizations(options) {
-    return JSON.parse(await this.#core.listOrganizations(json(options, "options")));
+    return JSON.parse(await pending(this.#core.listOrganizations(json(options, "options"))));
   }
 
   /** The organization's directories: `{ directories }`. */
   async listDirectories(organizationId) {
-    return { directories: JSON.parse(await this.#core.listDirectories(organizationId)) };
+    return { directories: JSON.parse(await pending(this.#core.listDirectories(organizationId))) };
   }
 
   /** One directory. */
   async getDirectory(organizationId, directoryId) {
-    return JSON.parse(await this.#core.getDirectory(organizationId, directoryId));
+    return JSON.parse(await pending(this.#core.getDirectory(organizationId, directoryId)));
   }
 
   /** The organization's first directory; `DirectoryApiError` `not_found` when it has none. */
   async getPrimaryDirectory(organizationId) {
-    return JSON.parse(await this.#core.getPrimaryDirectory(organizationId));
+    return JSON.parse(await pending(this.#core.getPrimaryDirectory(organizationId)));
   }
 
   /** One page of users: `{ users, next_page_token, prev_page_token, total_size }`. */
   async listDirectoryUsers(organizationId, directoryId, options) {
-    return JSON.parse(await this.#core.listDirectoryUsers(organizationId, directoryId, json(options, "options")));
+    return JSON.parse(await pending(this.#core.listDirectoryUsers(organizationId, directoryId, json(options, "options"))));
   }
 
   /** One page of groups: `{ groups, next_page_token, prev_page_token, total_size }`. */
   async listDirectoryGroups(organizationId, directoryId, options) {
-    return JSON.parse(await this.#core.listDirectoryGroups(organizationId, directoryId, json(options, "options")));
+    return JSON.parse(await pending(this.#core.listDirectoryGroups(organizationId, directoryId, json(options, "options"))));
   }
 
   /** Every page of organizations, lazily, from `options.pageToken` (or the start). */
   organizationPages(options) {
-    return pages(this.#core.walkOrganizations(json(options, "options")));
+    return pages(this.#core.walkOrganizations(json(options, "options")), options?.pageToken);
   }
 
   /** Every page of a directory's users; checkpoint `page.next_page_token` to resume later. */
   directoryUserPages(organizationId, directoryId, options) {
-    return pages(this.#core.walkUsers(organizationId, directoryId, json(options, "options")));
+    return pages(this.#core.walkUsers(organizationId, directoryId, json(options, "options")), options?.pageToken);
   }
 
   /** Every page of a directory's groups. */
   directoryGroupPages(organizationId, directoryId, options) {
-    return pages(this.#core.walkGroups(organizationId, directoryId, json(options, "options")));
+    return pages(this.#core.walkGroups(organizationId, directoryId, json(options, "options")), options?.pageToken);
   }
 
   /** Every organization: `for await (const org of client.organizations())`. */

@@ -8,4 +8,6 @@ mod directory;
 mod errors;
 mod input;
 mod normalize;
+#[cfg(feature = "trap-test")]
+mod trap_test;
 mod webhook;

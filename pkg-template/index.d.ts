@@ -92,7 +92,7 @@ export class DirectoryApiError extends ScimkitError {
   readonly serverCode?: string;
   /** For walks: the page token to resume from (the page that failed). */
   readonly pageToken?: string;
-  /** Requests sent for the failed call. */
+  /** Requests sent for the failed call (0 for `wasm_trap`: the count was lost with the instance). */
   readonly attempts: number;
 }
 

@@ -3,7 +3,18 @@
 // options as JSON, and turns its walks into async iterators.
 import * as wasm from "./glue.js";
 import { DirectoryApiError } from "./errors.js";
-import { ensureReady, instanceEpoch, pending } from "./state.js";
+import { ensureReady, instanceEpoch, onReset, pending } from "./state.js";
+
+// The requests and timers the core started on the current instance. A reset cancels them: their
+// callbacks belong to the discarded instance and would do nothing, but a pending 30 s timeout
+// would still keep a Node process alive, and an abandoned request its connection.
+let started = { requests: new Set(), timers: new Set() };
+onReset(() => {
+  const { requests, timers } = started;
+  started = { requests: new Set(), timers: new Set() };
+  for (const abort of requests) abort();
+  for (const handle of timers) clearTimeout(handle);
+});
 
 /**
  * The core's transport: one HTTP exchange through `fetchFn`. Returns `[promise, abort]`: the
@@ -32,11 +43,13 @@ function transport(fetchFn) {
         throw e;
       }
     };
-    const promise = exchange();
+    const { requests } = started;
+    const promise = exchange().finally(() => requests.delete(abort));
     const abort = () => {
       promise.catch(() => {}); // nobody awaits it any more
       ctrl.abort();
     };
+    requests.add(abort);
     return [promise, abort];
   };
 }
@@ -67,8 +80,20 @@ const nextTurn =
  * `callback(id)` after `ms` ms (0: on the next turn) and returns a handle for `clearTimer`,
  * which the core calls when it drops a timer that has not fired (a timeout race the request won).
  */
-const setTimer = (callback, ms, id) => (ms === 0 ? nextTurn(callback, id) : setTimeout(callback, ms, id));
-const clearTimer = (handle) => clearTimeout(handle);
+function setTimer(callback, ms, id) {
+  if (ms === 0) return nextTurn(callback, id);
+  const { timers } = started;
+  const handle = setTimeout(() => {
+    timers.delete(handle);
+    callback(id);
+  }, ms);
+  timers.add(handle);
+  return handle;
+}
+function clearTimer(handle) {
+  started.timers.delete(handle);
+  clearTimeout(handle);
+}
 
 /**
  * An options object as JSON for the core, which checks the names and values. A `Date` becomes its
@@ -98,12 +123,16 @@ async function* pages(walker, from, made = instanceEpoch()) {
     for (;;) {
       let text;
       try {
-        if (instanceEpoch() !== made) throw new DirectoryApiError("wasm_trap", "scimkit's WebAssembly instance trapped and was reset");
+        if (instanceEpoch() !== made) {
+          const message = "scimkit's WebAssembly instance trapped during this walk, and was replaced by a fresh one: this call failed and can be retried";
+          throw new DirectoryApiError("wasm_trap", message);
+        }
         text = await pending(walker.nextPage());
       } catch (err) {
         if (err?.code !== "wasm_trap") throw err;
-        const where = resume === undefined ? "restart the walk" : "resume the walk from its pageToken";
-        throw new DirectoryApiError("wasm_trap", `${err.message}; the walk was lost with it: ${where}`, { pageToken: resume, cause: err.cause });
+        const how = resume === undefined ? "restart it" : "resume it from this error's pageToken";
+        const message = `${err.message}; the walk's state was lost with the old instance: ${how}`;
+        throw new DirectoryApiError("wasm_trap", message, { pageToken: resume, attempts: 0, cause: err.cause });
       }
       if (text === null) return;
       const page = JSON.parse(text);

@@ -46,7 +46,8 @@ export function ensureReady() {
   if (resetFailure !== undefined) {
     reset();
     if (resetFailure !== undefined) {
-      throw trapError(resetFailure, "could not be reset after a trap; the next call tries again");
+      const message = `scimkit's WebAssembly instance trapped and could not be replaced yet (${describe(resetFailure)}): this call failed; the next call tries again`;
+      throw new ScimkitError("wasm_trap", message, { cause: resetFailure });
     }
   }
 }
@@ -92,8 +93,15 @@ function describe(cause) {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-function trapError(cause, what) {
-  return new ScimkitError("wasm_trap", `scimkit's WebAssembly instance trapped (${describe(cause)}) and ${what}`, { cause });
+function trapError(cause, when, outcome) {
+  const message = `scimkit's WebAssembly instance trapped (${describe(cause)})${when}, and ${outcome}`;
+  return new ScimkitError("wasm_trap", message, { cause });
+}
+
+function outcome() {
+  return resetFailure === undefined
+    ? "was replaced by a fresh one: this call failed and can be retried"
+    : `could not be replaced (${describe(resetFailure)}): the next call tries again`;
 }
 
 function reset() {
@@ -115,11 +123,10 @@ function reset() {
 function trapped(cause) {
   if (resetting) return cause; // the reset itself failed: reset() records it
   reset();
-  const what = resetFailure === undefined ? "was reset: this call failed and can be retried" : "could not be reset; the next call tries again";
   const rejects = [...waiting];
   waiting.clear();
-  for (const reject of rejects) reject(trapError(cause, `${what} (this call was waiting on it)`));
-  return trapError(cause, what);
+  for (const reject of rejects) reject(trapError(cause, " while this call was waiting on it", outcome()));
+  return trapError(cause, "", outcome());
 }
 
 wasm.setTrapHandler(trapped);

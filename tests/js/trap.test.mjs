@@ -6,7 +6,7 @@
 // the release package (pkg/) has no such export.
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
-import { cpSync, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { extname, join, normalize, sep } from "node:path";
@@ -66,6 +66,41 @@ test("the release package has no trap export (its .wasm, its Node entry, its fil
   assert.ok(!existsSync(join(releasePkg, "lib", "trap-test.js")), "no lib/trap-test.js in the release package");
   for (const f of ["lib/api.js", "lib/glue.js", "node.cjs", "node.mjs"]) {
     assert.ok(!/trapForTest/.test(readFileSync(join(releasePkg, f), "utf8")), `${f} mentions trapForTest`);
+  }
+});
+
+// A control: the test exports really break the instance. The same package with the trap handler
+// left unset (what the glue did before) fails the next calls, each with a bare RuntimeError.
+const CONTROL = `
+const s = require(process.argv[1]);
+const kind = process.argv[2];
+const out = { trap: null, after: [] };
+try { s.trapForTest(kind); } catch (e) { out.trap = e.name; }
+const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const calls = [
+  () => s.signWebhook(secret, { id: "msg_1", timestamp: 1700000000, body: "{}" }),
+  () => s.verifySignature(secret, { "webhook-id": "a", "webhook-timestamp": "1", "webhook-signature": "v1,x" }, "{}"),
+  () => s.normalizeUser({ userName: "a@example.com" }),
+  () => s.applyScimPatch({ id: "g" }, { Operations: [{ op: "replace", path: "displayName", value: "x" }] }),
+];
+for (const call of calls) {
+  try { call(); out.after.push("ok"); } catch (e) { out.after.push(e.name + (e.code ? ":" + e.code : "")); }
+}
+console.log(JSON.stringify(out));
+`;
+
+test("control: without the reset, a trap from the test exports breaks every later call", async () => {
+  const src = readFileSync(join(proj.installed, "node.cjs"), "utf8");
+  const hook = "setTrapHandler(trapped);";
+  assert.equal(src.split(hook).length - 1, 1, `node.cjs calls ${hook} once`);
+  const unguarded = join(proj.installed, "node-unguarded.cjs"); // next to the .wasm it loads
+  writeFileSync(unguarded, src.replace(hook, ""));
+  for (const kind of ["panic", "alloc"]) {
+    const r = await run(process.execPath, ["-e", CONTROL, unguarded, kind], { cwd: proj.project, timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.trap, "RuntimeError", `${kind}: the trap itself`);
+    assert.deepEqual(out.after, ["RuntimeError", "RuntimeError", "RuntimeError", "RuntimeError"], `${kind}: every later call traps`);
   }
 });
 

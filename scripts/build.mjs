@@ -40,8 +40,8 @@ function lockedVersion(name) {
 // between the two builds does not relink either.
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const cargoTarget = trapTest ? join(targetDir, "trap-test") : targetDir;
-const features = trapTest ? ["--features", "trap-test"] : [];
-run("cargo", ["build", "--release", "-p", "scimkit-wasm", "--target", "wasm32-unknown-unknown", "--target-dir", cargoTarget, ...features]);
+const cargoFeatures = trapTest ? ["--features", "trap-test"] : [];
+run("cargo", ["build", "--release", "-p", "scimkit-wasm", "--target", "wasm32-unknown-unknown", "--target-dir", cargoTarget, ...cargoFeatures]);
 
 // 2. The CLI must match the crate exactly, or the glue and the binary disagree at load time.
 const want = lockedVersion("wasm-bindgen");

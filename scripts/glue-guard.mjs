@@ -25,6 +25,8 @@ export function setTrapHandler(handler) {
 }
 
 function __scimkitTrapped(e) {
+    // Already handled by a call nested inside this one (wasm → JS → wasm): pass it outwards.
+    if (__scimkitTraps.has(e)) return e;
     const err = __scimkitTrapHandler(e);
     if (err !== null && typeof err === 'object') __scimkitTraps.add(err);
     return err;

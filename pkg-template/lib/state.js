@@ -111,7 +111,7 @@ function reset() {
     adopt(wasm.initSync()); // initSync returns the live instance's exports once one exists
     resetFailure = undefined;
   } catch (err) {
-    resetFailure = err;
+    resetFailure = err ?? new Error("the reset failed");
   } finally {
     resetting = false;
     epoch++;

@@ -104,6 +104,34 @@ test("control: without the reset, a trap from the test exports breaks every late
   }
 });
 
+// When making the fresh instance fails too (e.g. out of memory), the call says so and the next
+// call tries again. WebAssembly.Instance is made to fail once, in a child process of its own.
+const RESET_FAILS = `
+const s = require("scimkit");
+const out = {};
+const Real = WebAssembly.Instance;
+WebAssembly.Instance = function () { throw new RangeError("WebAssembly.Instance(): Out of memory (simulated)"); };
+try { s.trapForTest("panic"); } catch (e) { out.trap = [e.name, e.code, e.message]; }
+try { s.normalizeUser({ userName: "a@example.com" }); } catch (e) { out.stillFailing = [e.name, e.code, e.message]; }
+WebAssembly.Instance = Real;
+out.after = s.normalizeUser({ userName: "a@example.com" }).email;
+const h = s.signWebhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", { id: "m", timestamp: 1700000000, body: "{}" });
+out.verified = s.verifySignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", h, "{}", { now: 1700000000000 });
+console.log(JSON.stringify(out));
+`;
+
+test("a failed reset is reported as wasm_trap and retried by the next call", async () => {
+  const r = await run(process.execPath, ["-e", RESET_FAILS], { cwd: proj.project, timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.trap.slice(0, 2), ["ScimkitError", "wasm_trap"]);
+  assert.match(out.trap[2], /could not be replaced \(RangeError: WebAssembly\.Instance\(\): Out of memory \(simulated\)\): the next call tries again/);
+  assert.deepEqual(out.stillFailing.slice(0, 2), ["ScimkitError", "wasm_trap"], "while instantiation fails, calls fail with wasm_trap");
+  assert.match(out.stillFailing[2], /could not be replaced yet/);
+  assert.equal(out.after, "a@example.com", "once it can, the next call makes the instance and works");
+  assert.deepEqual(out.verified, { id: "m", timestamp: 1700000000 });
+});
+
 for (const how of ["import", "require"]) {
   test(`Node ${process.version}: trap cases via ${how}('scimkit'), the other import sharing the instance`, async (t) => {
     const r = await run(process.execPath, ["harness/trap/driver.mjs", how], {

@@ -80,7 +80,7 @@ export const cases = [
       const before = await workload(scimkit);
       scimkit.normalizeUser({ ...USER, displayName: "x".repeat(300_000) });
       const err = trapNow(scimkit, "panic", "RuntimeError");
-      assert.match(err.message, /unreachable/, "the trap's own message is kept");
+      assert.match(err.message, /unreachable/i, "the trap's own message is kept");
       assert.deepEqual(await workload(scimkit), before, "same answers on the fresh instance");
       await errorsStillTyped(scimkit);
     },

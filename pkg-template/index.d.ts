@@ -56,13 +56,18 @@ export type DirectoryErrorCode =
   | "network"
   | "invalid_response"
   | "pagination_loop"
-  | "too_many_pages";
+  | "too_many_pages"
+  /** A walk lost with a trapped instance (see {@link ScimkitError}); `pageToken` resumes it. */
+  | "wasm_trap";
 
 /**
  * Base class of every error scimkit throws. `code` is stable; the message says what was wrong and
  * where, and never contains a secret, a token or an expected signature. Base-class codes:
  * `invalid_argument` (an unknown option name, or an option of the wrong type or value — `NaN`,
- * `-1` — named in the message) and `not_initialized` (browser, before `init()`).
+ * `-1` — named in the message), `not_initialized` (browser, before `init()`) and `wasm_trap`: the
+ * WebAssembly instance trapped (a bug, or an allocation failure on a huge input) and was replaced
+ * by a fresh one from the same module; the call failed, as did any Directory API call waiting at
+ * that moment, and the next call runs normally, so retrying is safe.
  *
  * Options everywhere: an unknown name is refused (a typo never silently means a default), and an
  * option set to `null` is the same as leaving it out — its default — except where its type gives
@@ -70,6 +75,8 @@ export type DirectoryErrorCode =
  */
 export class ScimkitError extends Error {
   readonly code: string;
+  /** For `wasm_trap`: what escaped the wasm call (e.g. `RuntimeError: unreachable`). */
+  readonly cause?: unknown;
 }
 
 /** A webhook delivery could not be verified (or signed). */
@@ -96,7 +103,7 @@ export class DirectoryApiError extends ScimkitError {
    * page after `too_many_pages`. Absent when the walk's first page failed: resume from its start.
    */
   readonly pageToken?: string;
-  /** Requests sent for the failed call. */
+  /** Requests sent for the failed call (0 for `wasm_trap`: the count was lost with the instance). */
   readonly attempts: number;
 }
 

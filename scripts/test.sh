@@ -18,6 +18,8 @@ cargo test
 printf '\n== Build the package\n'
 node scripts/build.mjs
 node scripts/wasm-size.mjs
+# The same package plus exports that trap on purpose, for tests/js/trap.test.mjs (never shipped).
+node scripts/build.mjs --trap-test
 
 printf "\n== TypeScript declarations: strict usage compiles, every returned object matches\n"
 npx tsc -p tests/types/tsconfig.json

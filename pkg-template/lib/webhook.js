@@ -3,7 +3,7 @@ import * as wasm from "./glue.js";
 import { checkOptions, defaultLimits, limitOf, optionNames } from "./args.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { lens4, writeInputs4 } from "./input.js";
-import { ensureReady } from "./state.js";
+import { ensureReady, onReset } from "./state.js";
 
 const ID = "webhook-id";
 const TIMESTAMP = "webhook-timestamp";
@@ -131,6 +131,7 @@ function nowMs(now) {
 
 const MAX_CACHED_SECRETS = 16;
 const verifiers = new Map();
+onReset(() => verifiers.clear()); // objects of the discarded instance: not freed, never used again
 
 /** The prepared keys for `secret` (a string or an array for rotation), computed once per secret. */
 function verifierFor(secret) {

@@ -10,4 +10,6 @@ mod input;
 mod normalize;
 mod options;
 mod sync;
+#[cfg(feature = "trap-test")]
+mod trap_test;
 mod webhook;

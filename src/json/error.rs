@@ -19,6 +19,9 @@ pub enum NormalizationErrorKind {
     InvalidValue,
     /// The input exceeds a bound (nesting depth, filter size, number of operations).
     TooComplex,
+    /// A PATCH operation has nothing to act on: a `remove` without a `path`, or a value filter
+    /// that selects no value and does not describe one to create (RFC 7644 §3.5.2).
+    NoTarget,
 }
 
 impl NormalizationErrorKind {
@@ -32,6 +35,29 @@ impl NormalizationErrorKind {
             Self::InvalidFilter => "invalid_filter",
             Self::InvalidValue => "invalid_value",
             Self::TooComplex => "too_complex",
+            Self::NoTarget => "no_target",
+        }
+    }
+
+    /// The RFC 7644 §3.12 `scimType` a SCIM service provider answers this error with (HTTP 400):
+    /// what a SCIM endpoint built on scimkit puts in its error response.
+    ///
+    /// | kind | `scimType` |
+    /// |---|---|
+    /// | `invalid_json`, `unsupported_resource`, `invalid_patch` | `invalidSyntax` (the body is not JSON, or not the resource or PatchOp the request needs) |
+    /// | `invalid_path` | `invalidPath` |
+    /// | `invalid_filter` | `invalidFilter` |
+    /// | `invalid_value` | `invalidValue` |
+    /// | `too_complex` | `tooMany` (more than the service is willing to process) |
+    /// | `no_target` | `noTarget` |
+    pub fn scim_type(self) -> &'static str {
+        match self {
+            Self::InvalidJson | Self::UnsupportedResource | Self::InvalidPatch => "invalidSyntax",
+            Self::InvalidPath => "invalidPath",
+            Self::InvalidFilter => "invalidFilter",
+            Self::InvalidValue => "invalidValue",
+            Self::TooComplex => "tooMany",
+            Self::NoTarget => "noTarget",
         }
     }
 }
@@ -72,6 +98,15 @@ impl NormalizationError {
 
     pub(crate) fn invalid_value(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(NormalizationErrorKind::InvalidValue, pointer, message)
+    }
+
+    pub(crate) fn no_target(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(NormalizationErrorKind::NoTarget, pointer, message)
+    }
+
+    /// The RFC 7644 §3.12 `scimType` of this error (see [`NormalizationErrorKind::scim_type`]).
+    pub fn scim_type(&self) -> &'static str {
+        self.kind.scim_type()
     }
 
     pub(crate) fn too_complex(pointer: impl Into<String>, message: impl Into<String>) -> Self {

@@ -11,7 +11,7 @@ use super::scim_user::extract;
 use crate::json::value::{get_ci, raw_without_passwords};
 use crate::json::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
-use crate::scim::patch::{apply_op, expand_ops};
+use crate::scim::patch::{apply_all, expand_ops};
 use crate::scim::patch_body::PatchBody;
 use crate::scim::schema::is_enterprise_urn;
 use crate::scim::PatchOpKind;
@@ -108,9 +108,7 @@ pub(super) fn partial_user(
     if method == "PATCH" {
         let patch = PatchBody::read(body.into()).map_err(|e| e.prefixed("/body"))?;
         let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
-        for op in &ops {
-            apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;
-        }
+        apply_all(&mut stated, &ops).map_err(|e| e.prefixed("/body"))?;
         for (kind, path, value) in expand_ops(&ops).map_err(|e| e.prefixed("/body"))? {
             let attr = path
                 .attr
@@ -218,9 +216,7 @@ pub(super) fn partial_group(
     if method == "PATCH" {
         let patch = PatchBody::read(body.into()).map_err(|e| e.prefixed("/body"))?;
         let ops = patch.operations().map_err(|e| e.prefixed("/body"))?;
-        for op in &ops {
-            apply_op(&mut stated, op).map_err(|e| e.prefixed("/body"))?;
-        }
+        apply_all(&mut stated, &ops).map_err(|e| e.prefixed("/body"))?;
         for (kind, path, value) in expand_ops(&ops).map_err(|e| e.prefixed("/body"))? {
             if !is_members(&path) {
                 continue;

@@ -26,7 +26,6 @@ use super::patch::apply_all;
 use super::patch_body::{PatchBody, PatchSource};
 use super::patch_op::ParsedOp;
 use super::path::{parse_path, PatchPath};
-use super::schema::is_enterprise_urn;
 use crate::json::value::{check_depth, strip_passwords, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
@@ -133,17 +132,9 @@ impl<S: AsRef<str>> Marks<'_, S> {
     }
 
     fn path(&mut self, path: &PatchPath) {
-        match (&path.schema, &path.attr) {
-            // Read-only `id`/`meta` are skipped by the engine; asking for them is harmless.
-            (None, Some(attr)) => self.mark(|k| k.eq_ignore_ascii_case(attr)),
-            // The extension object, under any spelling of its URN (and the enterprise aliases);
-            // the whole-extension form (`attr: None`) applies each member of its value in there.
-            (Some(urn), _) => {
-                let enterprise = is_enterprise_urn(urn);
-                self.mark(|k| k.eq_ignore_ascii_case(urn) || (enterprise && is_enterprise_urn(k)));
-            }
-            (None, None) => {}
-        }
+        // Read-only `id`/`meta` are skipped by the engine; asking for them is harmless. The
+        // whole-extension form (`attr: None`) applies each member of its value in there.
+        self.mark(|k| path.reaches(k));
     }
 }
 

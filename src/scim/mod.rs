@@ -1,10 +1,12 @@
 //! SCIM 2.0 machinery: PATCH paths, filters and application.
 //!
 //! The PATCH files, bottom up: `patch_op` (what they share), `patch_body` (a body read down to its
-//! operations), `patch_filtered` and `patch` (the engine), `apply` (the public entry).
+//! operations), `values` and `multi` (coercions; multi-valued attributes by key),
+//! `patch_filtered` and `patch` (the engine), `apply` (the public entry).
 
 mod apply;
 pub mod filter;
+mod multi;
 pub(crate) mod patch;
 pub(crate) mod patch_body;
 mod patch_filtered;

@@ -2,27 +2,58 @@
 //! providers really send: ops in any case, `"True"`/`"False"` strings for booleans, dotted and
 //! full-URN keys in a path-less value, Entra's member remove carrying a value array, `$ref: null`
 //! re-adds, manager as string/object/array, read-only `id` inside a value, explicit `null`s.
+//!
+//! Cost: adding and removing values of a large multi-valued attribute (a group's members) goes
+//! through a keyed index kept across the request's operations ([`super::multi`]), so a request
+//! costs about its size plus the resource's, times a logarithm; a value filter other than
+//! `value eq "…"` on `members`/`groups` scans the attribute once per operation.
 
 use serde_json::{Map, Value};
 
+use super::multi::{append, remove_values, Indexed, Indexes, Slot};
 use super::patch_filtered::apply_filtered;
 use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
 use super::path::{parse_path, PatchPath};
-use super::values::{append, into_items, is_multi, item_key, merge_into, prepared, set_ci};
+use super::schema::is_enterprise_urn;
+use super::values::{
+    case_rule, check_booleans, into_items, is_multi, merge_into, prepared,
+};
 use crate::json::value::{key_ci, Ptr, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
+use crate::scim::filter::CaseRule;
 
 /// Read-only attributes a provider may echo inside a value (Okta's rename sends `id`): ignored.
 const READ_ONLY: [&str; 2] = ["id", "meta"];
 
+/// Singular complex attributes of the core schemas: a value written whole must be an object of
+/// sub-attributes (RFC 7644 §3.5.2.1), whether or not the resource has one yet. (Any attribute
+/// the resource already holds as an object is treated alike.)
+const COMPLEX: [&str; 1] = ["name"];
+
+/// Where an operation on one attribute sits in the request, for errors.
+#[derive(Clone, Copy)]
+pub(super) struct Site<'a> {
+    /// The operation (`/Operations/2`).
+    pub op: &'a Ptr<'a>,
+    /// Its path: the `path` member, or the member of a path-less `value` naming the attribute.
+    pub path: &'a Ptr<'a>,
+    /// Its value: the `value` member, or that member of a path-less `value`.
+    pub value: &'a Ptr<'a>,
+}
+
 /// Applies each operation in turn to `res` (the whole resource or, for the partial form, the
-/// members the operations touch; see [`super::apply`]). Stops at the first failing operation.
+/// members the operations touch; see [`super::apply`]). Stops at the first failing operation
+/// (then `res` is half-patched: callers drop it).
 pub(crate) fn apply_all(
     res: &mut Map<String, Value>,
     ops: &[ParsedOp<'_>],
 ) -> Result<(), NormalizationError> {
+    let mut indexes = Indexes::default();
     for op in ops {
-        apply_op(res, op)?;
+        apply_op(res, op, &mut indexes)?;
+    }
+    for (slot, idx) in indexes.take_all() {
+        compact(res, &slot, idx);
     }
     Ok(())
 }
@@ -60,34 +91,60 @@ pub(crate) fn expand_ops<'a>(
 }
 
 /// Applies one parsed operation.
-pub(crate) fn apply_op(
+fn apply_op(
     res: &mut Map<String, Value>,
     op: &ParsedOp<'_>,
+    indexes: &mut Indexes,
 ) -> Result<(), NormalizationError> {
     let ops_ptr = ROOT.key(op.ops_key);
     let at = ops_ptr.index(op.index);
-    match &op.path {
-        Some(path) => apply_path(res, op.kind, path, op.value, &at),
-        None => {
-            let value_ptr = at.key("value");
-            let Some(Value::Object(attrs)) = op.value else {
-                return Err(NormalizationError::invalid_value(
-                    value_ptr.render(),
-                    "an operation without `path` needs an object `value`",
-                ));
-            };
-            for (key, v) in attrs {
-                if key.eq_ignore_ascii_case("schemas") {
-                    continue;
-                }
-                let key_ptr = value_ptr.key(key);
-                // Entra (aadOptscim062020) sends `"name.givenName"` and full-URN keys here.
-                let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr.render()))?;
-                apply_path(res, op.kind, &path, Some(v), &key_ptr)?;
-            }
-            Ok(())
-        }
+    let value_ptr = at.key("value");
+    if let Some(path) = &op.path {
+        let path_ptr = at.key("path");
+        let site = Site {
+            op: &at,
+            path: &path_ptr,
+            value: &value_ptr,
+        };
+        return apply_path(res, op.kind, path, op.value, site, indexes);
     }
+    let Some(Value::Object(attrs)) = op.value else {
+        if op.kind == PatchOpKind::Remove {
+            // RFC 7644 §3.5.2.2: "If "path" is unspecified, the operation fails with ...
+            // "noTarget"."
+            return Err(NormalizationError::no_target(
+                at.render(),
+                "`remove` needs a `path`",
+            ));
+        }
+        return Err(NormalizationError::invalid_value(
+            value_ptr.render(),
+            "an operation without `path` needs an object `value`",
+        ));
+    };
+    for (key, v) in attrs {
+        if key.eq_ignore_ascii_case("schemas") {
+            continue;
+        }
+        let key_ptr = value_ptr.key(key);
+        // Entra (aadOptscim062020) sends `"name.givenName"` and full-URN keys here.
+        let path = parse_path(key).map_err(|e| e.prefixed(&key_ptr.render()))?;
+        let site = Site {
+            op: &at,
+            path: &key_ptr,
+            value: &key_ptr,
+        };
+        apply_path(res, op.kind, &path, Some(v), site, indexes)?;
+    }
+    Ok(())
+}
+
+/// The key of the extension object `urn` names in `res` (any spelling; the enterprise aliases).
+fn extension_key(res: &Map<String, Value>, urn: &str) -> Option<String> {
+    let enterprise = is_enterprise_urn(urn);
+    res.keys()
+        .find(|k| k.eq_ignore_ascii_case(urn) || (enterprise && is_enterprise_urn(k)))
+        .cloned()
 }
 
 /// The object holding `path`'s attribute: the resource, or its extension object (found under any
@@ -98,17 +155,10 @@ fn container<'a>(
     create: bool,
 ) -> Option<&'a mut Map<String, Value>> {
     let Some(urn) = schema else { return Some(res) };
-    let enterprise = super::schema::is_enterprise_urn(urn);
-    let existing = res
-        .keys()
-        .find(|k| {
-            k.eq_ignore_ascii_case(urn) || (enterprise && super::schema::is_enterprise_urn(k))
-        })
-        .cloned();
-    let key = match existing {
+    let key = match extension_key(res, urn) {
         Some(k) => k,
         None if create => {
-            let k = if enterprise {
+            let k = if is_enterprise_urn(urn) {
                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".to_owned()
             } else {
                 urn.to_owned()
@@ -128,172 +178,203 @@ fn container<'a>(
     slot.as_object_mut()
 }
 
+/// The array at `slot`, if it is one.
+fn items_at<'a>(res: &'a mut Map<String, Value>, slot: &Slot) -> Option<&'a mut Vec<Value>> {
+    let target = match &slot.ext {
+        Some(ext) => res.get_mut(ext)?.as_object_mut()?,
+        None => res,
+    };
+    match target.get_mut(&slot.attr) {
+        Some(Value::Array(items)) => Some(items),
+        _ => None,
+    }
+}
+
+/// Drops the values an index marked removed.
+fn compact(res: &mut Map<String, Value>, slot: &Slot, idx: Indexed) {
+    if let Some(items) = items_at(res, slot) {
+        idx.compact(items);
+    }
+}
+
+/// Serves the operation from the attribute's index when it can, and says whether it did: the
+/// attribute exists as an array and the operation adds values (`new`, taken), or removes them by
+/// a value list (Entra's member remove) or by a `value eq "…"` filter on an attribute whose
+/// values compare case-exactly (`members`, `groups`).
+fn keyed(
+    res: &mut Map<String, Value>,
+    kind: PatchOpKind,
+    path: &PatchPath,
+    attr: &str,
+    value: Option<&Value>,
+    new: &mut Option<Value>,
+    indexes: &mut Indexes,
+) -> bool {
+    if path.sub.is_some() {
+        return false;
+    }
+    // The key of the values a filter selects, as JSON text.
+    let by_filter = match (kind, &path.filter) {
+        (PatchOpKind::Add, None) if new.as_ref().is_some_and(|n| !n.is_null()) => None,
+        (PatchOpKind::Remove, None) if value.is_some_and(|v| !v.is_null()) => None,
+        (PatchOpKind::Remove, Some(filter)) if case_rule(attr) == CaseRule::ExactValue => {
+            match filter.value_equals() {
+                Some(text) => Some(Value::String(text.to_owned()).to_string()),
+                None => return false,
+            }
+        }
+        _ => return false,
+    };
+    let ext = match path.schema.as_deref() {
+        Some(urn) => match extension_key(res, urn) {
+            Some(k) => Some(k),
+            None => return false,
+        },
+        None => None,
+    };
+    let target = match &ext {
+        Some(k) => res.get(k).and_then(Value::as_object),
+        None => Some(&*res),
+    };
+    let Some(key) = target.and_then(|t| key_ci(t, attr)) else {
+        return false;
+    };
+    let slot = Slot { ext, attr: key };
+    let Some(items) = items_at(res, &slot) else {
+        return false;
+    };
+    let idx = indexes.get(slot.clone(), items);
+    match (by_filter, new.take(), value) {
+        (Some(key), _, _) => idx.remove_key(items, key),
+        (None, Some(new), _) => idx.append(items, into_items(new)),
+        (None, None, Some(gone)) => idx.remove_values(items, gone),
+        (None, None, None) => {}
+    }
+    if kind == PatchOpKind::Remove && idx.live() == 0 {
+        // RFC 7644 §3.5.2.2: no values left, the attribute is unassigned.
+        indexes.take(&slot);
+        let target = match &slot.ext {
+            Some(ext) => res.get_mut(ext).and_then(Value::as_object_mut),
+            None => Some(res),
+        };
+        if let Some(target) = target {
+            target.remove(&slot.attr);
+        }
+    }
+    true
+}
+
 fn apply_path(
     res: &mut Map<String, Value>,
     kind: PatchOpKind,
     path: &PatchPath,
     value: Option<&Value>,
-    at: &Ptr<'_>,
+    site: Site<'_>,
+    indexes: &mut Indexes,
 ) -> Result<(), NormalizationError> {
-    let path_ptr = || at.key("path").render();
-    let value_ptr = at.key("value");
     let Some(attr) = path.attr.as_deref() else {
-        // The whole extension object: each of its members is one attribute of that schema.
-        return match (kind, value) {
-            (PatchOpKind::Remove, _) => {
-                if let Some(k) = res
-                    .keys()
-                    .find(|k| {
-                        path.schema
-                            .as_deref()
-                            .is_some_and(|s| k.eq_ignore_ascii_case(s))
-                    })
-                    .cloned()
-                {
-                    res.remove(&k);
-                }
-                Ok(())
-            }
-            (_, Some(Value::Object(attrs))) => {
-                for (k, v) in attrs {
-                    let sub = PatchPath {
-                        schema: path.schema.clone(),
-                        attr: Some(k.clone()),
-                        filter: None,
-                        sub: None,
-                    };
-                    apply_path(res, kind, &sub, Some(v), &value_ptr.key(k))?;
-                }
-                Ok(())
-            }
-            (_, Some(Value::Null)) => {
-                let none = PatchPath {
-                    attr: None,
-                    ..path.clone()
-                };
-                apply_path(res, PatchOpKind::Remove, &none, None, at)
-            }
-            _ => Err(NormalizationError::invalid_value(
-                value_ptr.render(),
-                "an extension needs an object value",
-            )),
-        };
+        return apply_extension(res, kind, path, value, site, indexes);
     };
     if path.schema.is_none() && READ_ONLY.iter().any(|r| attr.eq_ignore_ascii_case(r)) {
         return Ok(());
     }
     let remove = kind == PatchOpKind::Remove
         || (path.filter.is_none() && path.sub.is_none() && matches!(value, Some(Value::Null)));
+    // What add and replace write, coerced and checked once.
+    let new = match (remove, value) {
+        (false, Some(v)) => {
+            let new = prepared(path.sub.as_deref().unwrap_or(attr), v);
+            if path.schema.is_none() {
+                check_booleans(attr, path.sub.as_deref(), &new, *site.value)?;
+            }
+            Some(new)
+        }
+        _ => None,
+    };
+    let mut new = new;
+    if keyed(res, kind, path, attr, value, &mut new, indexes) {
+        return Ok(());
+    }
+    // Any other operation sees the arrays it may touch compacted.
+    for (slot, idx) in indexes.take_reached(|k| path.reaches(k)) {
+        compact(res, &slot, idx);
+    }
     let Some(target) = container(res, path.schema.as_deref(), !remove) else {
         return Ok(());
     };
     let key = key_ci(target, attr);
     if let Some(filter) = &path.filter {
-        return apply_filtered(
-            target,
-            kind,
-            attr,
-            key,
-            filter,
-            path.sub.as_deref(),
-            value,
-            at,
-        );
+        return apply_filtered(target, kind, attr, key, filter, path.sub.as_deref(), new, site);
     }
     if remove {
-        let Some(key) = key else { return Ok(()) };
-        match (&path.sub, target.get_mut(&key)) {
-            (Some(sub), Some(Value::Object(obj))) => {
-                if let Some(k) = key_ci(obj, sub) {
-                    obj.remove(&k);
-                }
-                if obj.is_empty() {
-                    target.remove(&key);
-                }
-            }
-            (Some(_), Some(Value::Array(_))) => {
-                return Err(NormalizationError::new(
-                    NormalizationErrorKind::InvalidPath,
-                    path_ptr(),
-                    "a sub-attribute of a multi-valued attribute needs a filter",
-                ))
-            }
-            (Some(_), _) => {}
-            (None, Some(Value::Array(items))) if matches!(value, Some(v) if !v.is_null()) => {
-                // Entra removes members with `path: "members"` and a value array, no filter.
-                let gone: Vec<Value> = match value {
-                    Some(Value::Array(vs)) => vs.clone(),
-                    Some(v) => vec![v.clone()],
-                    None => Vec::new(),
-                };
-                // Keyed by `value` in a set: a large group must not cost members × removals.
-                let keys: std::collections::BTreeSet<String> = gone
-                    .iter()
-                    .filter_map(item_key)
-                    .map(Value::to_string)
-                    .collect();
-                items.retain(|item| match item_key(item) {
-                    Some(k) => !keys.contains(&k.to_string()),
-                    None => !gone.contains(item),
-                });
-                if items.is_empty() {
-                    target.remove(&key);
-                }
-            }
-            (None, _) => {
-                target.remove(&key);
-            }
-        }
-        return Ok(());
+        return remove_attr(target, key, path, value, site);
     }
-    let Some(value) = value else {
-        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
+    let Some(new) = new else {
+        return Err(patch_err(
+            site.op.render(),
+            "`add` and `replace` need a `value`",
+        ));
     };
-    let new = prepared(path.sub.as_deref().unwrap_or(attr), value);
     if let Some(sub) = &path.sub {
         let slot = target
             .entry(key.unwrap_or_else(|| attr.to_owned()))
             .or_insert_with(|| Value::Object(Map::new()));
-        match slot {
-            Value::Array(_) => {
-                return Err(NormalizationError::new(
-                    NormalizationErrorKind::InvalidPath,
-                    path_ptr(),
-                    "a sub-attribute of a multi-valued attribute needs a filter",
-                ))
-            }
-            Value::Object(obj) => set_ci(obj, sub, new),
-            other => {
-                let mut obj = Map::new();
-                set_ci(&mut obj, sub, new);
-                *other = Value::Object(obj);
-            }
+        if slot.is_array() {
+            return Err(NormalizationError::new(
+                NormalizationErrorKind::InvalidPath,
+                site.path.render(),
+                "a sub-attribute of a multi-valued attribute needs a filter",
+            ));
         }
-        return Ok(());
-    }
-    if new.is_null() {
-        if let Some(k) = key {
-            target.remove(&k);
+        if !slot.is_object() {
+            *slot = Value::Object(Map::new());
+        }
+        let Value::Object(obj) = slot else {
+            return Ok(());
+        };
+        let sub_key = key_ci(obj, sub);
+        let existing = sub_key.as_ref().and_then(|k| obj.remove(k));
+        if let Some(v) = write(kind, sub, existing, new, site)? {
+            obj.insert(sub_key.unwrap_or_else(|| sub.clone()), v);
         }
         return Ok(());
     }
     let slot_key = key.unwrap_or_else(|| attr.to_owned());
     let existing = target.remove(&slot_key);
+    if let Some(v) = write(kind, attr, existing, new, site)? {
+        target.insert(slot_key, v);
+    }
+    Ok(())
+}
+
+/// What `add` or `replace` leaves at an attribute (or sub-attribute) named `name` that held
+/// `existing`, given the value `new` (prepared, not `null`); `None` leaves it absent.
+///
+/// RFC 7644 §3.5.2.1 and §3.5.2.3: a multi-valued attribute gains the values an `add` gives (one
+/// already there is not duplicated) and holds exactly those a `replace` gives; a complex
+/// attribute takes sub-attributes (an object, merged), never a plain value (`invalid_value`);
+/// anything else is set.
+fn write(
+    kind: PatchOpKind,
+    name: &str,
+    existing: Option<Value>,
+    new: Value,
+    site: Site<'_>,
+) -> Result<Option<Value>, NormalizationError> {
+    if new.is_null() {
+        return Ok(None);
+    }
     let had = existing.is_some();
     let multi = matches!(existing, Some(Value::Array(_)))
-        || (existing.is_none() && is_multi(attr))
-        || (existing.is_none() && new.is_array());
+        || (existing.is_none() && (is_multi(name) || new.is_array()));
+    let complex = matches!(existing, Some(Value::Object(_)))
+        || (existing.is_none() && COMPLEX.iter().any(|c| name.eq_ignore_ascii_case(c)));
     let result = match (kind, existing, new) {
         (PatchOpKind::Add, Some(Value::Array(mut items)), new) => {
             append(&mut items, into_items(new));
             Value::Array(items)
         }
-        (_, None, new) if multi => {
-            let mut items = Vec::new();
-            append(&mut items, into_items(new));
-            Value::Array(items)
-        }
-        (PatchOpKind::Replace, Some(Value::Array(_)), new) => {
+        (_, _, new) if multi => {
             let mut items = Vec::new();
             append(&mut items, into_items(new));
             Value::Array(items)
@@ -302,12 +383,115 @@ fn apply_path(
             merge_into(&mut obj, src);
             Value::Object(obj)
         }
+        (_, _, new) if complex && !new.is_object() => {
+            return Err(NormalizationError::invalid_value(
+                site.value.render(),
+                format!("`{name}` is complex: its value must be an object of sub-attributes"),
+            ))
+        }
         (_, _, new) => new,
     };
     // Adding nothing to an absent attribute leaves it absent; a replace with `[]` states "none".
     let empty = matches!(&result, Value::Array(a) if a.is_empty());
-    if !(empty && kind == PatchOpKind::Add && !had) {
-        target.insert(slot_key, result);
+    Ok((!(empty && kind == PatchOpKind::Add && !had)).then_some(result))
+}
+
+/// `remove` (or a write of `null`) on an attribute or sub-attribute without a filter: the whole
+/// of it, or with a value list, only the values listed (Entra removes members so), at either
+/// level.
+fn remove_attr(
+    target: &mut Map<String, Value>,
+    key: Option<String>,
+    path: &PatchPath,
+    value: Option<&Value>,
+    site: Site<'_>,
+) -> Result<(), NormalizationError> {
+    let Some(key) = key else { return Ok(()) };
+    let listed = value.filter(|v| !v.is_null());
+    match (&path.sub, target.get_mut(&key)) {
+        (Some(sub), Some(Value::Object(obj))) => {
+            if let Some(k) = key_ci(obj, sub) {
+                match (listed, obj.get_mut(&k)) {
+                    (Some(gone), Some(Value::Array(items))) => {
+                        remove_values(items, gone);
+                        if items.is_empty() {
+                            obj.remove(&k);
+                        }
+                    }
+                    _ => {
+                        obj.remove(&k);
+                    }
+                }
+            }
+            if obj.is_empty() {
+                target.remove(&key);
+            }
+        }
+        (Some(_), Some(Value::Array(_))) => {
+            return Err(NormalizationError::new(
+                NormalizationErrorKind::InvalidPath,
+                site.path.render(),
+                "a sub-attribute of a multi-valued attribute needs a filter",
+            ))
+        }
+        (Some(_), _) => {}
+        (None, Some(Value::Array(items))) if listed.is_some() => {
+            if let Some(gone) = listed {
+                remove_values(items, gone);
+            }
+            if items.is_empty() {
+                target.remove(&key);
+            }
+        }
+        (None, _) => {
+            target.remove(&key);
+        }
     }
     Ok(())
+}
+
+/// An operation on a whole extension object (`path` a bare extension URN): each member of its
+/// value is one attribute of that schema; `remove` or `null` drops the object.
+fn apply_extension(
+    res: &mut Map<String, Value>,
+    kind: PatchOpKind,
+    path: &PatchPath,
+    value: Option<&Value>,
+    site: Site<'_>,
+    indexes: &mut Indexes,
+) -> Result<(), NormalizationError> {
+    match (kind, value) {
+        (PatchOpKind::Remove, _) | (_, Some(Value::Null)) => {
+            for (slot, idx) in indexes.take_reached(|k| path.reaches(k)) {
+                compact(res, &slot, idx);
+            }
+            let schema = path.schema.as_deref().unwrap_or_default();
+            if let Some(k) = res.keys().find(|k| k.eq_ignore_ascii_case(schema)).cloned() {
+                res.remove(&k);
+            }
+            Ok(())
+        }
+        (_, Some(Value::Object(attrs))) => {
+            for (k, v) in attrs {
+                let sub = PatchPath {
+                    schema: path.schema.clone(),
+                    attr: Some(k.clone()),
+                    filter: None,
+                    sub: None,
+                };
+                let key_ptr = site.value.key(k);
+                let site = Site {
+                    op: site.op,
+                    path: &key_ptr,
+                    value: &key_ptr,
+                };
+                apply_path(res, kind, &sub, Some(v), site, indexes)?;
+            }
+            Ok(())
+        }
+        _ => Err(NormalizationError::invalid_value(
+            site.value.render(),
+            "an extension needs an object value",
+        )),
+    }
 }

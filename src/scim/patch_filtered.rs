@@ -4,14 +4,20 @@
 use serde_json::{Map, Value};
 
 use super::filter::Filter;
+use super::patch::Site;
 use super::patch_op::{patch_err, PatchOpKind};
-use super::values::{case_rule, merge_into, prepared, set_ci, single_primary};
-use crate::json::value::{key_ci, Ptr};
+use super::values::{case_rule, merge_into, set_ci, single_primary};
+use crate::json::value::key_ci;
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// Applies one operation whose path selects values with a filter (`emails[type eq "work"].value`):
-/// removes, replaces or merges into the matching values of the multi-valued `attr`, creating the value
-/// an equality filter describes when none matches (Entra does this for absent work emails).
+/// removes, replaces or merges into the matching values of the multi-valued `attr`. `new` is the
+/// value add and replace write (prepared; `None` for remove).
+///
+/// When no value matches, add and replace create the value an equality filter describes, filled
+/// from `new` (Entra replaces `emails[type eq "work"].value` on users without a work email); a
+/// filter that describes no value, or a plain `new` with nothing to hold it (no `.sub`, not an
+/// object), is `no_target` (RFC 7644 §3.5.2.3) rather than a success that drops `new`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply_filtered(
     target: &mut Map<String, Value>,
@@ -20,10 +26,9 @@ pub(super) fn apply_filtered(
     key: Option<String>,
     filter: &Filter,
     sub: Option<&str>,
-    value: Option<&Value>,
-    at: &Ptr<'_>,
+    new: Option<Value>,
+    site: Site<'_>,
 ) -> Result<(), NormalizationError> {
-    let path_ptr = || at.key("path").render();
     let rule = case_rule(attr);
     let slot_key = key.unwrap_or_else(|| attr.to_owned());
     let items = match target.get_mut(&slot_key) {
@@ -39,7 +44,7 @@ pub(super) fn apply_filtered(
         Some(_) => {
             return Err(NormalizationError::new(
                 NormalizationErrorKind::InvalidPath,
-                path_ptr(),
+                site.path.render(),
                 format!("`{attr}` is not multi-valued; a filter cannot select in it"),
             ))
         }
@@ -77,10 +82,35 @@ pub(super) fn apply_filtered(
         }
         return Ok(());
     }
-    let Some(value) = value else {
-        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
+    let Some(new) = new else {
+        return Err(patch_err(
+            site.op.render(),
+            "`add` and `replace` need a `value`",
+        ));
     };
-    let new = prepared(sub.unwrap_or(attr), value);
+    if sub.is_none() && !new.is_object() {
+        // A plain value replaces none of the selected complex values (it would drop their
+        // sub-attributes) and fills no new one.
+        let complex = matched
+            .iter()
+            .any(|&i| items.get(i).is_some_and(Value::is_object));
+        if matched.is_empty() || complex {
+            if items.is_empty() {
+                target.remove(&slot_key);
+            }
+            return Err(if complex {
+                NormalizationError::invalid_value(
+                    site.value.render(),
+                    "the filter selects complex values: give an object of sub-attributes, or a `.sub` path",
+                )
+            } else {
+                NormalizationError::no_target(
+                    site.path.render(),
+                    "no value matches the filter, and a plain value cannot create one (give an object, or a `.sub` path)",
+                )
+            });
+        }
+    }
     let mut touched = matched.clone();
     if matched.is_empty() {
         // Entra replaces `emails[type eq "work"].value` on users without a work email: create the
@@ -89,9 +119,8 @@ pub(super) fn apply_filtered(
             if items.is_empty() {
                 target.remove(&slot_key);
             }
-            return Err(NormalizationError::new(
-                NormalizationErrorKind::InvalidPath,
-                path_ptr(),
+            return Err(NormalizationError::no_target(
+                site.path.render(),
                 "no value matches the filter, and the filter does not describe one to create",
             ));
         };

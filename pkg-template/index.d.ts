@@ -39,7 +39,16 @@ export type NormalizationErrorCode =
   | "invalid_path"
   | "invalid_filter"
   | "invalid_value"
-  | "too_complex";
+  | "too_complex"
+  | "no_target";
+
+/**
+ * The RFC 7644 §3.12 `scimType` of a {@link NormalizationError}: what a SCIM endpoint answers
+ * with (HTTP 400). `invalid_json`, `unsupported_resource`, `invalid_patch` → `invalidSyntax`;
+ * `invalid_path` → `invalidPath`; `invalid_filter` → `invalidFilter`; `invalid_value` →
+ * `invalidValue`; `too_complex` → `tooMany`; `no_target` → `noTarget`.
+ */
+export type ScimErrorType = "invalidSyntax" | "invalidPath" | "invalidFilter" | "invalidValue" | "tooMany" | "noTarget";
 
 /** The codes of {@link DirectoryApiError}. */
 export type DirectoryErrorCode =
@@ -73,6 +82,8 @@ export class NormalizationError extends ScimkitError {
   readonly code: NormalizationErrorCode;
   /** JSON pointer (RFC 6901) to the offending place in the input; `""` for the whole input. */
   readonly pointer: string;
+  /** The RFC 7644 §3.12 `scimType` to answer a SCIM client with (see {@link ScimErrorType}). */
+  readonly scimType: ScimErrorType;
 }
 
 /** A Directory API call failed (after retries, where retrying made sense). */

@@ -1,7 +1,7 @@
 // Normalization: JSON text into the core, the normalized model back as JSON text.
 import * as wasm from "./glue.js";
 import { checkOptions } from "./args.js";
-import { NormalizationError, ScimkitError } from "./errors.js";
+import { ScimkitError } from "./errors.js";
 import { writeInputs } from "./input.js";
 import { ensureReady } from "./state.js";
 
@@ -14,11 +14,11 @@ function jsonText(value, what) {
     text = JSON.stringify(value);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new NormalizationError("invalid_json", `${what} cannot be serialized as JSON: ${reason}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} cannot be serialized as JSON: ${reason}`);
   }
   // JSON.stringify gives undefined for undefined, functions and symbols.
   if (typeof text !== "string") {
-    throw new NormalizationError("invalid_json", `${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`);
   }
   return text;
 }

@@ -12,7 +12,7 @@ use scimkit::error::ErrorCode;
 use scimkit::json::limits::MAX_DEPTH;
 use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
-    NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
+    NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider, RequestContext, ScimRequest,
 };
 use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
@@ -30,12 +30,25 @@ fn to_json<T: Serialize>(value: &T) -> String {
 fn to_js(err: &NormalizationError) -> JsValue {
     let details = js_sys::Object::new();
     set(&details, "pointer", err.pointer.as_str());
+    set(&details, "scimType", err.scim_type());
     js_error(
         Family::Normalization,
         err.code(),
         &err.to_string(),
         Some(details),
     )
+}
+
+/// The `NormalizationError` the façade throws for an argument it cannot turn into JSON text
+/// (`invalid_json` at `""`), built here so that its `scimType` comes from the core like every
+/// other's.
+#[wasm_bindgen(js_name = jsonInputError)]
+pub fn json_input_error(message: &str) -> JsValue {
+    to_js(&NormalizationError::new(
+        NormalizationErrorKind::InvalidJson,
+        "",
+        message,
+    ))
 }
 
 fn provider(name: Option<String>) -> Result<Option<Provider>, JsValue> {

@@ -264,10 +264,7 @@ impl Indexes {
 
     /// Takes out every index whose attribute lives in a top-level member `reached` says an
     /// operation may touch, for the caller to compact first.
-    pub(super) fn take_reached(
-        &mut self,
-        reached: impl Fn(&str) -> bool,
-    ) -> Vec<(Slot, Indexed)> {
+    pub(super) fn take_reached(&mut self, reached: impl Fn(&str) -> bool) -> Vec<(Slot, Indexed)> {
         if self.slots.is_empty() {
             return Vec::new();
         }

@@ -15,9 +15,7 @@ use super::patch_filtered::apply_filtered;
 use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
 use super::path::{parse_path, PatchPath};
 use super::schema::is_enterprise_urn;
-use super::values::{
-    case_rule, check_booleans, into_items, is_multi, merge_into, prepared,
-};
+use super::values::{case_rule, check_booleans, into_items, is_multi, merge_into, prepared};
 use crate::json::value::{key_ci, Ptr, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::scim::filter::CaseRule;
@@ -304,7 +302,16 @@ fn apply_path(
     };
     let key = key_ci(target, attr);
     if let Some(filter) = &path.filter {
-        return apply_filtered(target, kind, attr, key, filter, path.sub.as_deref(), new, site);
+        return apply_filtered(
+            target,
+            kind,
+            attr,
+            key,
+            filter,
+            path.sub.as_deref(),
+            new,
+            site,
+        );
     }
     if remove {
         return remove_attr(target, key, path, value, site);

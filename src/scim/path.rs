@@ -59,7 +59,8 @@ fn is_schema_urn(lower: &str) -> bool {
 }
 
 fn is_urn(text: &str) -> bool {
-    text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+    text.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
 }
 
 /// `(schema URN, attribute path)` when `head` is a schema URN joined to its attribute by a dot
@@ -220,9 +221,13 @@ mod tests {
                 None
             )
         );
-        let p = parse_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager.value")
-            .unwrap();
-        assert_eq!((p.attr.as_deref(), p.sub.as_deref()), (Some("manager"), Some("value")));
+        let p =
+            parse_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager.value")
+                .unwrap();
+        assert_eq!(
+            (p.attr.as_deref(), p.sub.as_deref()),
+            (Some("manager"), Some("value"))
+        );
         let p = parse_path("urn:ietf:params:scim:schemas:core:2.0:User.name.givenName").unwrap();
         assert_eq!(
             (p.schema, p.attr.as_deref(), p.sub.as_deref()),

@@ -12,7 +12,8 @@ use scimkit::error::ErrorCode;
 use scimkit::json::limits::MAX_DEPTH;
 use scimkit::normalize::{
     normalize_event, normalize_group, normalize_scim_request, normalize_user, parse_json,
-    NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider, RequestContext, ScimRequest,
+    NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider, RequestContext,
+    ScimRequest,
 };
 use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 

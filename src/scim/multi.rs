@@ -6,9 +6,9 @@
 //! removes members one `members[value eq "…"]` operation at a time, and a scan per operation made
 //! 1,000 of them on a 50,000-member group take seconds. A removed value is only marked dead while
 //! the index lives; the array is compacted once, when an operation the index does not serve
-//! touches the attribute, or at the end of the request. A value's key is the JSON text of its
-//! `value` (what [`item_key`] gives); values without one are keyed by their whole JSON text, for
-//! the exact-duplicate check, and indexed only when that check is needed.
+//! touches the attribute, or at the end of the request. A value's key is its `value` (what
+//! [`item_key`] gives) as text; values without one are keyed by their whole JSON text, for the
+//! exact-duplicate check, and indexed only when that check is needed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,14 +17,48 @@ use serde_json::Value;
 use super::values::{get_bool_true, item_key, set_ci};
 use crate::json::value::key_ci;
 
-/// The positions of live values by key: `(key, position)` pairs, so duplicates of a key (a stored
+/// The positions of values by key: `(key, position)` pairs, so duplicates of a key (a stored
 /// resource may hold them) are all found by one range.
 type Positions = BTreeSet<(String, usize)>;
+
+/// The key of an item as text: `s` and the string for a string `value` (almost every one), `j` and
+/// the JSON text for any other; `None` for an item without a key ([`item_key`]). Equal texts ⇔
+/// equal keys.
+fn key_text(item: &Value, out: &mut String) -> bool {
+    match item_key(item) {
+        Some(Value::String(s)) => {
+            out.push('s');
+            out.push_str(s);
+            true
+        }
+        Some(other) => {
+            out.push('j');
+            out.push_str(&other.to_string());
+            true
+        }
+        None => false,
+    }
+}
+
+/// The key text of a `value` that is the string `s` (what [`key_text`] gives for it).
+pub(super) fn string_key(s: &str) -> String {
+    let mut k = String::with_capacity(s.len() + 1);
+    k.push('s');
+    k.push_str(s);
+    k
+}
 
 /// The index of one multi-valued attribute's array.
 #[derive(Debug, Default)]
 pub(super) struct Indexed {
-    by_key: Positions,
+    /// The keys of the values there when the index was built, in one buffer (one allocation for
+    /// any number of values): `(start, end, position)`, sorted by key text, then position.
+    arena: String,
+    sorted: Vec<(usize, usize, usize)>,
+    /// How many values the index was built over: positions below are in `sorted`.
+    base: usize,
+    /// Keys of values appended since (live ones only).
+    appended: Positions,
     /// Values without a key, by their JSON text; built on first need.
     keyless: Option<Positions>,
     /// Positions whose value has `primary: true` (RFC 7643 §2.4 allows one): kept so that
@@ -41,22 +75,31 @@ fn range(positions: &Positions, key: String) -> impl Iterator<Item = usize> + '_
 }
 
 impl Indexed {
-    /// Indexes `items` (one pass).
+    /// Indexes `items`: one pass and one sort, no allocation per value.
     pub(super) fn build(items: &[Value]) -> Self {
-        let mut idx = Indexed {
+        let mut arena = String::new();
+        let mut sorted = Vec::with_capacity(items.len());
+        let mut primaries = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let start = arena.len();
+            if key_text(item, &mut arena) {
+                sorted.push((start, arena.len(), i));
+            }
+            if get_bool_true(item, "primary") {
+                primaries.insert(i);
+            }
+        }
+        let text = |&(a, b, _): &(usize, usize, usize)| arena.get(a..b).unwrap_or_default();
+        sorted.sort_unstable_by(|x, y| text(x).cmp(text(y)).then(x.2.cmp(&y.2)));
+        Indexed {
+            arena,
+            sorted,
+            base: items.len(),
+            primaries,
             dead: vec![false; items.len()],
             live: items.len(),
             ..Indexed::default()
-        };
-        for (i, item) in items.iter().enumerate() {
-            if let Some(k) = item_key(item) {
-                idx.by_key.insert((k.to_string(), i));
-            }
-            if get_bool_true(item, "primary") {
-                idx.primaries.insert(i);
-            }
         }
-        idx
     }
 
     /// How many values are live (not removed).
@@ -64,9 +107,26 @@ impl Indexed {
         self.live
     }
 
+    /// The positions of built-in values with key `key`, first first. A key's values are removed
+    /// together ([`Indexed::remove_key`]), so they are all live or all dead.
+    fn base_run<'a>(&'a self, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let text = |&(a, b, _): &(usize, usize, usize)| self.arena.get(a..b).unwrap_or_default();
+        let from = self.sorted.partition_point(|e| text(e) < key);
+        self.sorted
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |e| text(e) == key)
+            .map(|e| e.2)
+            // All live or all dead: a dead run costs one look, however long.
+            .take_while(|&i| !self.dead.get(i).copied().unwrap_or(true))
+    }
+
     /// The first live position of `key`.
     fn first(&self, key: &str) -> Option<usize> {
-        range(&self.by_key, key.to_owned()).next()
+        self.base_run(key)
+            .next()
+            .or_else(|| range(&self.appended, key.to_owned()).next())
     }
 
     fn keyless(&mut self, items: &[Value]) -> &mut Positions {
@@ -92,7 +152,9 @@ impl Indexed {
             if item.is_null() {
                 continue;
             }
-            let at = match item_key(&item).map(Value::to_string) {
+            let mut k = String::new();
+            let keyed = key_text(&item, &mut k);
+            let at = match keyed.then_some(k) {
                 Some(k) => match self.first(&k) {
                     Some(i) => {
                         if let (Some(Value::Object(dst)), Value::Object(src)) =
@@ -105,7 +167,7 @@ impl Indexed {
                         i
                     }
                     None => {
-                        self.by_key.insert((k, items.len()));
+                        self.appended.insert((k, items.len()));
                         self.push(items, item)
                     }
                 },
@@ -164,21 +226,20 @@ impl Indexed {
         self.live -= 1;
         self.primaries.remove(&i);
         let Some(item) = items.get(i) else { return };
-        match item_key(item) {
-            Some(k) => {
-                self.by_key.remove(&(k.to_string(), i));
+        let mut k = String::new();
+        if key_text(item, &mut k) {
+            if i >= self.base {
+                self.appended.remove(&(k, i));
             }
-            None => {
-                if let Some(keyless) = &mut self.keyless {
-                    keyless.remove(&(item.to_string(), i));
-                }
-            }
+        } else if let Some(keyless) = &mut self.keyless {
+            keyless.remove(&(item.to_string(), i));
         }
     }
 
-    /// Removes every value whose key is `key` (the JSON text of a `value`).
-    pub(super) fn remove_key(&mut self, items: &[Value], key: String) {
-        let hits: Vec<usize> = range(&self.by_key, key).collect();
+    /// Removes every value whose key text is `key` ([`string_key`] for a string).
+    pub(super) fn remove_key(&mut self, items: &[Value], key: &str) {
+        let mut hits: Vec<usize> = self.base_run(key).collect();
+        hits.extend(range(&self.appended, key.to_owned()));
         for i in hits {
             self.kill(items, i);
         }
@@ -193,8 +254,9 @@ impl Indexed {
             one => std::slice::from_ref(one),
         };
         for g in gone {
-            match item_key(g) {
-                Some(k) => self.remove_key(items, k.to_string()),
+            let mut k = String::new();
+            match key_text(g, &mut k).then_some(k) {
+                Some(k) => self.remove_key(items, &k),
                 None => {
                     let text = g.to_string();
                     let hits: Vec<usize> = range(self.keyless(items), text).collect();
@@ -316,7 +378,7 @@ mod tests {
             unreachable!()
         };
         let mut idx = Indexed::build(&items);
-        idx.remove_key(&items, json!("a").to_string());
+        idx.remove_key(&items, &string_key("a"));
         assert_eq!(idx.live(), 3);
         idx.remove_values(&items, &json!([{"type": "t"}, "s", {"value": "zz"}]));
         assert_eq!(idx.live(), 1);

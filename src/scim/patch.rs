@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::multi::{append, remove_values, Indexed, Indexes, Slot};
+use super::multi::{append, remove_values, string_key, Indexed, Indexes, Slot};
 use super::patch_filtered::apply_filtered;
 use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
 use super::path::{parse_path, PatchPath};
@@ -217,7 +217,7 @@ fn keyed(
         (PatchOpKind::Remove, None) if value.is_some_and(|v| !v.is_null()) => None,
         (PatchOpKind::Remove, Some(filter)) if case_rule(attr) == CaseRule::ExactValue => {
             match filter.value_equals() {
-                Some(text) => Some(Value::String(text.to_owned()).to_string()),
+                Some(text) => Some(string_key(text)),
                 None => return false,
             }
         }
@@ -243,7 +243,7 @@ fn keyed(
     };
     let idx = indexes.get(slot.clone(), items);
     match (by_filter, new.take(), value) {
-        (Some(key), _, _) => idx.remove_key(items, key),
+        (Some(key), _, _) => idx.remove_key(items, &key),
         (None, Some(new), _) => idx.append(items, into_items(new)),
         (None, None, Some(gone)) => idx.remove_values(items, gone),
         (None, None, None) => {}

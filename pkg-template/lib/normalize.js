@@ -85,12 +85,23 @@ export function applyScimPatch(resource, patch) {
     ({ part, sent } = partOf(shape, patchText));
   }
   const [partLen, patchLen] = writeInputs([part, patchText]);
-  const patched = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen));
-  if (sent === undefined) return patched;
+  if (sent === undefined) return JSON.parse(wasm.applyScimPatchInput(partLen, patchLen));
+  const { members: patched, runs } = JSON.parse(wasm.applyScimPatchPartInput(partLen, patchLen));
+  const { keys, values } = shape;
+  // Member lists the PATCH only added to or removed from come back as runs: positions of the
+  // caller's own array (values unchanged, shared) and values written (src/scim/apply.rs).
+  for (const key of Object.keys(runs)) {
+    const given = values[keys.indexOf(key)];
+    const items = [];
+    for (const run of runs[key]) {
+      if (Array.isArray(run)) for (let j = run[0]; j < run[1]; j++) items.push(given[j]);
+      else items.push(run.v);
+    }
+    setOwn(patched, key, items);
+  }
   // A shallow copy of the caller's object: the members not sent as they are, the ones sent and
   // returned in their places with their new values, the ones sent and not returned (removed) left
   // out, then the members the PATCH added.
-  const { keys, values } = shape;
   const out = {};
   for (let i = 0; i < keys.length; i++) {
     if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) setOwn(out, keys[i], values[i]);

@@ -15,8 +15,11 @@ pub mod path;
 pub(crate) mod schema;
 mod values;
 
-pub use apply::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
+pub use apply::{
+    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchedPart, PASSWORD_KEYS,
+};
 pub use filter::{parse_filter, CaseRule, CompareOp, Filter};
+pub use multi::Run;
 pub use patch_body::PatchSource;
 pub use patch_op::PatchOpKind;
 pub use path::{parse_path, PatchPath};

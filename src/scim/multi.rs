@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::path::PatchPath;
 use super::values::{get_bool_true, item_key, set_ci};
 use crate::json::value::key_ci;
 
@@ -50,7 +51,7 @@ pub(super) fn string_key(s: &str) -> String {
 
 /// The index of one multi-valued attribute's array.
 #[derive(Debug, Default)]
-pub(super) struct Indexed {
+pub(crate) struct Indexed {
     /// The keys of the values there when the index was built, in one buffer (one allocation for
     /// any number of values): `(start, end, position)`, sorted by key text, then position.
     arena: String,
@@ -65,7 +66,22 @@ pub(super) struct Indexed {
     /// enforcing "one primary" visits only those.
     primaries: BTreeSet<usize>,
     dead: Vec<bool>,
+    /// Built-in positions whose value was written to since (merged into, `primary` cleared).
+    changed: Vec<bool>,
+    /// Whether the values built in are the ones the caller gave (no earlier operation of the
+    /// request wrote the attribute), so [`Indexed::runs`] may name them by position.
+    given: bool,
     live: usize,
+}
+
+/// A piece of a multi-valued attribute after a request: values given (positions `start..end` of
+/// the array as given, unchanged), or one value written by the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Run {
+    /// The given array's values at these positions, unchanged.
+    Given(std::ops::Range<usize>),
+    /// A value the request added or changed.
+    Value(Value),
 }
 
 fn range(positions: &Positions, key: String) -> impl Iterator<Item = usize> + '_ {
@@ -97,6 +113,7 @@ impl Indexed {
             base: items.len(),
             primaries,
             dead: vec![false; items.len()],
+            changed: vec![false; items.len()],
             live: items.len(),
             ..Indexed::default()
         }
@@ -157,6 +174,7 @@ impl Indexed {
             let at = match keyed.then_some(k) {
                 Some(k) => match self.first(&k) {
                     Some(i) => {
+                        self.mark_changed(i);
                         if let (Some(Value::Object(dst)), Value::Object(src)) =
                             (items.get_mut(i), item)
                         {
@@ -185,6 +203,12 @@ impl Indexed {
         }
     }
 
+    fn mark_changed(&mut self, i: usize) {
+        if let Some(c) = self.changed.get_mut(i) {
+            *c = true;
+        }
+    }
+
     fn push(&mut self, items: &mut Vec<Value>, item: Value) -> usize {
         items.push(item);
         self.dead.push(false);
@@ -207,6 +231,9 @@ impl Indexed {
                 if let Some(k) = key_ci(m, "primary") {
                     if m.get(&k) == Some(&Value::Bool(true)) {
                         m.insert(k, Value::Bool(false));
+                        if let Some(c) = self.changed.get_mut(i) {
+                            *c = true;
+                        }
                     }
                 }
             }
@@ -278,6 +305,27 @@ impl Indexed {
     }
 }
 
+impl Indexed {
+    /// `items` after the request as runs: the built-in values left unchanged as ranges of their
+    /// positions, every other live value as itself (taken out of `items`).
+    pub(crate) fn runs(self, items: &mut [Value]) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for (i, item) in items.iter_mut().enumerate() {
+            if self.dead.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            let given =
+                self.given && i < self.base && !self.changed.get(i).copied().unwrap_or(true);
+            match runs.last_mut() {
+                Some(Run::Given(r)) if given && r.end == i => r.end = i + 1,
+                _ if given => runs.push(Run::Given(i..i + 1)),
+                _ => runs.push(Run::Value(item.take())),
+            }
+        }
+        runs
+    }
+}
+
 /// Appends `new` to `items` as [`Indexed::append`] does (an index built for the one call).
 pub(super) fn append(items: &mut Vec<Value>, new: Vec<Value>) {
     Indexed::build(items).append(items, new);
@@ -293,7 +341,7 @@ pub(super) fn remove_values(items: &mut Vec<Value>, gone: &Value) {
 /// Where a multi-valued attribute lives: the extension object's key (`None` for the resource
 /// itself) and the attribute's key, both as spelled in the resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Slot {
+pub(crate) struct Slot {
     pub ext: Option<String>,
     pub attr: String,
 }
@@ -307,16 +355,36 @@ impl Slot {
 
 /// The indexes the engine keeps across one request's operations, one per attribute served.
 #[derive(Debug, Default)]
-pub(super) struct Indexes {
+pub(crate) struct Indexes {
     slots: BTreeMap<Slot, Indexed>,
+    /// The paths of the operations the indexes did not serve, so far.
+    written: Vec<PatchPath>,
 }
 
 impl Indexes {
     /// The index of the array at `slot` (`items`), built on first use.
     pub(super) fn get(&mut self, slot: Slot, items: &[Value]) -> &mut Indexed {
-        self.slots
-            .entry(slot)
-            .or_insert_with(|| Indexed::build(items))
+        let written = &self.written;
+        self.slots.entry(slot).or_insert_with_key(|slot| {
+            let mut idx = Indexed::build(items);
+            idx.given = slot.ext.is_none() && !written.iter().any(|p| p.reaches(&slot.attr));
+            idx
+        })
+    }
+
+    /// Notes an operation the indexes do not serve, and takes out every index whose attribute
+    /// it may touch (its top-level member is one `path` reaches), for the caller to compact
+    /// first.
+    pub(super) fn write_through(&mut self, path: &PatchPath) -> Vec<(Slot, Indexed)> {
+        self.written.push(path.clone());
+        if self.slots.is_empty() {
+            return Vec::new();
+        }
+        let (hit, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.slots)
+            .into_iter()
+            .partition(|(slot, _)| path.reaches(slot.top_level()));
+        self.slots = keep.into_iter().collect();
+        hit
     }
 
     /// Takes out the index of `slot`, for the caller to compact.
@@ -324,21 +392,8 @@ impl Indexes {
         self.slots.remove(slot)
     }
 
-    /// Takes out every index whose attribute lives in a top-level member `reached` says an
-    /// operation may touch, for the caller to compact first.
-    pub(super) fn take_reached(&mut self, reached: impl Fn(&str) -> bool) -> Vec<(Slot, Indexed)> {
-        if self.slots.is_empty() {
-            return Vec::new();
-        }
-        let (hit, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.slots)
-            .into_iter()
-            .partition(|(slot, _)| reached(slot.top_level()));
-        self.slots = keep.into_iter().collect();
-        hit
-    }
-
     /// Takes out every index.
-    pub(super) fn take_all(&mut self) -> Vec<(Slot, Indexed)> {
+    pub(crate) fn take_all(&mut self) -> Vec<(Slot, Indexed)> {
         std::mem::take(&mut self.slots).into_iter().collect()
     }
 }

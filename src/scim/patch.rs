@@ -46,14 +46,24 @@ pub(crate) fn apply_all(
     res: &mut Map<String, Value>,
     ops: &[ParsedOp<'_>],
 ) -> Result<(), NormalizationError> {
-    let mut indexes = Indexes::default();
-    for op in ops {
-        apply_op(res, op, &mut indexes)?;
-    }
+    let mut indexes = apply_ops(res, ops)?;
     for (slot, idx) in indexes.take_all() {
         compact(res, &slot, idx);
     }
     Ok(())
+}
+
+/// [`apply_all`], leaving the arrays the indexes served uncompacted (their removed values still
+/// there, marked in the indexes returned): for [`super::apply`] to describe them as runs.
+pub(crate) fn apply_ops(
+    res: &mut Map<String, Value>,
+    ops: &[ParsedOp<'_>],
+) -> Result<Indexes, NormalizationError> {
+    let mut indexes = Indexes::default();
+    for op in ops {
+        apply_op(res, op, &mut indexes)?;
+    }
+    Ok(indexes)
 }
 
 /// One operation on one attribute: kind, path, value.
@@ -189,7 +199,7 @@ fn items_at<'a>(res: &'a mut Map<String, Value>, slot: &Slot) -> Option<&'a mut 
 }
 
 /// Drops the values an index marked removed.
-fn compact(res: &mut Map<String, Value>, slot: &Slot, idx: Indexed) {
+pub(crate) fn compact(res: &mut Map<String, Value>, slot: &Slot, idx: Indexed) {
     if let Some(items) = items_at(res, slot) {
         idx.compact(items);
     }
@@ -294,7 +304,7 @@ fn apply_path(
         return Ok(());
     }
     // Any other operation sees the arrays it may touch compacted.
-    for (slot, idx) in indexes.take_reached(|k| path.reaches(k)) {
+    for (slot, idx) in indexes.write_through(path) {
         compact(res, &slot, idx);
     }
     let Some(target) = container(res, path.schema.as_deref(), !remove) else {
@@ -469,7 +479,7 @@ fn apply_extension(
 ) -> Result<(), NormalizationError> {
     match (kind, value) {
         (PatchOpKind::Remove, _) | (_, Some(Value::Null)) => {
-            for (slot, idx) in indexes.take_reached(|k| path.reaches(k)) {
+            for (slot, idx) in indexes.write_through(path) {
                 compact(res, &slot, idx);
             }
             let schema = path.schema.as_deref().unwrap_or_default();

@@ -15,7 +15,9 @@ use scimkit::normalize::{
     NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider, RequestContext,
     ScimRequest,
 };
-use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
+use scimkit::scim::{
+    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchSource, Run, PASSWORD_KEYS,
+};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -109,10 +111,11 @@ pub fn normalize_group_input(len: f64, provider_name: Option<String>) -> Result<
 //   1. `planScimPatchInput([keys][patch])`, only for an object of plain JSON data: its top-level
 //      keys (a JSON array) and the PATCH → the indexes of the keys whose values the core needs
 //      (the façade adds those holding a key of `patchPartRules().passwordKeys` at some depth);
-//   2. `applyScimPatchInput([resource][patch])`: those members as a JSON object, or else the whole
-//      resource as sent → the patched members (JSON text): given the whole resource, the result;
-//      given a part, the façade makes a shallow copy of the caller's object with those members
-//      replaced and the ones sent but not returned left out.
+//   2. `applyScimPatchPartInput([members][patch])`: those members as a JSON object → the patched
+//      members (JSON text), large member lists as runs of the values sent; the façade makes a
+//      shallow copy of the caller's object with those members replaced (the runs filled in from
+//      the caller's own arrays) and the ones sent but not returned left out. Given the whole
+//      resource as text instead, `applyScimPatchInput([resource][patch])` → the result.
 // Each call reads the PATCH from its text: cheaper than keeping it between the calls.
 
 /// What the façade's walk of a live resource must know, as JSON text: `{ maxDepth, passwordKeys }`
@@ -153,6 +156,49 @@ pub fn apply_scim_patch_input(resource_len: f64, patch_len: f64) -> Result<Strin
         apply_scim_patch(resource, PatchSource::Text(patch.unwrap_or_default()))
             .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
+    })
+}
+
+/// `applyScimPatch` on an object, step 2: `[members][patch]` (the members step 1 asked for) →
+/// `{ members, runs }` (JSON text): the patched members, but those multi-valued members the
+/// request only added to or removed from, which come as `runs[name]`: a list of `[start, end]`
+/// (those positions of the array sent, unchanged: the façade keeps the caller's values) and
+/// `{ v }` (a value written). See `scimkit::scim::apply_scim_patch_part`.
+#[wasm_bindgen(js_name = applyScimPatchPartInput)]
+pub fn apply_scim_patch_part_input(part_len: f64, patch_len: f64) -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum RunOut<'a> {
+        Given([usize; 2]),
+        Value { v: &'a Value },
+    }
+    #[derive(Serialize)]
+    struct PartOut<'a> {
+        members: &'a serde_json::Map<String, Value>,
+        runs: std::collections::BTreeMap<&'a str, Vec<RunOut<'a>>>,
+    }
+    with_parts([part_len, patch_len], |[part, patch]| {
+        let part = json(part, "resource")?;
+        let patched = apply_scim_patch_part(part, PatchSource::Text(patch.unwrap_or_default()))
+            .map_err(|e| to_js(&e))?;
+        let runs = patched
+            .runs
+            .iter()
+            .map(|(key, runs)| {
+                let runs = runs
+                    .iter()
+                    .map(|run| match run {
+                        Run::Given(r) => RunOut::Given([r.start, r.end]),
+                        Run::Value(v) => RunOut::Value { v },
+                    })
+                    .collect();
+                (key.as_str(), runs)
+            })
+            .collect();
+        Ok(to_json(&PartOut {
+            members: &patched.members,
+            runs,
+        }))
     })
 }
 

@@ -406,3 +406,134 @@ fn hundred_thousand_members_add_and_remove() {
         i % 100 != 0 || i >= 100_000
     }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names ignoring case in large maps (src/scim/keys.rs): in debug builds every lookup is checked
+// against a scan, so these only need to run many lookups in maps past the threshold, with names
+// in every case, while operations add, remove and replace members and the maps inside them.
+
+fn spelled(name: &str, mask: u8) -> String {
+    name.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if mask & (1 << (i % 8)) != 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn big_name() -> impl Strategy<Value = String> {
+    (0u8..48, any::<u8>()).prop_map(|(i, mask)| spelled(&format!("attr{i}"), mask))
+}
+
+fn big_op() -> impl Strategy<Value = Value> {
+    let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    prop_oneof![
+        (big_name(), any::<u8>()).prop_map(|(n, v)| json!({"op": "add", "value": {n: v}})),
+        prop::collection::btree_map(big_name(), any::<u8>(), 0..40)
+            .prop_map(|m| json!({"op": "replace", "value": m})),
+        big_name().prop_map(|n| json!({"op": "remove", "path": n})),
+        (big_name(), big_name(), any::<u8>())
+            .prop_map(|(a, b, v)| json!({"op": "add", "path": format!("{a}.{b}"), "value": v})),
+        (big_name(), big_name())
+            .prop_map(|(a, b)| json!({"op": "remove", "path": format!("{a}.{b}")})),
+        prop::collection::btree_map(big_name(), any::<u8>(), 0..40)
+            .prop_map(move |m| json!({"op": "add", "path": ent, "value": m})),
+        (any::<u8>(), big_name(), any::<u8>()).prop_map(move |(mask, n, v)| {
+            json!({"op": "add", "path": format!("{}:{n}", spelled(ent, mask)), "value": v})
+        }),
+        prop::collection::btree_map(big_name(), any::<u8>(), 0..40)
+            .prop_map(|m| json!({"op": "add", "path": "attr1", "value": m})),
+        Just(json!({"op": "remove", "path": ent})),
+        (big_name(), any::<u8>()).prop_map(
+            |(n, v)| json!({"op": "add", "path": format!("{n}[value eq \"x\"].sub"), "value": v})
+        ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn names_in_large_maps_found_as_by_a_scan(
+        start in prop::collection::btree_map(big_name(), any::<u8>(), 30..60),
+        ops in prop::collection::vec(big_op(), 1..12),
+    ) {
+        let resource = Value::Object(start.into_iter().map(|(k, v)| (k, json!(v))).collect());
+        // Errors are fine (a filter on a number, a sub-attribute of one): the lookups are what
+        // is checked.
+        let _ = patch(&resource, Value::Array(ops));
+    }
+}
+
+#[test]
+fn many_new_attributes_in_one_value_cost_no_scan_each() {
+    // 4,000 new attributes at the top level, in the enterprise extension, and under `name`, in
+    // one request each: with a scan per attribute this was quadratic. (Debug builds check each
+    // lookup with a scan, so this stays small; bench/patch-scale.mjs has the large case.)
+    let n = 4000;
+    let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let top: serde_json::Map<String, Value> =
+        (0..n).map(|i| (format!("attr{i}"), json!(i))).collect();
+    let out = patch(&user(), json!([{"op": "add", "value": top}])).unwrap();
+    assert_eq!(out.as_object().unwrap().len(), 3 + n);
+    let ext: serde_json::Map<String, Value> =
+        (0..n).map(|i| (format!("{ent}:a{i}"), json!(i))).collect();
+    let out = patch(&user(), json!([{"op": "add", "value": ext}])).unwrap();
+    assert_eq!(out[ent].as_object().unwrap().len(), n);
+    let sub: serde_json::Map<String, Value> =
+        (0..n).map(|i| (format!("name.s{i}"), json!(i))).collect();
+    let out = patch(&user(), json!([{"op": "add", "value": sub}])).unwrap();
+    assert_eq!(out["name"].as_object().unwrap().len(), 2 + n);
+    let merged: serde_json::Map<String, Value> =
+        (0..n).map(|i| (format!("m{i}"), json!(i))).collect();
+    let out = patch(
+        &user(),
+        json!([{"op": "add", "path": "name", "value": merged}]),
+    )
+    .unwrap();
+    assert_eq!(out["name"].as_object().unwrap().len(), 2 + n);
+}
+
+#[test]
+fn large_maps_removed_or_replaced_then_written_again() {
+    let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let many = |prefix: &str| -> serde_json::Map<String, Value> {
+        (0..40)
+            .map(|i| (format!("{prefix}{i}"), json!(i)))
+            .collect()
+    };
+    let cases = [
+        // The extension object grows past the threshold, goes, and comes back.
+        json!([{"op": "add", "path": ent, "value": many("A")},
+               {"op": "remove", "path": ent},
+               {"op": "add", "path": format!("{ent}:a1"), "value": 1},
+               {"op": "add", "path": format!("{ent}:A1"), "value": 2}]),
+        // `name` grows, is removed whole, and is written again.
+        json!([{"op": "add", "path": "name", "value": many("S")},
+               {"op": "add", "path": "name.s1", "value": 0},
+               {"op": "remove", "path": "name"},
+               {"op": "add", "path": "name.s1", "value": 1},
+               {"op": "add", "path": "name.S1", "value": 2}]),
+        // The resource grows, and an attribute is replaced by a plain value then an object.
+        json!([{"op": "add", "value": many("t")},
+               {"op": "add", "path": "t1", "value": {"x": 1}},
+               {"op": "add", "path": "t1.X", "value": 2},
+               {"op": "remove", "path": "T1"},
+               {"op": "add", "path": "t1.y", "value": 3}]),
+    ];
+    let expected = [json!({"a1": 2}), json!({"s1": 2}), json!({"y": 3})];
+    for (ops, want) in cases.into_iter().zip(expected) {
+        let out = patch(&user(), ops.clone()).unwrap();
+        let got = out
+            .get(ent)
+            .or_else(|| out.get("name"))
+            .filter(|v| v.get("s1").is_some() || v.get("a1").is_some())
+            .or_else(|| out.get("t1"))
+            .cloned();
+        assert_eq!(got, Some(want), "{ops}");
+    }
+}

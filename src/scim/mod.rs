@@ -6,6 +6,7 @@
 
 mod apply;
 pub mod filter;
+mod keys;
 mod multi;
 pub(crate) mod patch;
 pub(crate) mod patch_body;

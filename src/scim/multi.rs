@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::path::PatchPath;
-use super::values::{get_bool_true, item_key, set_ci};
+use super::values::{get_bool_true, item_key};
 use crate::json::value::key_ci;
 
 /// The positions of values by key: `(key, position)` pairs, so duplicates of a key (a stored
@@ -175,12 +175,11 @@ impl Indexed {
                 Some(k) => match self.first(&k) {
                     Some(i) => {
                         self.mark_changed(i);
-                        if let (Some(Value::Object(dst)), Value::Object(src)) =
+                        if let (Some(Value::Object(dst)), Value::Object(mut src)) =
                             (items.get_mut(i), item)
                         {
-                            for (k, v) in src.into_iter().filter(|(_, v)| !v.is_null()) {
-                                set_ci(dst, &k, v);
-                            }
+                            src.retain(|_, v| !v.is_null());
+                            super::keys::merge_into(dst, src);
                         }
                         i
                     }

@@ -10,13 +10,14 @@
 
 use serde_json::{Map, Value};
 
+use super::keys::{self, Folds, Loc};
 use super::multi::{append, remove_values, string_key, Indexed, Indexes, Slot};
 use super::patch_filtered::apply_filtered;
 use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
 use super::path::{parse_path, PatchPath};
-use super::schema::is_enterprise_urn;
-use super::values::{case_rule, check_booleans, into_items, is_multi, merge_into, prepared};
-use crate::json::value::{key_ci, Ptr, ROOT};
+use super::schema::{is_enterprise_urn, ENTERPRISE_URNS};
+use super::values::{case_rule, check_booleans, into_items, is_multi, prepared};
+use crate::json::value::{Ptr, ROOT};
 use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::scim::filter::CaseRule;
 
@@ -39,6 +40,14 @@ pub(super) struct Site<'a> {
     pub value: &'a Ptr<'a>,
 }
 
+/// What the engine keeps across a request's operations: the member indexes and the folded
+/// names of large maps.
+#[derive(Default)]
+struct State {
+    indexes: Indexes,
+    folds: Folds,
+}
+
 /// Applies each operation in turn to `res` (the whole resource or, for the partial form, the
 /// members the operations touch; see [`super::apply`]). Stops at the first failing operation
 /// (then `res` is half-patched: callers drop it).
@@ -59,11 +68,11 @@ pub(crate) fn apply_ops(
     res: &mut Map<String, Value>,
     ops: &[ParsedOp<'_>],
 ) -> Result<Indexes, NormalizationError> {
-    let mut indexes = Indexes::default();
+    let mut st = State::default();
     for op in ops {
-        apply_op(res, op, &mut indexes)?;
+        apply_op(res, op, &mut st)?;
     }
-    Ok(indexes)
+    Ok(st.indexes)
 }
 
 /// One operation on one attribute: kind, path, value.
@@ -102,7 +111,7 @@ pub(crate) fn expand_ops<'a>(
 fn apply_op(
     res: &mut Map<String, Value>,
     op: &ParsedOp<'_>,
-    indexes: &mut Indexes,
+    st: &mut State,
 ) -> Result<(), NormalizationError> {
     let ops_ptr = ROOT.key(op.ops_key);
     let at = ops_ptr.index(op.index);
@@ -114,7 +123,7 @@ fn apply_op(
             path: &path_ptr,
             value: &value_ptr,
         };
-        return apply_path(res, op.kind, path, op.value, site, indexes);
+        return apply_path(res, op.kind, path, op.value, site, st);
     }
     let Some(Value::Object(attrs)) = op.value else {
         if op.kind == PatchOpKind::Remove {
@@ -142,28 +151,36 @@ fn apply_op(
             path: &key_ptr,
             value: &key_ptr,
         };
-        apply_path(res, op.kind, &path, Some(v), site, indexes)?;
+        apply_path(res, op.kind, &path, Some(v), site, st)?;
     }
     Ok(())
 }
 
-/// The key of the extension object `urn` names in `res` (any spelling; the enterprise aliases).
-fn extension_key(res: &Map<String, Value>, urn: &str) -> Option<String> {
-    let enterprise = is_enterprise_urn(urn);
-    res.keys()
-        .find(|k| k.eq_ignore_ascii_case(urn) || (enterprise && is_enterprise_urn(k)))
-        .cloned()
+/// The key of the extension object `urn` names in `res` (any spelling; the enterprise aliases):
+/// the least key that is one of them.
+fn extension_key(res: &Map<String, Value>, urn: &str, folds: &mut Folds) -> Option<String> {
+    if is_enterprise_urn(urn) {
+        ENTERPRISE_URNS
+            .iter()
+            .filter_map(|u| folds.find(&Loc::Root, res, u))
+            .min()
+    } else {
+        folds.find(&Loc::Root, res, urn)
+    }
 }
 
-/// The object holding `path`'s attribute: the resource, or its extension object (found under any
-/// spelling of the URN, created for add/replace).
+/// The object holding `path`'s attribute, and where it is: the resource, or its extension
+/// object (found under any spelling of the URN, created for add/replace).
 fn container<'a>(
     res: &'a mut Map<String, Value>,
     schema: Option<&str>,
     create: bool,
-) -> Option<&'a mut Map<String, Value>> {
-    let Some(urn) = schema else { return Some(res) };
-    let key = match extension_key(res, urn) {
+    folds: &mut Folds,
+) -> Option<(&'a mut Map<String, Value>, Loc)> {
+    let Some(urn) = schema else {
+        return Some((res, Loc::Root));
+    };
+    let key = match extension_key(res, urn, folds) {
         Some(k) => k,
         None if create => {
             let k = if is_enterprise_urn(urn) {
@@ -172,6 +189,7 @@ fn container<'a>(
                 urn.to_owned()
             };
             res.insert(k.clone(), Value::Object(Map::new()));
+            folds.inserted(&Loc::Root, &k);
             k
         }
         None => return None,
@@ -182,8 +200,9 @@ fn container<'a>(
             return None;
         }
         *slot = Value::Object(Map::new());
+        folds.replaced(&Loc::Root, &key);
     }
-    slot.as_object_mut()
+    Some((slot.as_object_mut()?, Loc::Ext(key)))
 }
 
 /// The array at `slot`, if it is one.
@@ -216,7 +235,7 @@ fn keyed(
     attr: &str,
     value: Option<&Value>,
     new: &mut Option<Value>,
-    indexes: &mut Indexes,
+    st: &mut State,
 ) -> bool {
     if path.sub.is_some() {
         return false;
@@ -234,24 +253,24 @@ fn keyed(
         _ => return false,
     };
     let ext = match path.schema.as_deref() {
-        Some(urn) => match extension_key(res, urn) {
+        Some(urn) => match extension_key(res, urn, &mut st.folds) {
             Some(k) => Some(k),
             None => return false,
         },
         None => None,
     };
-    let target = match &ext {
-        Some(k) => res.get(k).and_then(Value::as_object),
-        None => Some(&*res),
+    let (target, loc) = match &ext {
+        Some(k) => (res.get(k).and_then(Value::as_object), Loc::Ext(k.clone())),
+        None => (Some(&*res), Loc::Root),
     };
-    let Some(key) = target.and_then(|t| key_ci(t, attr)) else {
+    let Some(key) = target.and_then(|t| st.folds.find(&loc, t, attr)) else {
         return false;
     };
     let slot = Slot { ext, attr: key };
     let Some(items) = items_at(res, &slot) else {
         return false;
     };
-    let idx = indexes.get(slot.clone(), items);
+    let idx = st.indexes.get(slot.clone(), items);
     match (by_filter, new.take(), value) {
         (Some(key), _, _) => idx.remove_key(items, &key),
         (None, Some(new), _) => idx.append(items, into_items(new)),
@@ -260,13 +279,14 @@ fn keyed(
     }
     if kind == PatchOpKind::Remove && idx.live() == 0 {
         // RFC 7644 §3.5.2.2: no values left, the attribute is unassigned.
-        indexes.take(&slot);
+        st.indexes.take(&slot);
         let target = match &slot.ext {
             Some(ext) => res.get_mut(ext).and_then(Value::as_object_mut),
             None => Some(res),
         };
         if let Some(target) = target {
             target.remove(&slot.attr);
+            st.folds.removed(&loc, &slot.attr);
         }
     }
     true
@@ -278,10 +298,10 @@ fn apply_path(
     path: &PatchPath,
     value: Option<&Value>,
     site: Site<'_>,
-    indexes: &mut Indexes,
+    st: &mut State,
 ) -> Result<(), NormalizationError> {
     let Some(attr) = path.attr.as_deref() else {
-        return apply_extension(res, kind, path, value, site, indexes);
+        return apply_extension(res, kind, path, value, site, st);
     };
     if path.schema.is_none() && READ_ONLY.iter().any(|r| attr.eq_ignore_ascii_case(r)) {
         return Ok(());
@@ -300,31 +320,28 @@ fn apply_path(
         _ => None,
     };
     let mut new = new;
-    if keyed(res, kind, path, attr, value, &mut new, indexes) {
+    if keyed(res, kind, path, attr, value, &mut new, st) {
         return Ok(());
     }
     // Any other operation sees the arrays it may touch compacted.
-    for (slot, idx) in indexes.write_through(path) {
+    for (slot, idx) in st.indexes.write_through(path) {
         compact(res, &slot, idx);
     }
-    let Some(target) = container(res, path.schema.as_deref(), !remove) else {
+    let folds = &mut st.folds;
+    let Some((target, loc)) = container(res, path.schema.as_deref(), !remove, folds) else {
         return Ok(());
     };
-    let key = key_ci(target, attr);
+    let key = folds.find(&loc, target, attr);
     if let Some(filter) = &path.filter {
-        return apply_filtered(
-            target,
-            kind,
-            attr,
-            key,
-            filter,
-            path.sub.as_deref(),
-            new,
-            site,
-        );
+        let at = Target {
+            map: target,
+            loc: &loc,
+            folds,
+        };
+        return apply_filtered(at, kind, attr, key, filter, path.sub.as_deref(), new, site);
     }
     if remove {
-        return remove_attr(target, key, path, value, site);
+        return remove_attr(target, &loc, folds, key, path, value, site);
     }
     let Some(new) = new else {
         return Err(patch_err(
@@ -333,8 +350,13 @@ fn apply_path(
         ));
     };
     if let Some(sub) = &path.sub {
+        let slot_key = key.unwrap_or_else(|| attr.to_owned());
+        if !target.contains_key(&slot_key) {
+            folds.inserted(&loc, &slot_key);
+        }
+        let obj_loc = loc.child(&slot_key);
         let slot = target
-            .entry(key.unwrap_or_else(|| attr.to_owned()))
+            .entry(slot_key.clone())
             .or_insert_with(|| Value::Object(Map::new()));
         if slot.is_array() {
             return Err(NormalizationError::new(
@@ -345,23 +367,52 @@ fn apply_path(
         }
         if !slot.is_object() {
             *slot = Value::Object(Map::new());
+            folds.replaced(&loc, &slot_key);
         }
-        let Value::Object(obj) = slot else {
+        let (Value::Object(obj), Some(obj_loc)) = (slot, obj_loc) else {
             return Ok(());
         };
-        let sub_key = key_ci(obj, sub);
+        let sub_key = folds.find(&obj_loc, obj, sub);
         let existing = sub_key.as_ref().and_then(|k| obj.remove(k));
-        if let Some(v) = write(kind, sub, existing, new, site)? {
-            obj.insert(sub_key.unwrap_or_else(|| sub.clone()), v);
-        }
+        let written = write(kind, sub, existing, new, site)?;
+        put(obj, &obj_loc, folds, sub_key, sub, written);
         return Ok(());
     }
-    let slot_key = key.unwrap_or_else(|| attr.to_owned());
-    let existing = target.remove(&slot_key);
-    if let Some(v) = write(kind, attr, existing, new, site)? {
-        target.insert(slot_key, v);
-    }
+    let existing = key.as_ref().and_then(|k| target.remove(k));
+    let written = write(kind, attr, existing, new, site)?;
+    put(target, &loc, folds, key, attr, written);
     Ok(())
+}
+
+/// A map the engine writes members of, with where it is (for [`Folds`]).
+pub(super) struct Target<'a, 'f> {
+    pub map: &'a mut Map<String, Value>,
+    pub loc: &'a Loc,
+    pub folds: &'f mut Folds,
+}
+
+/// Puts `written` back in `map` (at `loc`) under the key the attribute had (`key`, already taken
+/// out) or else `name`; `None` leaves it out. Tells `folds` what changed.
+fn put(
+    map: &mut Map<String, Value>,
+    loc: &Loc,
+    folds: &mut Folds,
+    key: Option<String>,
+    name: &str,
+    written: Option<Value>,
+) {
+    match (key, written) {
+        (Some(k), Some(v)) => {
+            folds.replaced(loc, &k);
+            map.insert(k, v);
+        }
+        (Some(k), None) => folds.removed(loc, &k),
+        (None, Some(v)) => {
+            folds.inserted(loc, name);
+            map.insert(name.to_owned(), v);
+        }
+        (None, None) => {}
+    }
 }
 
 /// What `add` or `replace` leaves at an attribute (or sub-attribute) named `name` that held
@@ -397,7 +448,7 @@ fn write(
             Value::Array(items)
         }
         (_, Some(Value::Object(mut obj)), Value::Object(src)) => {
-            merge_into(&mut obj, src);
+            keys::merge_into(&mut obj, src);
             Value::Object(obj)
         }
         (_, _, new) if complex && !new.is_object() => {
@@ -418,6 +469,8 @@ fn write(
 /// level.
 fn remove_attr(
     target: &mut Map<String, Value>,
+    loc: &Loc,
+    folds: &mut Folds,
     key: Option<String>,
     path: &PatchPath,
     value: Option<&Value>,
@@ -425,43 +478,49 @@ fn remove_attr(
 ) -> Result<(), NormalizationError> {
     let Some(key) = key else { return Ok(()) };
     let listed = value.filter(|v| !v.is_null());
-    match (&path.sub, target.get_mut(&key)) {
-        (Some(sub), Some(Value::Object(obj))) => {
-            if let Some(k) = key_ci(obj, sub) {
+    let obj_loc = loc.child(&key);
+    match (&path.sub, target.get_mut(&key), obj_loc) {
+        (Some(sub), Some(Value::Object(obj)), Some(obj_loc)) => {
+            if let Some(k) = folds.find(&obj_loc, obj, sub) {
                 match (listed, obj.get_mut(&k)) {
                     (Some(gone), Some(Value::Array(items))) => {
                         remove_values(items, gone);
                         if items.is_empty() {
                             obj.remove(&k);
+                            folds.removed(&obj_loc, &k);
                         }
                     }
                     _ => {
                         obj.remove(&k);
+                        folds.removed(&obj_loc, &k);
                     }
                 }
             }
             if obj.is_empty() {
                 target.remove(&key);
+                folds.removed(loc, &key);
             }
         }
-        (Some(_), Some(Value::Array(_))) => {
+        (Some(_), Some(Value::Array(_)), _) => {
             return Err(NormalizationError::new(
                 NormalizationErrorKind::InvalidPath,
                 site.path.render(),
                 "a sub-attribute of a multi-valued attribute needs a filter",
             ))
         }
-        (Some(_), _) => {}
-        (None, Some(Value::Array(items))) if listed.is_some() => {
+        (Some(_), _, _) => {}
+        (None, Some(Value::Array(items)), _) if listed.is_some() => {
             if let Some(gone) = listed {
                 remove_values(items, gone);
             }
             if items.is_empty() {
                 target.remove(&key);
+                folds.removed(loc, &key);
             }
         }
-        (None, _) => {
+        (None, _, _) => {
             target.remove(&key);
+            folds.removed(loc, &key);
         }
     }
     Ok(())
@@ -475,16 +534,17 @@ fn apply_extension(
     path: &PatchPath,
     value: Option<&Value>,
     site: Site<'_>,
-    indexes: &mut Indexes,
+    st: &mut State,
 ) -> Result<(), NormalizationError> {
     match (kind, value) {
         (PatchOpKind::Remove, _) | (_, Some(Value::Null)) => {
-            for (slot, idx) in indexes.write_through(path) {
+            for (slot, idx) in st.indexes.write_through(path) {
                 compact(res, &slot, idx);
             }
             let schema = path.schema.as_deref().unwrap_or_default();
-            if let Some(k) = res.keys().find(|k| k.eq_ignore_ascii_case(schema)).cloned() {
+            if let Some(k) = st.folds.find(&Loc::Root, res, schema) {
                 res.remove(&k);
+                st.folds.removed(&Loc::Root, &k);
             }
             Ok(())
         }
@@ -502,7 +562,7 @@ fn apply_extension(
                     path: &key_ptr,
                     value: &key_ptr,
                 };
-                apply_path(res, kind, &sub, Some(v), site, indexes)?;
+                apply_path(res, kind, &sub, Some(v), site, st)?;
             }
             Ok(())
         }

@@ -4,9 +4,10 @@
 use serde_json::{Map, Value};
 
 use super::filter::Filter;
-use super::patch::Site;
+use super::keys;
+use super::patch::{Site, Target};
 use super::patch_op::{patch_err, PatchOpKind};
-use super::values::{case_rule, merge_into, set_ci, single_primary};
+use super::values::{case_rule, set_ci, single_primary};
 use crate::json::value::key_ci;
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
@@ -20,7 +21,7 @@ use crate::json::{NormalizationError, NormalizationErrorKind};
 /// object), is `no_target` (RFC 7644 §3.5.2.3) rather than a success that drops `new`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply_filtered(
-    target: &mut Map<String, Value>,
+    at: Target<'_, '_>,
     kind: PatchOpKind,
     attr: &str,
     key: Option<String>,
@@ -29,13 +30,25 @@ pub(super) fn apply_filtered(
     new: Option<Value>,
     site: Site<'_>,
 ) -> Result<(), NormalizationError> {
+    let Target {
+        map: target,
+        loc,
+        folds,
+    } = at;
     let rule = case_rule(attr);
     let slot_key = key.unwrap_or_else(|| attr.to_owned());
     let items = match target.get_mut(&slot_key) {
         Some(Value::Array(items)) => items,
         None | Some(Value::Null) if kind == PatchOpKind::Remove => return Ok(()),
         None | Some(Value::Null) => {
-            target.insert(slot_key.clone(), Value::Array(Vec::new()));
+            if target
+                .insert(slot_key.clone(), Value::Array(Vec::new()))
+                .is_none()
+            {
+                folds.inserted(loc, &slot_key);
+            } else {
+                folds.replaced(loc, &slot_key);
+            }
             match target.get_mut(&slot_key) {
                 Some(Value::Array(items)) => items,
                 _ => return Ok(()),
@@ -79,6 +92,7 @@ pub(super) fn apply_filtered(
         }
         if items.is_empty() {
             target.remove(&slot_key);
+            folds.removed(loc, &slot_key);
         }
         return Ok(());
     }
@@ -97,6 +111,7 @@ pub(super) fn apply_filtered(
         if matched.is_empty() || complex {
             if items.is_empty() {
                 target.remove(&slot_key);
+                folds.removed(loc, &slot_key);
             }
             return Err(if complex {
                 NormalizationError::invalid_value(
@@ -118,6 +133,7 @@ pub(super) fn apply_filtered(
         let Some(eqs) = filter.equalities() else {
             if items.is_empty() {
                 target.remove(&slot_key);
+                folds.removed(loc, &slot_key);
             }
             return Err(NormalizationError::no_target(
                 site.path.render(),
@@ -146,7 +162,7 @@ pub(super) fn apply_filtered(
             // `replace` swaps the selected values whole (RFC 7644 §3.5.2.3).
             (None, Value::Object(m)) if kind == PatchOpKind::Add || matched.is_empty() => {
                 if let Value::Object(src) = new.clone() {
-                    merge_into(m, src);
+                    keys::merge_into(m, src);
                 }
             }
             (None, slot) => *slot = new.clone(),

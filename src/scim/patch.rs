@@ -13,11 +13,11 @@ use serde_json::{Map, Value};
 use super::keys::{self, Folds, Loc};
 use super::multi::{append, remove_values, string_key, Indexed, Indexes, Slot};
 use super::patch_filtered::apply_filtered;
-use super::patch_op::{patch_err, ParsedOp, PatchOpKind};
+use super::patch_op::{patch_err, ParsedOp, PatchOpKind, Site, Target};
 use super::path::{parse_path, PatchPath};
 use super::schema::{is_enterprise_urn, ENTERPRISE_URNS};
 use super::values::{case_rule, check_booleans, into_items, is_multi, prepared};
-use crate::json::value::{Ptr, ROOT};
+use crate::json::value::ROOT;
 use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::scim::filter::CaseRule;
 
@@ -28,17 +28,6 @@ const READ_ONLY: [&str; 2] = ["id", "meta"];
 /// sub-attributes (RFC 7644 §3.5.2.1), whether or not the resource has one yet. (Any attribute
 /// the resource already holds as an object is treated alike.)
 const COMPLEX: [&str; 1] = ["name"];
-
-/// Where an operation on one attribute sits in the request, for errors.
-#[derive(Clone, Copy)]
-pub(super) struct Site<'a> {
-    /// The operation (`/Operations/2`).
-    pub op: &'a Ptr<'a>,
-    /// Its path: the `path` member, or the member of a path-less `value` naming the attribute.
-    pub path: &'a Ptr<'a>,
-    /// Its value: the `value` member, or that member of a path-less `value`.
-    pub value: &'a Ptr<'a>,
-}
 
 /// What the engine keeps across a request's operations: the member indexes and the folded
 /// names of large maps.
@@ -382,13 +371,6 @@ fn apply_path(
     let written = write(kind, attr, existing, new, site)?;
     put(target, &loc, folds, key, attr, written);
     Ok(())
-}
-
-/// A map the engine writes members of, with where it is (for [`Folds`]).
-pub(super) struct Target<'a, 'f> {
-    pub map: &'a mut Map<String, Value>,
-    pub loc: &'a Loc,
-    pub folds: &'f mut Folds,
 }
 
 /// Puts `written` back in `map` (at `loc`) under the key the attribute had (`key`, already taken

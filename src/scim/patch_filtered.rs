@@ -5,8 +5,7 @@ use serde_json::{Map, Value};
 
 use super::filter::Filter;
 use super::keys;
-use super::patch::{Site, Target};
-use super::patch_op::{patch_err, PatchOpKind};
+use super::patch_op::{patch_err, PatchOpKind, Site, Target};
 use super::values::{case_rule, set_ci, single_primary};
 use crate::json::value::key_ci;
 use crate::json::{NormalizationError, NormalizationErrorKind};

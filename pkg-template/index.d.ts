@@ -313,7 +313,9 @@ export function normalizeGroup(resource: JsonInput, options?: NormalizeOptions):
  * Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. The
  * input is never modified. Given an object, only the attributes the patch touches cross into the
  * core, and the result shares the untouched ones with the input (as immutable-update libraries
- * do): copy before mutating the result in place.
+ * do), as well as the values a patch leaves alone in a list it only adds to or removes from (a
+ * group's members): copy before mutating the result in place. Failures are
+ * {@link NormalizationError}s whose `scimType` is the RFC 7644 §3.12 one to answer with.
  */
 export function applyScimPatch(resource: JsonInput, patch: JsonInput): JsonObject;
 

@@ -231,8 +231,10 @@ pub(crate) fn complete_user(user: &mut DirectoryUser) {
     // The listed emails are moved into the new list, not copied; only the primary is.
     let listed = std::mem::take(&mut user.emails);
     let mut emails = Vec::with_capacity(listed.len() + 1);
+    // Seen addresses in a set (ASCII case folded): a scan per address was quadratic.
+    let mut seen = std::collections::BTreeSet::new();
     for e in user.email.iter().cloned().chain(listed) {
-        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(&e)) {
+        if seen.insert(e.to_ascii_lowercase()) {
             emails.push(e);
         }
     }

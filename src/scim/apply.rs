@@ -342,6 +342,23 @@ mod tests {
                 ]
             )]
         );
+        // Made an array by an operation the index does not serve, then added to: values.
+        let group = json!({"members": "x"});
+        let patch = json!({"Operations": [
+            {"op": "replace", "path": "members", "value": [{"value": "a"}]},
+            {"op": "add", "path": "members", "value": [{"value": "b"}]}
+        ]});
+        let out = apply_scim_patch_part(group, &patch).unwrap();
+        assert_eq!(
+            out.runs,
+            vec![(
+                "members".to_owned(),
+                vec![
+                    Run::Value(json!({"value": "a"})),
+                    Run::Value(json!({"value": "b"}))
+                ]
+            )]
+        );
         // Written by an operation the index does not serve first: the whole array.
         let group = json!({"members": [{"value": "a"}, {"value": "b"}]});
         let patch = json!({"Operations": [

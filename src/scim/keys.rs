@@ -99,6 +99,9 @@ impl Folds {
     /// The value at `key` in the map at `loc` was replaced (or changed other than through
     /// these calls): what was kept for the maps inside it goes.
     pub(super) fn replaced(&mut self, loc: &Loc, key: &str) {
+        if self.maps.is_empty() {
+            return;
+        }
         if let Some(child) = loc.child(key) {
             self.maps.remove(&child);
         }

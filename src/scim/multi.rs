@@ -356,8 +356,8 @@ impl Slot {
 #[derive(Debug, Default)]
 pub(crate) struct Indexes {
     slots: BTreeMap<Slot, Indexed>,
-    /// The paths of the operations the indexes did not serve, so far.
-    written: Vec<PatchPath>,
+    /// Top-level attributes that other operations wrote (or may have created) as arrays, so far.
+    written: Vec<String>,
 }
 
 impl Indexes {
@@ -366,16 +366,21 @@ impl Indexes {
         let written = &self.written;
         self.slots.entry(slot).or_insert_with_key(|slot| {
             let mut idx = Indexed::build(items);
-            idx.given = slot.ext.is_none() && !written.iter().any(|p| p.reaches(&slot.attr));
+            idx.given =
+                slot.ext.is_none() && !written.iter().any(|a| a.eq_ignore_ascii_case(&slot.attr));
             idx
         })
     }
 
-    /// Notes an operation the indexes do not serve, and takes out every index whose attribute
-    /// it may touch (its top-level member is one `path` reaches), for the caller to compact
-    /// first.
+    /// Notes that an operation the indexes do not serve writes the top-level attribute `attr`
+    /// that is an array or absent: an index built over it later does not hold the values given.
+    pub(super) fn written(&mut self, attr: &str) {
+        self.written.push(attr.to_owned());
+    }
+
+    /// Takes out every index whose attribute an operation the indexes do not serve may touch
+    /// (its top-level member is one `path` reaches), for the caller to compact first.
     pub(super) fn write_through(&mut self, path: &PatchPath) -> Vec<(Slot, Indexed)> {
-        self.written.push(path.clone());
         if self.slots.is_empty() {
             return Vec::new();
         }

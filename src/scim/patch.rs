@@ -321,6 +321,14 @@ fn apply_path(
         return Ok(());
     };
     let key = folds.find(&loc, target, attr);
+    // An array this operation writes or may create at the top level is not the one given.
+    let may_be_array = matches!(value, Some(Value::Array(_)))
+        || key
+            .as_ref()
+            .is_none_or(|k| target.get(k).is_some_and(Value::is_array));
+    if loc == Loc::Root && may_be_array {
+        st.indexes.written(attr);
+    }
     if let Some(filter) = &path.filter {
         let at = Target {
             map: target,

@@ -11,6 +11,11 @@
 //! `Value` in Rust), the same call returns the whole patched resource. Every decision (which keys
 //! matter, what they become, which are stripped as passwords) stays here.
 //!
+//! Why runs ([`apply_scim_patch_part`]): a PATCH that adds 10,000 members to a 100,000-member
+//! group touches one attribute, but that attribute is the whole group. Its values the request left
+//! alone need not come back: the part call names them by position in the array sent, and the
+//! façade takes them from the caller's own array.
+//!
 //! Why the part gives the same result as the whole: an operation reads and writes only the
 //! top-level keys equal (ignoring ASCII case) to its attribute, or, for an extension path, the keys
 //! naming that extension (any spelling; the enterprise URN's aliases); password stripping removes

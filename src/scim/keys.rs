@@ -81,6 +81,22 @@ impl Folds {
         found
     }
 
+    /// The least key of `map` (at `loc`) that equals one of `names` ignoring ASCII case.
+    pub(super) fn find_any(
+        &mut self,
+        loc: &Loc,
+        map: &Map<String, Value>,
+        names: &[&str],
+    ) -> Option<String> {
+        if map.len() < MIN_LEN && !self.maps.contains_key(loc) {
+            return map
+                .keys()
+                .find(|k| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+                .cloned();
+        }
+        names.iter().filter_map(|n| self.find(loc, map, n)).min()
+    }
+
     /// `key` was added to the map at `loc`.
     pub(super) fn inserted(&mut self, loc: &Loc, key: &str) {
         if let Some(names) = self.maps.get_mut(loc) {

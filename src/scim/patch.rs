@@ -149,10 +149,7 @@ fn apply_op(
 /// the least key that is one of them.
 fn extension_key(res: &Map<String, Value>, urn: &str, folds: &mut Folds) -> Option<String> {
     if is_enterprise_urn(urn) {
-        ENTERPRISE_URNS
-            .iter()
-            .filter_map(|u| folds.find(&Loc::Root, res, u))
-            .min()
+        folds.find_any(&Loc::Root, res, &ENTERPRISE_URNS)
     } else {
         folds.find(&Loc::Root, res, urn)
     }

@@ -10,7 +10,9 @@
 // Each is timed `reps` times after one warm-up run; the median is reported, with the cost per
 // member of the group (flat when growth is linear). The last row (N = 100,000 by default) is the
 // acceptance case of issue 13: 10,000 added, 1,000 filtered removes, each within 200 ms.
-// --quick stops at N = 10,000 with 3 reps.
+// --quick stops at N = 10,000 with 3 reps. Wall and CPU time are both reported: on a machine busy
+// with other work, wall time also counts theirs; `chrt -f 20 node bench/patch-scale.mjs` (as root)
+// runs it ahead of them, close to what an idle machine gives.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -42,7 +42,16 @@ export type NormalizationErrorCode =
   | "invalid_filter"
   | "invalid_value"
   | "too_complex"
+  | "no_target"
   | "payload_too_large";
+
+/**
+ * The RFC 7644 §3.12 `scimType` of a {@link NormalizationError}: what a SCIM endpoint answers
+ * with (HTTP 400). `invalid_json`, `unsupported_resource`, `invalid_patch` → `invalidSyntax`;
+ * `invalid_path` → `invalidPath`; `invalid_filter` → `invalidFilter`; `invalid_value` →
+ * `invalidValue`; `too_complex` and `payload_too_large` (HTTP 413, no RFC scimType of its own) → `tooMany`; `no_target` → `noTarget`.
+ */
+export type ScimErrorType = "invalidSyntax" | "invalidPath" | "invalidFilter" | "invalidValue" | "tooMany" | "noTarget";
 
 /** The codes of {@link DirectoryApiError}. */
 export type DirectoryErrorCode =
@@ -89,6 +98,8 @@ export class NormalizationError extends ScimkitError {
   readonly code: NormalizationErrorCode;
   /** JSON pointer (RFC 6901) to the offending place in the input; `""` for the whole input. */
   readonly pointer: string;
+  /** The RFC 7644 §3.12 `scimType` to answer a SCIM client with (see {@link ScimErrorType}). */
+  readonly scimType: ScimErrorType;
 }
 
 /** A Directory API call failed (after retries, where retrying made sense). */
@@ -415,7 +426,9 @@ export function normalizeGroup(resource: JsonInput, options?: NormalizeOptions):
  * Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. The
  * input is never modified. Given an object, only the attributes the patch touches cross into the
  * core, and the result shares the untouched ones with the input (as immutable-update libraries
- * do): copy before mutating the result in place.
+ * do), as well as the values a patch leaves alone in a list it only adds to or removes from (a
+ * group's members): copy before mutating the result in place. Failures are
+ * {@link NormalizationError}s whose `scimType` is the RFC 7644 §3.12 one to answer with.
  */
 export function applyScimPatch(resource: JsonInput, patch: JsonInput, options?: PatchOptions): JsonObject;
 

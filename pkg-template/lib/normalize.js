@@ -14,11 +14,11 @@ function jsonText(value, what) {
     text = JSON.stringify(value);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new NormalizationError("invalid_json", `${what} cannot be serialized as JSON: ${reason}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} cannot be serialized as JSON: ${reason}`);
   }
   // JSON.stringify gives undefined for undefined, functions and symbols.
   if (typeof text !== "string") {
-    throw new NormalizationError("invalid_json", `${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`);
   }
   return text;
 }
@@ -137,12 +137,23 @@ export function applyScimPatch(resource, patch, options) {
     checkSize(part, "resource (the attributes the patch touches)", limits[1], "maxResourceBytes");
   }
   const [partLen, patchLen] = writeInputs([part, patchText]);
-  const patched = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen, limits[0], limits[1]));
-  if (sent === undefined) return patched;
+  if (sent === undefined) return JSON.parse(wasm.applyScimPatchInput(partLen, patchLen, limits[0], limits[1]));
+  const { members: patched, runs } = JSON.parse(wasm.applyScimPatchPartInput(partLen, patchLen, limits[0], limits[1]));
+  const { keys, values } = shape;
+  // Member lists the PATCH only added to or removed from come back as runs: positions of the
+  // caller's own array (values unchanged, shared) and values written (src/scim/apply.rs).
+  for (const key of Object.keys(runs)) {
+    const given = values[keys.indexOf(key)];
+    const items = [];
+    for (const run of runs[key]) {
+      if (Array.isArray(run)) for (let j = run[0]; j < run[1]; j++) items.push(given[j]);
+      else items.push(run.v);
+    }
+    setOwn(patched, key, items);
+  }
   // A shallow copy of the caller's object: the members not sent as they are, the ones sent and
   // returned in their places with their new values, the ones sent and not returned (removed) left
   // out, then the members the PATCH added.
-  const { keys, values } = shape;
   const out = {};
   for (let i = 0; i < keys.length; i++) {
     if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) setOwn(out, keys[i], values[i]);

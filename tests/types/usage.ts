@@ -5,6 +5,7 @@ import {
   DirectoryClient,
   init,
   NormalizationError,
+  type ScimErrorType,
   ScalekitClient,
   ScimkitError,
   generateSigningKeyPair,
@@ -95,7 +96,10 @@ export async function sync(client: DirectoryClient, org: string, dir: string): P
     await client.getPrimaryDirectory(org);
   } catch (err) {
     if (err instanceof DirectoryApiError && err.code === "not_found") return emails;
-    if (err instanceof NormalizationError) console.log(err.pointer);
+    if (err instanceof NormalizationError) {
+      const scimType: ScimErrorType = err.scimType;
+      console.log(err.pointer, scimType, err.code === "no_target");
+    }
     if (err instanceof ScimkitError) console.log(err.code);
   }
   return emails;

@@ -12,10 +12,15 @@ use crate::options::limit;
 use scimkit::error::ErrorCode;
 use scimkit::json::limits::{check_input_bytes, MAX_DEPTH};
 use scimkit::normalize::{
-    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
-    parse_json, NormalizationError, NormalizeOptions, Provider, RequestContext, ScimRequest,
+//   2. `applyScimPatchPartInput([members][patch])`: those members as a JSON object → the patched
+//      members (JSON text), large member lists as runs of the values sent; the façade makes a
+//      shallow copy of the caller's object with those members replaced (the runs filled in from
+//      the caller's own arrays) and the ones sent but not returned left out. Given the whole
+//      resource as text instead, `applyScimPatchInput([resource][patch])` → the result.
+// Each call reads the PATCH from its text: cheaper than keeping it between the calls. Each checks
+// the sizes first: the PATCH against `maxInputBytes`, what is sent of the resource against
+// `maxResourceBytes`.
 };
-use scimkit::scim::{apply_scim_patch, plan_scim_patch, PatchSource, PASSWORD_KEYS};
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
 pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
@@ -31,12 +36,25 @@ fn to_json<T: Serialize>(value: &T) -> String {
 pub(crate) fn to_js(err: &NormalizationError) -> JsValue {
     let details = js_sys::Object::new();
     set(&details, "pointer", err.pointer.as_str());
+    set(&details, "scimType", err.scim_type());
     js_error(
         Family::Normalization,
         err.code(),
         &err.to_string(),
         Some(details),
     )
+}
+
+/// The `NormalizationError` the façade throws for an argument it cannot turn into JSON text
+/// (`invalid_json` at `""`), built here so that its `scimType` comes from the core like every
+/// other's.
+#[wasm_bindgen(js_name = jsonInputError)]
+pub fn json_input_error(message: &str) -> JsValue {
+    to_js(&NormalizationError::new(
+        NormalizationErrorKind::InvalidJson,
+        "",
+        message,
+    ))
 }
 
 fn provider(name: Option<String>) -> Result<Option<Provider>, JsValue> {
@@ -169,13 +187,12 @@ pub fn normalize_group_input(
 //   1. `planScimPatchInput([keys][patch])`, only for an object of plain JSON data: its top-level
 //      keys (a JSON array) and the PATCH → the indexes of the keys whose values the core needs
 //      (the façade adds those holding a key of `patchPartRules().passwordKeys` at some depth);
-//   2. `applyScimPatchInput([resource][patch])`: those members as a JSON object, or else the whole
-//      resource as sent → the patched members (JSON text): given the whole resource, the result;
-//      given a part, the façade makes a shallow copy of the caller's object with those members
-//      replaced and the ones sent but not returned left out.
-// Each call reads the PATCH from its text: cheaper than keeping it between the calls. Both check
-// the sizes first: the PATCH against `maxInputBytes`, what is sent of the resource against
-// `maxResourceBytes`.
+    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
+    parse_json, NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider,
+    RequestContext, ScimRequest,
+};
+use scimkit::scim::{
+    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchSource, Run, PASSWORD_KEYS,
 
 /// What the façade's walk of a live resource must know, as JSON text: `{ maxDepth, passwordKeys }`
 /// (the nesting the core accepts, and the member names that make a member one to send).
@@ -231,6 +248,57 @@ pub fn apply_scim_patch_input(
         apply_scim_patch(resource, PatchSource::Text(patch.unwrap_or_default()))
             .map(|r| to_json(&r))
             .map_err(|e| to_js(&e))
+    })
+}
+
+/// `applyScimPatch` on an object, step 2: `[members][patch]` (the members step 1 asked for) →
+/// `{ members, runs }` (JSON text): the patched members, but those multi-valued members the
+/// request only added to or removed from, which come as `runs[name]`: a list of `[start, end]`
+/// (those positions of the array sent, unchanged: the façade keeps the caller's values) and
+/// `{ v }` (a value written). See `scimkit::scim::apply_scim_patch_part`.
+#[wasm_bindgen(js_name = applyScimPatchPartInput)]
+pub fn apply_scim_patch_part_input(
+    part_len: f64,
+    patch_len: f64,
+    max_input_bytes: f64,
+    max_resource_bytes: f64,
+) -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum RunOut<'a> {
+        Given([usize; 2]),
+        Value { v: &'a Value },
+    }
+    #[derive(Serialize)]
+    struct PartOut<'a> {
+        members: &'a serde_json::Map<String, Value>,
+        runs: std::collections::BTreeMap<&'a str, Vec<RunOut<'a>>>,
+    }
+    let limits = Limits::new(max_input_bytes, max_resource_bytes)?;
+    with_parts([part_len, patch_len], |[part, patch]| {
+        limits.resource(part, "resource")?;
+        limits.input(patch, "patch", "")?;
+        let part = json(part, "resource")?;
+        let patched = apply_scim_patch_part(part, PatchSource::Text(patch.unwrap_or_default()))
+            .map_err(|e| to_js(&e))?;
+        let runs = patched
+            .runs
+            .iter()
+            .map(|(key, runs)| {
+                let runs = runs
+                    .iter()
+                    .map(|run| match run {
+                        Run::Given(r) => RunOut::Given([r.start, r.end]),
+                        Run::Value(v) => RunOut::Value { v },
+                    })
+                    .collect();
+                (key.as_str(), runs)
+            })
+            .collect();
+        Ok(to_json(&PartOut {
+            members: &patched.members,
+            runs,
+        }))
     })
 }
 

@@ -122,8 +122,8 @@ function mismatch(scimkit, assert, got) {
     if (!(e instanceof scimkit.NormalizationError) || !(e instanceof scimkit.ScimkitError) || !(e instanceof Error)) {
       return `expected a NormalizationError, got ${e?.constructor?.name ?? typeof e}: ${String(e?.message ?? e)}`;
     }
-    if (e.code !== expected.error.code || e.pointer !== expected.error.pointer) {
-      return `expected error ${show(expected.error)}, got ${show({ code: e.code, pointer: e.pointer })} (${e.message})`;
+    if (e.code !== expected.error.code || e.pointer !== expected.error.pointer || e.scimType !== expected.error.scim_type) {
+      return `expected error ${show(expected.error)}, got ${show({ code: e.code, pointer: e.pointer, scim_type: e.scimType })} (${e.message})`;
     }
     if (typeof e.message !== "string" || e.message.length === 0) return "error message is empty";
     return undefined;

@@ -20,3 +20,17 @@ export function checkOptions(options, allowed, where, ErrorClass = ScimkitError)
   }
   return options;
 }
+
+/**
+ * Runs `read`, which only reads the caller's arguments, turning what a hostile argument throws (a
+ * revoked Proxy, a throwing getter or `toString`, a Symbol where text goes) into `invalid_argument`
+ * naming `what`. scimkit's own errors pass through, and so does a trap of the wasm module.
+ */
+export function readArgument(what, read, ErrorClass = ScimkitError) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ScimkitError || err instanceof WebAssembly.RuntimeError) throw err;
+    throw new ErrorClass("invalid_argument", `${what} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

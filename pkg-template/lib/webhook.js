@@ -1,5 +1,6 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
+import { readArgument } from "./args.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { lens4, writeInputs4 } from "./input.js";
 import { ensureReady } from "./state.js";
@@ -113,7 +114,9 @@ const verifiers = new Map();
 
 /** The prepared keys for `secret` (a string or an array for rotation), computed once per secret. */
 function verifierFor(secret) {
-  const key = typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined;
+  const key = readArgument("secret", () =>
+    typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined,
+  );
   if (key === undefined) return new wasm.Verifier(secret); // throws invalid_secret
   let v = verifiers.get(key);
   if (v === undefined) {
@@ -137,19 +140,19 @@ function optionalNumber(v, name) {
 function verifyWith(method, secret, headers, body, options) {
   ensureReady();
   const verifier = verifierFor(secret);
-  const [id, timestamp, signature] = readHeaders(headers);
-  const raw = rawBody(body);
-  if (options !== undefined && options !== null && typeof options !== "object") {
-    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
-  }
-  const o = options ?? {};
-  const limit = o.maxBodyBytes ?? defaultMaxBodyBytes();
-  // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
-  // copying it into wasm memory (which never shrinks). The core checks the exact size.
-  if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
-  const now = nowMs(o.now);
-  const tolerance = optionalNumber(o.toleranceSeconds, "toleranceSeconds");
-  const maxBody = optionalNumber(o.maxBodyBytes, "maxBodyBytes");
+  const [id, timestamp, signature] = readArgument("headers", () => readHeaders(headers));
+  const raw = readArgument("body", () => rawBody(body));
+  const [now, tolerance, maxBody] = readArgument("options", () => {
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
+    }
+    const o = options ?? {};
+    const limit = o.maxBodyBytes ?? defaultMaxBodyBytes();
+    // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
+    // copying it into wasm memory (which never shrinks). The core checks the exact size.
+    if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
+    return [nowMs(o.now), optionalNumber(o.toleranceSeconds, "toleranceSeconds"), optionalNumber(o.maxBodyBytes, "maxBodyBytes")];
+  });
   writeInputs4(id, timestamp, signature, raw);
   const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody);
   return method === "verifyInput" ? { id, timestamp: result } : result;
@@ -171,7 +174,7 @@ export function verifySignature(secret, headers, body, options) {
  */
 export async function verifyRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  return verifyWebhook(secret, request.headers, body, options);
+  return verifyWebhook(secret, readArgument("request", () => request.headers), body, options);
 }
 
 /**
@@ -180,7 +183,7 @@ export async function verifyRequest(secret, request, options) {
  */
 export async function verifySignatureRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  const { id, timestamp } = verifySignature(secret, request.headers, body, options);
+  const { id, timestamp } = verifySignature(secret, readArgument("request", () => request.headers), body, options);
   return { id, timestamp, body };
 }
 
@@ -188,26 +191,29 @@ export async function verifySignatureRequest(secret, request, options) {
 async function readRequestBody(secret, request, options) {
   ensureReady();
   verifierFor(secret); // a bad secret or key fails before the body is consumed
-  if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
-    throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
-  }
-  if (options !== undefined && options !== null && typeof options !== "object") {
-    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
-  }
-  if (request.bodyUsed) {
-    throw new WebhookVerificationError(
-      "parsed_body",
-      "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
-        "or pass the raw body you read to verifyWebhook",
-    );
-  }
-  const max = options?.maxBodyBytes;
-  const limit = typeof max === "number" && max >= 0 ? max : defaultMaxBodyBytes();
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
-    throw wasm.payloadTooLarge(Number(declared), limit);
-  }
-  const stream = request.body;
+  // What a hostile request or options object throws while read is invalid_argument.
+  const [limit, stream] = readArgument("request", () => {
+    if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
+      throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
+    }
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
+    }
+    if (request.bodyUsed) {
+      throw new WebhookVerificationError(
+        "parsed_body",
+        "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
+          "or pass the raw body you read to verifyWebhook",
+      );
+    }
+    const max = options?.maxBodyBytes;
+    const limit = typeof max === "number" && max >= 0 ? max : defaultMaxBodyBytes();
+    const declared = request.headers.get("content-length");
+    if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
+      throw wasm.payloadTooLarge(Number(declared), limit);
+    }
+    return [limit, request.body];
+  });
   if (stream === null || stream === undefined) return new Uint8Array(0);
   const chunks = [];
   let size = 0;
@@ -276,11 +282,11 @@ function randomId() {
 /** Signs a body; returns the three headers to send with it. */
 export function signWebhook(secret, message) {
   ensureReady();
-  const m = message ?? {};
-  const id = m.id ?? randomId();
-  let ts = m.timestamp ?? Math.floor(Date.now() / 1000);
-  if (ts instanceof Date) ts = Math.floor(ts.getTime() / 1000);
-  const raw = rawBody(m.body ?? "");
+  const [id, ts, raw] = readArgument("message", () => {
+    const m = message ?? {};
+    const ts = m.timestamp ?? Math.floor(Date.now() / 1000);
+    return [m.id ?? randomId(), ts instanceof Date ? Math.floor(ts.getTime() / 1000) : ts, rawBody(m.body ?? "")];
+  });
   if (typeof id !== "string") throw new WebhookVerificationError("invalid_header", "message.id must be a string");
   if (typeof ts !== "number") {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");

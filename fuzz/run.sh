@@ -52,7 +52,10 @@ for t in "${targets[@]}"; do
   # -timeout: one input taking more than 10 s is a finding (cost must grow linearly with input).
   rc=0
   # shellcheck disable=SC2046
-  cargo +nightly fuzz run "$t" "$corpus_root/$t" "seeds/$t" -- \
+  dirs=("$corpus_root/$t" "seeds/$t")
+  # Given another place for new inputs, the kept corpus is read as more seeds.
+  [ "$corpus_root" != corpus ] && [ -d "corpus/$t" ] && dirs+=("corpus/$t")
+  cargo +nightly fuzz run "$t" "${dirs[@]}" -- \
     $(options "$t") -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$log" 2>&1 || rc=$?
   # The coverage when the run started and when it ended, the executions and the memory used.
   grep -E "INITED|DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true

@@ -128,7 +128,9 @@ fuzz_target!(|data: &[u8]| {
                     let expected = general().map(pages::users_general);
                     match expected {
                         Some(Ok(p)) => assert_eq!(page, p, "the client's users page"),
-                        other => panic!("the client read a users page the general path does not: {other:?}"),
+                        other => panic!(
+                            "the client read a users page the general path does not: {other:?}"
+                        ),
                     }
                 }
             }
@@ -138,7 +140,9 @@ fuzz_target!(|data: &[u8]| {
                     .await?;
                 match general().map(pages::groups_general) {
                     Some(Ok(p)) => assert_eq!(page, p, "the client's groups page"),
-                    other => panic!("the client read a groups page the general path does not: {other:?}"),
+                    other => {
+                        panic!("the client read a groups page the general path does not: {other:?}")
+                    }
                 }
             }
             "organizations" => {
@@ -170,5 +174,9 @@ fuzz_target!(|data: &[u8]| {
         check_error(e);
     }
     // One token request and at most one per page (prefetch may ask for one page ahead).
-    assert!(server.requests.get() <= WALK_PAGES + 2, "{} requests", server.requests.get());
+    assert!(
+        server.requests.get() <= WALK_PAGES + 2,
+        "{} requests",
+        server.requests.get()
+    );
 });

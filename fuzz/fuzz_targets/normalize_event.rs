@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
                     matches!(e.kind.code(), "invalid_json" | "too_complex"),
                     "text that is not JSON: {e}"
                 );
-                assert_eq!(e.pointer, "", "text that is not JSON points at the whole input");
+                assert_eq!(
+                    e.pointer, "",
+                    "text that is not JSON points at the whole input"
+                );
             }
         },
         Ok(v) => match (&got, normalize_event_value(v)) {

@@ -69,7 +69,9 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The façade's way for an object resource: plan, send a part, put the result back.
-    let Value::Object(whole) = &resource else { return };
+    let Value::Object(whole) = &resource else {
+        return;
+    };
     if depth(&resource) > MAX_DEPTH {
         return; // the façade sends such a resource whole
     }
@@ -109,7 +111,11 @@ fuzz_target!(|data: &[u8]| {
             for (k, v) in patched {
                 out.insert(k, v);
             }
-            assert_eq!(&Value::Object(out), expected, "the part's way and the whole's differ");
+            assert_eq!(
+                &Value::Object(out),
+                expected,
+                "the part's way and the whole's differ"
+            );
         }
         (Err(a), Err(b)) => assert_eq!(error_key(a), error_key(&b), "whole: {a}; part: {b}"),
         (a, b) => panic!("whole: {a:?}; part: {b:?}"),

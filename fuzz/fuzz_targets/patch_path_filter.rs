@@ -32,7 +32,9 @@ fn shape(f: &Filter) -> (usize, usize) {
 
 fuzz_target!(|data: &[u8]| {
     let [text, item] = fields::<2>(data, SEP);
-    let Ok(text) = std::str::from_utf8(text) else { return };
+    let Ok(text) = std::str::from_utf8(text) else {
+        return;
+    };
     let item: Value = serde_json::from_slice(item).unwrap_or(Value::Null);
 
     if let Ok(path) = parse_path(text) {

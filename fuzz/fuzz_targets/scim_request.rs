@@ -20,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(method), Ok(path)) = (std::str::from_utf8(method), std::str::from_utf8(path)) else {
         return;
     };
-    let json = |b: &[u8]| (!b.is_empty()).then(|| parse_json(b, "input").ok()).flatten();
+    let json = |b: &[u8]| {
+        (!b.is_empty())
+            .then(|| parse_json(b, "input").ok())
+            .flatten()
+    };
     let mut ctx: RequestContext = serde_json::from_slice(context).unwrap_or_default();
     ctx.current = json(current);
     let req = ScimRequest {

@@ -95,7 +95,11 @@ fuzz_target!(|data: &[u8]| {
     let first_bad = alone.iter().position(Result::is_err);
     match (&all, first_bad) {
         (Ok(hook), None) => round_trip(hook, "the list"),
-        (Err(e), Some(i)) => assert_eq!(bad_index(e), Some(i), "the list fails at its first bad secret"),
+        (Err(e), Some(i)) => assert_eq!(
+            bad_index(e),
+            Some(i),
+            "the list fails at its first bad secret"
+        ),
         (Ok(_), Some(i)) => panic!("the list parsed though secret {i} alone does not"),
         (Err(e), None) => panic!("the list failed ({e}) though each secret parses alone"),
     }
@@ -107,9 +111,14 @@ fuzz_target!(|data: &[u8]| {
         if s.starts_with("whpk_") || s.starts_with("whsk_") {
             continue;
         }
-        let Ok(sig) = hook.sign(ID, TS, BODY) else { continue };
+        let Ok(sig) = hook.sign(ID, TS, BODY) else {
+            continue;
+        };
         let bare = s.strip_prefix("whsec_").unwrap_or(s);
-        let mut spellings = vec![format!("whsec_{bare}"), bare.trim_end_matches('=').to_owned()];
+        let mut spellings = vec![
+            format!("whsec_{bare}"),
+            bare.trim_end_matches('=').to_owned(),
+        ];
         if bare.starts_with("whsec_") || bare.starts_with("whpk_") || bare.starts_with("whsk_") {
             // Without its prefix the rest would be read as a prefixed secret or key itself.
             spellings.truncate(1);

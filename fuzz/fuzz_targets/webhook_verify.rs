@@ -127,7 +127,10 @@ fuzz_target!(|data: &[u8]| {
             match e {
                 WebhookError::TimestampTooOld { .. } => assert!(diff < -tol, "too old: {t} {now}"),
                 WebhookError::TimestampTooNew { .. } => assert!(diff > tol, "too new: {t} {now}"),
-                _ => assert!(-tol <= diff && diff <= tol, "{e} for {t} at {now} ± {tolerance}"),
+                _ => assert!(
+                    -tol <= diff && diff <= tol,
+                    "{e} for {t} at {now} ± {tolerance}"
+                ),
             }
         }
         Ok(v) => {
@@ -135,7 +138,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(Some(v.timestamp), t, "verified timestamp");
             assert_eq!(Some(v.id.as_str()), id, "verified id");
             let diff = i128::from(v.timestamp) - i128::from(now);
-            assert!(diff.abs() <= i128::from(tolerance), "accepted outside the window");
+            assert!(
+                diff.abs() <= i128::from(tolerance),
+                "accepted outside the window"
+            );
             // The signature binds the body and the id.
             let mut other = body.to_vec();
             other.push(b'!');

@@ -521,3 +521,309 @@ export class ScalekitClient {
     listDirectoryGroups(organizationId: string, directoryId: string, options?: GroupListOptions): Promise<GroupsPage & SdkPageAliases>;
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Keeping a local copy: DirectorySync and its stores
+
+/**
+ * The codes of {@link SyncError}: the store failed (`store_failed`) or kept losing races with
+ * other writers (`store_conflict`, after the retries), an event lacks what applying needs
+ * (`invalid_event`: no `occurred_at`, no id, no organization), a stored checkpoint does not read
+ * (`invalid_checkpoint`), a catch-up window holds too many events (`too_many_events`), or the
+ * app's `onChange` threw (`on_change_failed`).
+ */
+export type SyncErrorCode =
+  | "store_failed"
+  | "store_conflict"
+  | "invalid_event"
+  | "invalid_checkpoint"
+  | "too_many_events"
+  | "on_change_failed";
+
+/**
+ * The sync engine failed. Directory API failures are {@link DirectoryApiError}s and events that do
+ * not read are {@link NormalizationError}s, as elsewhere.
+ */
+export class SyncError extends ScimkitError {
+  readonly code: SyncErrorCode;
+  /** `on_change_failed`: every change whose `onChange` threw, with what it threw. */
+  readonly failures?: ChangeFailure[];
+  /** `on_change_failed`: what the call returned (its changes are stored). */
+  readonly result?: ApplyResult | SyncSummary;
+}
+
+/** What a change did. */
+export type ChangeKind =
+  | "user_created"
+  | "user_updated"
+  | "user_deactivated"
+  | "user_reactivated"
+  | "user_deleted"
+  | "group_created"
+  | "group_updated"
+  | "group_deleted"
+  | "member_added"
+  | "member_removed";
+
+/**
+ * One change to the local copy, reported after the commit that made it. `before` and `after` are
+ * the whole user or group as stored (a user's `groups` is `[]` and a group's member fields `null`:
+ * memberships are kept apart): `before` is `null` for a creation, `after` for a deletion, both for
+ * memberships.
+ */
+export interface Change {
+  kind: ChangeKind;
+  organization_id: string;
+  directory_id: string | null;
+  /** The user's id (user kinds and memberships) or the group's (group kinds). */
+  id: string;
+  /** For `member_added` / `member_removed`: the group. */
+  group_id: string | null;
+  before: DirectoryUser | DirectoryGroup | null;
+  after: DirectoryUser | DirectoryGroup | null;
+}
+
+/**
+ * What applying one event did: `applied` (its changes are stored; there may be none), `duplicate`
+ * (its id was applied before: nothing changed), `stale` (the store holds a newer state of its user
+ * or group: nothing changed but its id, now recorded) or `ignored` (not a user or group event).
+ */
+export type ApplyStatus = "applied" | "duplicate" | "stale" | "ignored";
+
+export interface ApplyResult {
+  status: ApplyStatus;
+  /** The event, normalized. */
+  event: DirectoryEvent;
+  /** The changes it made (empty unless `applied`). */
+  changes: Change[];
+}
+
+/** An event a catch-up could not apply; the others went on. */
+export interface RejectedEvent {
+  id: string | null;
+  /** `invalid_event`, or the normalizer's code. */
+  code: string;
+  message: string;
+}
+
+/**
+ * What a full sync or a catch-up did: one count per kind of change, plus `unchanged` (full sync:
+ * listed items that needed no change, missing users already inactive) and, for catch-ups, the
+ * status of each event read.
+ */
+export interface SyncSummary {
+  user_created: number;
+  user_updated: number;
+  user_deactivated: number;
+  user_reactivated: number;
+  user_deleted: number;
+  group_created: number;
+  group_updated: number;
+  group_deleted: number;
+  member_added: number;
+  member_removed: number;
+  unchanged: number;
+  applied: number;
+  duplicate: number;
+  stale: number;
+  ignored: number;
+  /** Events that could not be applied; the first 100 are in `rejected_events`. */
+  rejected: number;
+  rejected_events: RejectedEvent[];
+}
+
+/** An `onChange` call that threw (see {@link DirectorySync}). */
+export interface ChangeFailure {
+  change: Change;
+  error: unknown;
+}
+
+export interface DirectorySyncOptions {
+  /** Where the copy lives: {@link memoryStore}, `sqliteStore(db)` from `scimkit/sqlite`, or your own {@link SyncStorePort}. */
+  store: SyncStore | SyncStorePort;
+  /** For `fullSync` and `catchUp`: the Directory API (a {@link ScalekitClient} works too). */
+  client?: DirectoryClient | ScalekitClient;
+  /** For `handleWebhook`: the endpoint's secret (`whsec_…`), or several during rotation. */
+  webhookSecret?: WebhookSecret;
+  /**
+   * Called with each change after the commit that made it, in commit order, awaited before the
+   * next one; at most once per change (a process that dies between the commit and the call does
+   * not report it again). What it throws does not undo the change: the call completes, then
+   * rejects with {@link SyncError} `on_change_failed` (with `failures` and `result`). When the
+   * call itself fails, its error carries those failures as `onChangeFailures`.
+   */
+  onChange?: (change: Change) => void | Promise<void>;
+  /** A full sync's users that the listing no longer shows: deactivated (default) or deleted. */
+  onMissing?: "deactivate" | "delete";
+}
+
+export interface FullSyncScope {
+  /** Only this organization (each of its directories). */
+  organizationId?: string;
+  /** Only this directory (needs `organizationId`). */
+  directoryId?: string;
+}
+
+export interface CatchUpOptions {
+  /**
+   * How far before the last catch-up the next one starts reading, in seconds (default 300):
+   * events become readable some time after they occur, and a window that does not overlap loses
+   * those for good. Events read twice are applied once.
+   */
+  lagSeconds?: number;
+  /**
+   * Where the first catch-up (no checkpoint yet) starts; default: as far back as the events API
+   * keeps. Ignored once a catch-up has run.
+   */
+  since?: Date | string | number;
+}
+
+/**
+ * Keeps a local copy of the directory — users, groups, memberships — in a store, from webhooks
+ * (`handleWebhook`), the events API (`catchUp`) and the listings (`fullSync`). Every event applies
+ * once whatever the route, an older event never overwrites newer state, and a delete leaves a
+ * tombstone. Any number of instances and processes may share one store.
+ */
+export class DirectorySync {
+  constructor(options: DirectorySyncOptions);
+  /**
+   * Verifies a delivery with `webhookSecret`, then applies its event. A delivery that fails
+   * verification rejects with {@link WebhookVerificationError} before the store is read or
+   * written. Pass the raw body (`express.raw()`, `await request.text()`).
+   */
+  handleWebhook(headers: WebhookHeaders, body: WebhookBody, options?: VerifyOptions): Promise<ApplyResult>;
+  /**
+   * Applies one event that is already verified: the envelope as delivered (its JSON text, its
+   * bytes, or the parsed object). A user event whose `data.groups` is an array sets the user's
+   * memberships; `null` leaves them. A normalized {@link DirectoryEvent} always has an array, so
+   * pass the delivery's raw body where you have it.
+   */
+  applyEvent(event: DirectoryEvent | JsonObject | string | Uint8Array | ArrayBuffer): Promise<ApplyResult>;
+  /**
+   * Reconciles the store with the listings of every directory of every organization (or of one
+   * organization, or one directory): creates, updates, deactivates (or deletes, with
+   * `onMissing: "delete"`) so that the store equals the directory. Resumes from its checkpoint
+   * after a crash. Sees deletions (as absence); memory stays bounded by a page.
+   */
+  fullSync(scope?: FullSyncScope): Promise<SyncSummary>;
+  /**
+   * Replays the events API from the last catch-up (minus `lagSeconds`) to now, oldest first:
+   * what webhooks missed, deletions included. Each event applies once.
+   */
+  catchUp(options?: CatchUpOptions): Promise<SyncSummary>;
+}
+
+/** The app's reads of a store: users and groups in the normalized model, deleted ones left out, in id order. */
+export interface SyncStoreReads {
+  /** The user, or `null` (never seen, or deleted). Its `groups` is `[]`: see `listUserGroups`. */
+  getUser(id: string): Promise<DirectoryUser | null>;
+  /** Users not deleted (deactivated ones included, `active: false`). */
+  listUsers(scope?: { organizationId?: string; directoryId?: string }): Promise<DirectoryUser[]>;
+  /** The group, or `null` (never seen, or deleted). */
+  getGroup(id: string): Promise<DirectoryGroup | null>;
+  listGroups(scope?: { organizationId?: string; directoryId?: string }): Promise<DirectoryGroup[]>;
+  /** The ids of the group's users. */
+  listMembers(groupId: string): Promise<string[]>;
+  /** The ids of the user's groups. */
+  listUserGroups(userId: string): Promise<string[]>;
+}
+
+/** A stored user, as the port reads and writes it (tombstones included). */
+export interface UserRecord {
+  id: string;
+  organization_id: string;
+  directory_id: string | null;
+  /** The time of the state held (`YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: text order is time order). */
+  version: string;
+  deleted: boolean;
+  /** When the user's group list was last stated. */
+  groups_version: string | null;
+  /** The full sync that last listed it (0: never). */
+  generation: number;
+  /** Counts the writes of the row; guards compare it. */
+  revision: number;
+  active: boolean;
+  data: DirectoryUser;
+}
+
+/** A stored group, as the port reads and writes it. */
+export interface GroupRecord {
+  id: string;
+  organization_id: string;
+  directory_id: string | null;
+  version: string;
+  deleted: boolean;
+  generation: number;
+  revision: number;
+  data: DirectoryGroup;
+}
+
+export interface MembershipKey {
+  group_id: string;
+  user_id: string;
+}
+
+export interface Membership {
+  group_id: string;
+  user_id: string;
+  organization_id: string;
+  directory_id: string | null;
+}
+
+/** "The row read is still there, unchanged" (`revision: null`: there was no row, and must still be none). */
+export type Guard = { kind: "user"; id: string; revision: number | null } | { kind: "group"; id: string; revision: number | null };
+
+/**
+ * Everything one decision writes, all or nothing. In one transaction the store checks that
+ * `event.id` is not stored yet and that every guard holds; if not, it writes nothing and rejects
+ * with an error whose `code` is `"store_conflict"` (the engine reads and decides again). Then it
+ * stores the event id, writes the users and groups (insert or replace by id), removes then adds
+ * the memberships (add: insert or ignore), and writes the checkpoints (insert or replace by key).
+ */
+export interface Changeset {
+  event: { id: string; occurred_at: string | null } | null;
+  guards: Guard[];
+  put_users: UserRecord[];
+  put_groups: GroupRecord[];
+  add_members: Membership[];
+  remove_members: MembershipKey[];
+  checkpoints: { key: string; value: string }[];
+}
+
+/**
+ * The rows of one organization and directory (and, with `include_unplaced`, the organization's
+ * rows of unknown directory) that are not deleted and have `generation` below the query's, with
+ * `id` after `after_id` (binary order), in id order, at most `limit`.
+ */
+export interface UnseenQuery {
+  organization_id: string;
+  directory_id: string;
+  include_unplaced: boolean;
+  generation: number;
+  after_id: string | null;
+  limit: number;
+}
+
+/**
+ * The storage port DirectorySync calls: reads, and one atomic commit with guards. Reads answer
+ * rows as stored, in any order, leaving out ids without a row; record reads may answer the JSON
+ * text of the array instead (skips a parse). A rejection with `code: "store_conflict"` from
+ * `commit` means "nothing written, read again"; any other rejection fails the call.
+ */
+export interface SyncStorePort {
+  hasEvent(id: string): Promise<boolean>;
+  users(ids: string[]): Promise<UserRecord[] | string>;
+  groups(ids: string[]): Promise<GroupRecord[] | string>;
+  userGroups(userIds: string[]): Promise<MembershipKey[]>;
+  groupMembers(groupId: string): Promise<string[]>;
+  unseenUsers(query: UnseenQuery): Promise<UserRecord[] | string>;
+  unseenGroups(query: UnseenQuery): Promise<GroupRecord[] | string>;
+  checkpoint(key: string): Promise<string | null>;
+  commit(changeset: Changeset): Promise<void>;
+}
+
+/** A store: the app's reads and the port. */
+export interface SyncStore extends SyncStoreReads, SyncStorePort {}
+
+/** A store in memory (the core's own): for tests, demos, and apps that rebuild the copy when they start. */
+export function memoryStore(): SyncStore;

@@ -12,7 +12,7 @@ if [ ! -f pkg/package.json ] || [ ! -f pkg/scimkit_bg.wasm ]; then
   echo "pkg/ is missing: build it first (node scripts/build.mjs)" >&2
   exit 2
 fi
-if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/better-sqlite3 ]; then
   echo "node_modules missing: run npm install (or npm ci) in the repo root" >&2
   exit 2
 fi
@@ -38,6 +38,13 @@ run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
 run soak 120 soak.test.mjs
 run runtimes 300 runtimes.test.mjs
+# After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
+run sync 300 sync.test.mjs
+# DirectorySync end to end: the Express + SQLite example (examples/express-sqlite) in its own process
+# against the local directory service: HTTP contract, convergence under delivery faults, SIGKILLs.
+run sync-e2e-app 150 sync-e2e/app.test.mjs
+run sync-e2e-convergence 480 sync-e2e/convergence.test.mjs
+run sync-e2e-crash 480 sync-e2e/crash.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then

@@ -7,8 +7,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-/** Gzip budget in bytes: 307 KB, the size when the budget was set (issue "Floors that show the design"). */
-const GZIP_BUDGET = 307_000;
+/**
+ * Gzip budget in bytes. History, each step measured with this script:
+ * - 311 KB: one crate (cdylib + rlib), before the floors issue (the issue quoted 307 KB);
+ * - 359 KB: the same code split into the core and the binding crate (LTO makes different
+ *   inlining and generic-instantiation choices across two crates; `opt-level = "s"` on either
+ *   crate brings it to 323 KB, not yet adopted: its speed cost is unmeasured on a quiet machine);
+ * - +25 KB: `v1a` Ed25519 (ed25519-dalek without precomputed tables);
+ * - +197 KB: the sync engine and its store port in the binding (issue "Provisioning that converges").
+ * Set at the measured 601.6 KB plus 1 %: lower it when the module shrinks.
+ */
+const GZIP_BUDGET = 608_000;
 
 const file = process.argv[2] ?? join(import.meta.dirname, "..", "pkg", "scimkit_bg.wasm");
 const wasm = readFileSync(file);

@@ -367,6 +367,29 @@ fn full_sync_all_walks_every_organization_and_directory() {
 }
 
 #[test]
+fn full_sync_organization_walks_each_directory_of_one_organization() {
+    let m = directory();
+    let server = FakeDirectory::new(m.clone());
+    let rt = FakeRuntime::new();
+    let store = Rc::new(MemoryStore::new());
+    let engine = SyncEngine::new(store.clone());
+    let client = client_of(&server, &rt);
+    let s = block(
+        &rt,
+        engine.full_sync_organization(&client, ORG, m.later(), &FullSyncOptions::default()),
+    )
+    .unwrap();
+    assert_eq!(s.user_created, 8);
+    assert_store_matches(&m, &store);
+    let again = block(
+        &rt,
+        engine.full_sync_organization(&client, ORG, m.later(), &FullSyncOptions::default()),
+    )
+    .unwrap();
+    assert_eq!(again.total_changes(), 0, "{again:?}");
+}
+
+#[test]
 fn users_known_only_from_webhooks_are_swept_when_the_organization_has_one_directory() {
     for directories in [1, 2] {
         let mut m = directory();

@@ -462,3 +462,18 @@ fn provisioning_a_deleted_user_again_takes_the_groups_it_states() {
     );
     assert_eq!(store.list_user_groups("u1"), ["g1"]);
 }
+
+#[test]
+fn a_listed_state_is_dated_just_before_its_updated_at() {
+    // A listing states fewer fields than events (no title, department): a full sync that
+    // stores the user first must not make the event that produced that state stale.
+    use scimkit::sync::Version;
+    let listed_at = Version::parse("2024-05-01T10:00:00.5Z").unwrap();
+    assert!(listed_at.just_before() < listed_at);
+    assert_eq!(
+        Version::parse("2024-05-01T10:00:00Z")
+            .unwrap()
+            .just_before(),
+        Version::parse("2024-05-01T09:59:59.999999999Z").unwrap()
+    );
+}

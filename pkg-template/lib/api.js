@@ -1,5 +1,5 @@
 // Everything the package exports, whatever the runtime. Entries load the wasm and re-export this.
-export { DirectoryApiError, NormalizationError, ScimkitError, WebhookVerificationError } from "./errors.js";
+export { DirectoryApiError, NormalizationError, ScimkitError, SyncError, WebhookVerificationError } from "./errors.js";
 export {
   generateSigningKeyPair,
   generateWebhookSecret,
@@ -12,3 +12,4 @@ export {
 export { applyScimPatch, normalizeEvent, normalizeGroup, normalizeScimRequest, normalizeUser } from "./normalize.js";
 export { DirectoryClient } from "./directory.js";
 export { ScalekitClient } from "./scalekit.js";
+export { DirectorySync, memoryStore } from "./sync.js";

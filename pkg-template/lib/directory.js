@@ -103,9 +103,16 @@ async function* items(pageIterator, key) {
   for await (const page of pageIterator) yield* page[key];
 }
 
+/** The wasm client inside a `DirectoryClient` (for DirectorySync; not exported by the package). */
+export let coreOf;
+
 /** A client for the Directory API (organizations, directories, users, groups). */
 export class DirectoryClient {
   #core;
+
+  static {
+    coreOf = (client) => client.#core;
+  }
 
   constructor(options) {
     ensureReady();

@@ -20,3 +20,10 @@ export class NormalizationError extends ScimkitError {}
 
 /** A Directory API call failed; carries `status`, `serverCode` and, for walks, `pageToken`. */
 export class DirectoryApiError extends ScimkitError {}
+
+/**
+ * The sync engine failed: its store (`store_failed`, `store_conflict` after the retries), an
+ * event it cannot apply (`invalid_event`), a stored checkpoint (`invalid_checkpoint`), too many
+ * events in a catch-up window (`too_many_events`), or the app's `onChange` (`on_change_failed`).
+ */
+export class SyncError extends ScimkitError {}

@@ -10,8 +10,16 @@ function withSdkAliases(page) {
   return page;
 }
 
+/** The `DirectoryClient` behind a `ScalekitClient` (for DirectorySync; not exported by the package). */
+export let directoryClientOf;
+
 export class ScalekitClient {
   #client;
+  #directoryClient;
+
+  static {
+    directoryClientOf = (sdk) => sdk.#directoryClient();
+  }
 
   constructor(environmentUrl, clientId, clientSecret) {
     this.environmentUrl = environmentUrl;
@@ -19,6 +27,7 @@ export class ScalekitClient {
     // first use (in the browser that is after `await init()`).
     const credentials = { environmentUrl, clientId, clientSecret };
     const client = () => (this.#client ??= new DirectoryClient(credentials));
+    this.#directoryClient = client;
     this.organization = {
       listOrganization: async (options) => withSdkAliases(await client().listOrganizations(options)),
     };

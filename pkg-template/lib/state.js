@@ -2,14 +2,14 @@
 // Node and workerd entries instantiate synchronously at import; the browser entry after
 // `await init()`.
 import * as wasm from "./glue.js";
-import { DirectoryApiError, NormalizationError, ScimkitError, WebhookVerificationError } from "./errors.js";
+import { DirectoryApiError, NormalizationError, ScimkitError, SyncError, WebhookVerificationError } from "./errors.js";
 
 let memory;
 
 /** Called by each entry with the instance's exports once it exists. */
 export function markReady(exports) {
   if (memory) return;
-  wasm.registerErrorClasses(WebhookVerificationError, NormalizationError, DirectoryApiError, ScimkitError);
+  wasm.registerErrorClasses(WebhookVerificationError, NormalizationError, DirectoryApiError, ScimkitError, SyncError);
   memory = exports.memory;
 }
 

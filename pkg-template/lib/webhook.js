@@ -84,7 +84,7 @@ function readHeaders(headers) {
 }
 
 /** Returns the body as a string or a Uint8Array, refusing anything that is not raw bytes. */
-function rawBody(body) {
+export function rawBody(body) {
   if (typeof body === "string" || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -129,6 +129,12 @@ function verifierFor(secret) {
     verifiers.set(key, v);
   }
   return v;
+}
+
+/** Throws `invalid_secret` now for a secret (or key list) that could never verify. */
+export function checkSecret(secret) {
+  ensureReady();
+  verifierFor(secret);
 }
 
 function optionalNumber(v, name) {

@@ -2,7 +2,6 @@
 //! case-insensitive attribute lookup (RFC 7643 §2.1), depth checks, password stripping and
 //! lenient scalar reading.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -78,15 +77,6 @@ impl<'a> From<&'a String> for Ptr<'a> {
     }
 }
 
-/// `key` lower-cased, borrowed when it already is (the common case: no allocation per field).
-pub(crate) fn lower(key: &str) -> Cow<'_, str> {
-    if key.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(key.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(key)
-    }
-}
-
 const PASSWORD: &str = "password";
 const PATH: &str = "path";
 
@@ -114,6 +104,133 @@ pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a
     map.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Longest attribute name a reader classifies keys by (`preferred_username`,
+/// `thumbnailphotoetag` are 18 bytes): a longer key cannot equal one, so it is never folded.
+pub(crate) const MAX_NAME: usize = 32;
+
+/// `key` with ASCII upper case folded to lower case, in `buf`; `None` when it is longer than
+/// [`MAX_NAME`]. Matched against lower-case names (a `match` over dozens of them), this is
+/// `eq_ignore_ascii_case` with the fold done once per key, and no allocation.
+pub(crate) fn fold<'b>(key: &str, buf: &'b mut [u8; MAX_NAME]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..key.len())?;
+    for (o, b) in out.iter_mut().zip(key.bytes()) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+/// One member found by name: the key as sent, and its value.
+pub(crate) type Found<'a> = Option<(&'a str, &'a Value)>;
+
+/// One pass over an object's members: for each of `names` (lower-case ASCII), the first member
+/// whose key equals it ignoring ASCII case, as [`get_ci`] finds it — but each key is looked at
+/// once, not once per name: a key whose length no name has is passed over, and the rest are
+/// compared with the names of their own length only (measured against folding each key into a
+/// buffer first: fewer instructions, and 1–5 % less time on the reference readers).
+pub(crate) fn pick<'a, const N: usize>(
+    map: &'a Map<String, Value>,
+    names: &[&str; N],
+) -> [Found<'a>; N] {
+    pick_in(map.iter().map(|(k, v)| (k.as_str(), v)), names)
+}
+
+/// [`pick`] over members given one by one (a map's, or members read straight from the text).
+pub(crate) fn pick_in<'a, const N: usize>(
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
+    names: &[&str; N],
+) -> [Found<'a>; N] {
+    let mut found = [None; N];
+    pick_into(members, names, &mut found);
+    found
+}
+
+/// [`pick_in`] into `found` (one slot per name): the loop is compiled once per kind of member
+/// source, not once per number of names.
+fn pick_into<'a>(
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
+    names: &[&str],
+    found: &mut [Found<'a>],
+) {
+    debug_assert!(
+        names
+            .iter()
+            .all(|n| !n.bytes().any(|b| b.is_ascii_uppercase())),
+        "names are lower-case"
+    );
+    let lengths = name_lengths(names);
+    for (key, value) in members {
+        if let Some(i) = position(key, names, lengths) {
+            if let Some(slot @ None) = found.get_mut(i) {
+                *slot = Some((key, value));
+            }
+        }
+    }
+}
+
+/// The lengths of `names`, as a bit set.
+fn name_lengths(names: &[&str]) -> u64 {
+    names.iter().fold(0, |set, n| {
+        set | 1u64.checked_shl(n.len() as u32).unwrap_or(0)
+    })
+}
+
+/// Which of `names` (lower-case, their lengths in `lengths`) `key` is, ignoring ASCII case.
+fn position(key: &str, names: &[&str], lengths: u64) -> Option<usize> {
+    let len_bit = 1u64.checked_shl(key.len() as u32).unwrap_or(0);
+    if lengths & len_bit == 0 {
+        return None;
+    }
+    // Names are distinct, so at most one is this key.
+    names
+        .iter()
+        .position(|n| n.len() == key.len() && same_ignoring_case(key, n))
+}
+
+/// Whether `key` is `name` (lower-case ASCII, of the same length) ignoring ASCII case (only the
+/// key's bytes need folding).
+// In wasm, one copy rather than one inlined into every reader: that grew the module by ~20 KB
+// (the length tests before the call stay inlined). Natively it is inlined: fewer instructions.
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn same_ignoring_case(key: &str, name: &str) -> bool {
+    key.bytes()
+        .zip(name.bytes())
+        .all(|(k, n)| k.to_ascii_lowercase() == n)
+}
+
+/// [`pick`] with the values mutable (to move them out of a map the caller owns).
+pub(crate) fn pick_mut<'a, const N: usize>(
+    map: &'a mut Map<String, Value>,
+    names: &[&str; N],
+) -> [Option<(&'a str, &'a mut Value)>; N] {
+    let lengths = name_lengths(names);
+    let mut found: [Option<(&'a str, &'a mut Value)>; N] = std::array::from_fn(|_| None);
+    for (key, value) in map.iter_mut() {
+        if let Some(i) = position(key, names, lengths) {
+            if let Some(slot @ None) = found.get_mut(i) {
+                *slot = Some((key.as_str(), value));
+            }
+        }
+    }
+    found
+}
+
+/// Whether `hay` contains `needle` ignoring ASCII case (no lower-cased copy of `hay`).
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether `hay` ends with `suffix` ignoring ASCII case.
+pub(crate) fn ends_with_ci(hay: &str, suffix: &str) -> bool {
+    hay.len()
+        .checked_sub(suffix.len())
+        .and_then(|at| hay.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
 /// The key as it is spelled in `map`, if some key equals `name` ignoring ASCII case.

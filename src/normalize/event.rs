@@ -1,48 +1,16 @@
 //! Reference-service webhook events, in both envelope shapes, into [`DirectoryEvent`].
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::event_data::{user_data, EventObject};
 use super::reference::{group_from_value, user_from_value};
 use super::time::timestamp_to_rfc3339;
 use crate::json::value::{
-    check_depth, get_ci, opt_string, strip_passwords, strip_passwords_map, take_string, ROOT,
+    check_depth, opt_string, pick, pick_mut, strip_passwords, strip_passwords_map, take_string,
+    Found, ROOT,
 };
 use crate::json::{NormalizationError, NormalizationErrorKind};
-use crate::model::{DirectoryEvent, DirectoryUser, EventData, PartialDirectoryUser};
-
-/// What an event type says its `data` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EventObject {
-    User,
-    Group,
-    Directory,
-    Unknown,
-}
-
-impl EventObject {
-    pub(crate) fn of_type(event_type: &str) -> Self {
-        let t = event_type.to_ascii_lowercase();
-        match t.as_str() {
-            "organization.directory.user_created"
-            | "organization.directory.user_updated"
-            | "organization.directory.user_deleted" => Self::User,
-            "organization.directory.group_created"
-            | "organization.directory.group_updated"
-            | "organization.directory.group_deleted" => Self::Group,
-            "organization.directory_enabled" | "organization.directory_disabled" => Self::Directory,
-            _ => Self::Unknown,
-        }
-    }
-
-    pub(crate) fn name(self) -> Option<&'static str> {
-        match self {
-            Self::User => Some("DirectoryUser"),
-            Self::Group => Some("DirectoryGroup"),
-            Self::Directory => Some("Directory"),
-            Self::Unknown => None,
-        }
-    }
-}
+use crate::model::{DirectoryEvent, EventData, PartialDirectoryUser};
 
 /// Parses a webhook body (JSON text) and normalizes the event in it.
 ///
@@ -80,34 +48,55 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
             "an event must be a JSON object",
         ));
     };
-    // Envelope strings are moved out of the map (each is read once), not copied.
-    let event_type = take_field(&mut map, "type")?
+    // Exact name, as our own partial events write it.
+    let partial = map.get("partial").and_then(Value::as_bool).unwrap_or(false);
+    // The envelope's members, found in one pass over its keys; strings are moved out, not copied.
+    let [event_type, occurred_at, timestamp, data, organization_id, directory_id, spec_version, id, environment_id, object, display_name] =
+        pick_mut(
+            &mut map,
+            &[
+                "type",
+                "occurred_at",
+                "timestamp",
+                "data",
+                "organization_id",
+                "directory_id",
+                "spec_version",
+                "id",
+                "environment_id",
+                "object",
+                "display_name",
+            ],
+        );
+    let event_type = take_field(event_type)?
         .ok_or_else(|| NormalizationError::unsupported("/type", "an event needs a `type`"))?;
     let object_kind = EventObject::of_type(&event_type);
-    let occurred_at = match get_ci(&map, "occurred_at").or_else(|| get_ci(&map, "timestamp")) {
+    let occurred_at = match occurred_at.or(timestamp) {
         Some((k, v)) => timestamp_to_rfc3339(v, ROOT.key(k))?,
         None => None,
     };
-    let data_key = crate::json::value::key_ci(&map, "data");
-    let data = data_key.and_then(|k| map.remove(&k)).unwrap_or(Value::Null);
-    let data_map = data.as_object();
+    let data = data.map(|(_, v)| std::mem::take(v)).unwrap_or(Value::Null);
     let data_ptr = ROOT.key("data");
-    let from_data = |name: &str| -> Result<Option<String>, NormalizationError> {
-        match data_map.and_then(|m| get_ci(m, name)) {
+    // What the envelope takes from `data` when it does not say it itself.
+    let [data_organization_id, data_directory_id, data_active] = match &data {
+        Value::Object(m) => pick(m, &["organization_id", "directory_id", "active"]),
+        _ => [None; 3],
+    };
+    let from_data = |found: Found<'_>| -> Result<Option<String>, NormalizationError> {
+        match found {
             Some((k, v)) => opt_string(v, data_ptr.key(k)),
             None => Ok(None),
         }
     };
-    let organization_id = match take_field(&mut map, "organization_id")? {
+    let organization_id = match take_field(organization_id)? {
         Some(o) => Some(o),
-        None => from_data("organization_id")?,
+        None => from_data(data_organization_id)?,
     };
-    let directory_id = match take_field(&mut map, "directory_id")? {
+    let directory_id = match take_field(directory_id)? {
         Some(d) => Some(d),
-        None => from_data("directory_id")?,
+        None => from_data(data_directory_id)?,
     };
-    let states_active = data_map.is_some_and(|m| get_ci(m, "active").is_some());
-    let partial = map.get("partial").and_then(Value::as_bool).unwrap_or(false);
+    let states_active = data_active.is_some();
     let data = match object_kind {
         // Our own partial user events, read back: their `null`s mean "not stated", keep them so.
         EventObject::User if partial => {
@@ -141,14 +130,14 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
         }
     };
     Ok(DirectoryEvent {
-        spec_version: take_field(&mut map, "spec_version")?,
-        id: take_field(&mut map, "id")?,
+        spec_version: take_field(spec_version)?,
+        id: take_field(id)?,
         occurred_at,
-        environment_id: take_field(&mut map, "environment_id")?,
+        environment_id: take_field(environment_id)?,
         organization_id,
         directory_id,
-        object: take_field(&mut map, "object")?.or_else(|| object_kind.name().map(str::to_owned)),
-        display_name: match get_ci_mut(&mut map, "display_name") {
+        object: take_field(object)?.or_else(|| object_kind.name().map(str::to_owned)),
+        display_name: match display_name {
             // `""` is a value the reference service really sends; keep it as sent.
             Some((_, Value::String(s))) => Some(std::mem::take(s)),
             Some((k, v)) => opt_string(v, ROOT.key(k))?,
@@ -160,37 +149,10 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
     })
 }
 
-/// A user event's `data`, once the user is read: what the envelope adds to it.
-pub(super) fn user_data(
-    mut user: DirectoryUser,
-    event_type: &str,
-    states_active: bool,
-    organization_id: &Option<String>,
-    directory_id: &Option<String>,
-) -> EventData {
-    if event_type.eq_ignore_ascii_case("organization.directory.user_deleted") && !states_active {
-        // A deleted user is not active; `true` (the model default) would be false news.
-        user.active = false;
-    }
-    user.organization_id = user.organization_id.or_else(|| organization_id.clone());
-    user.directory_id = user.directory_id.or_else(|| directory_id.clone());
-    EventData::User(Box::new(user))
-}
-
-/// The first member whose key equals `name` ignoring ASCII case, mutably.
-fn get_ci_mut<'a>(map: &'a mut Map<String, Value>, name: &str) -> Option<(&'a str, &'a mut Value)> {
-    map.iter_mut()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(k, v)| (k.as_str(), v))
-}
-
-/// An envelope string field (first case-insensitive match), moved out of the map: each envelope
-/// field is read exactly once, so what is left behind is never looked at.
-fn take_field(
-    map: &mut Map<String, Value>,
-    name: &str,
-) -> Result<Option<String>, NormalizationError> {
-    match get_ci_mut(map, name) {
+/// An envelope string field, moved out of the map (each envelope field is read exactly once, so
+/// what is left behind is never looked at).
+fn take_field(found: Option<(&str, &mut Value)>) -> Result<Option<String>, NormalizationError> {
+    match found {
         Some((k, v)) => take_string(std::mem::take(v), ROOT.key(k)),
         None => Ok(None),
     }

@@ -1,11 +1,12 @@
-//! Pieces every user/group normalizer shares: manager, member and group-reference readers, and the
-//! final fill-in of derived fields (name, primary email first, no duplicate emails).
+//! Pieces every user/group normalizer shares: string, manager, member, group-reference, role and
+//! count readers (each object read in one pass over its keys), and the final fill-in of derived
+//! fields (name, primary email first, no duplicate emails; a group's two names).
 
 use serde_json::{Map, Value};
 
-use crate::json::value::{get_ci, looks_like_email, opt_string, Ptr};
+use crate::json::value::{looks_like_email, opt_bool, opt_string, pick, pick_in, Found, Ptr};
 use crate::json::NormalizationError;
-use crate::model::{DirectoryUser, GroupMember, GroupRef, Manager, Role};
+use crate::model::{DirectoryGroup, DirectoryUser, GroupMember, GroupRef, Manager, Role};
 
 /// A manager as providers send it: a bare id string (Entra), an object `{value, displayName,
 /// $ref}` (RFC 7643; SCIM 1.1 says `managerId`), or an array of such objects (Entra, once).
@@ -21,17 +22,23 @@ pub(crate) fn manager_from_value(
             display_name: None,
         })),
         Value::Object(map) => {
-            let id = match get_ci(map, "value")
-                .or_else(|| get_ci(map, "managerId"))
-                .or_else(|| get_ci(map, "id"))
-            {
+            let [value, manager_id, id, display_name, display_snake, display] = pick(
+                map,
+                &[
+                    "value",
+                    "managerid",
+                    "id",
+                    "displayname",
+                    "display_name",
+                    "display",
+                ],
+            );
+            // The first name present is the one read (a `null` there is "none").
+            let id = match value.or(manager_id).or(id) {
                 Some((k, v)) => opt_string(v, pointer.key(k))?,
                 None => None,
             };
-            let display = match get_ci(map, "displayName")
-                .or_else(|| get_ci(map, "display_name"))
-                .or_else(|| get_ci(map, "display"))
-            {
+            let display = match display_name.or(display_snake).or(display) {
                 Some((k, v)) => opt_string(v, pointer.key(k))?,
                 None => None,
             };
@@ -54,33 +61,68 @@ pub(crate) fn manager_from_value(
     }
 }
 
-/// One field of an object, read as a string, under any of `names` (case-insensitive).
-pub(crate) fn string_of(
-    map: &Map<String, Value>,
-    names: &[&str],
+/// A string field given under any of several names: `found` holds what [`pick`] found for each
+/// name, in order of preference; the first that holds a string wins (`null` and `""` defer to the
+/// next name), and a value that is not a string is reported.
+pub(crate) fn first_string(
+    found: &[Found<'_>],
     pointer: Ptr<'_>,
 ) -> Result<Option<String>, NormalizationError> {
-    string_in(&|name| get_ci(map, name), names, pointer)
-}
-
-/// A member lookup by name ignoring ASCII case, giving the key as sent: [`get_ci`] over a map,
-/// or over members read straight from the text (the streaming readers).
-pub(crate) type Lookup<'a, 'm> = &'a dyn Fn(&str) -> Option<(&'m str, &'m Value)>;
-
-/// [`string_of`] over any [`Lookup`], so that the streaming readers apply the same rule.
-pub(crate) fn string_in(
-    get: Lookup<'_, '_>,
-    names: &[&str],
-    pointer: Ptr<'_>,
-) -> Result<Option<String>, NormalizationError> {
-    for name in names {
-        if let Some((k, v)) = get(name) {
-            if let Some(s) = opt_string(v, pointer.key(k))? {
-                return Ok(Some(s));
-            }
+    for (k, v) in found.iter().flatten() {
+        if let Some(s) = opt_string(v, pointer.key(k))? {
+            return Ok(Some(s));
         }
     }
     Ok(None)
+}
+
+/// One string field of an object under any of `names` (lower-case, in order of preference).
+pub(crate) fn string_of<const N: usize>(
+    map: &Map<String, Value>,
+    names: &[&str; N],
+    pointer: Ptr<'_>,
+) -> Result<Option<String>, NormalizationError> {
+    first_string(&pick(map, names), pointer)
+}
+
+/// Each item of a multi-valued attribute read in one pass over its keys for `names` (the first
+/// two must be `primary` and `type`, for [`primary_index`]); `None` for an item that is not an
+/// object.
+pub(crate) fn read_items<'a, const N: usize>(
+    items: &'a [Value],
+    names: &[&str; N],
+) -> Vec<Option<[Found<'a>; N]>> {
+    items
+        .iter()
+        .map(|item| item.as_object().map(|m| pick(m, names)))
+        .collect()
+}
+
+/// The index of the item to treat as primary, from [`read_items`]: `primary: true` (or
+/// `"True"`), else `type: work`, else the first.
+pub(crate) fn primary_index<const N: usize>(
+    items: &[Option<[Found<'_>; N]>],
+    pointer: Ptr<'_>,
+) -> Result<Option<usize>, NormalizationError> {
+    let mut work = None;
+    for (i, item) in items.iter().enumerate() {
+        let Some(found) = item else { continue };
+        if let Some((k, v)) = found.first().copied().flatten() {
+            if opt_bool(v, pointer.index(i).key(k))? == Some(true) {
+                return Ok(Some(i));
+            }
+        }
+        let is_work = found
+            .get(1)
+            .copied()
+            .flatten()
+            .and_then(|(_, t)| t.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("work"));
+        if is_work && work.is_none() {
+            work = Some(i);
+        }
+    }
+    Ok(work.or(if items.is_empty() { None } else { Some(0) }))
 }
 
 /// A list of group members (`[{value, display, type}]`, or bare id strings); `null` is "unknown".
@@ -102,11 +144,25 @@ pub(crate) fn members_from_value(
     for (i, item) in items.iter().enumerate() {
         let p = pointer.index(i);
         out.push(match item {
-            Value::Object(m) => GroupMember {
-                value: string_of(m, &["value", "id"], p)?,
-                display: string_of(m, &["display", "displayName", "display_name", "name"], p)?,
-                member_type: string_of(m, &["type"], p)?,
-            },
+            Value::Object(m) => {
+                let [value, id, display, display_name, display_snake, name, member_type] = pick(
+                    m,
+                    &[
+                        "value",
+                        "id",
+                        "display",
+                        "displayname",
+                        "display_name",
+                        "name",
+                        "type",
+                    ],
+                );
+                GroupMember {
+                    value: first_string(&[value, id], p)?,
+                    display: first_string(&[display, display_name, display_snake, name], p)?,
+                    member_type: first_string(&[member_type], p)?,
+                }
+            }
             other => GroupMember {
                 value: opt_string(other, p)?,
                 display: None,
@@ -141,7 +197,7 @@ pub(crate) fn group_refs_from_value(
     for (i, item) in items.iter().enumerate() {
         let p = pointer.index(i);
         out.push(match item {
-            Value::Object(m) => group_ref_in(&|name| get_ci(m, name), p)?,
+            Value::Object(m) => group_ref_of(m.iter().map(|(k, v)| (k.as_str(), v)), p)?,
             other => GroupRef {
                 id: opt_string(other, p)?,
                 name: None,
@@ -151,18 +207,26 @@ pub(crate) fn group_refs_from_value(
     Ok(out)
 }
 
-/// One group reference given as an object (`{id, display_name}`, SCIM `{value, display}`, …).
-pub(crate) fn group_ref_in(
-    get: Lookup<'_, '_>,
+/// One group reference given as an object (`{id, display_name}`, SCIM `{value, display}`, …),
+/// from its members (a map's, or members read straight from the text by the streaming reader).
+pub(crate) fn group_ref_of<'a>(
+    members: impl Iterator<Item = (&'a str, &'a Value)>,
     pointer: Ptr<'_>,
 ) -> Result<GroupRef, NormalizationError> {
+    let [id, value, name, display, display_snake, display_name] = pick_in(
+        members,
+        &[
+            "id",
+            "value",
+            "name",
+            "display",
+            "display_name",
+            "displayname",
+        ],
+    );
     Ok(GroupRef {
-        id: string_in(get, &["id", "value"], pointer)?,
-        name: string_in(
-            get,
-            &["name", "display", "display_name", "displayName"],
-            pointer,
-        )?,
+        id: first_string(&[id, value], pointer)?,
+        name: first_string(&[name, display, display_snake, display_name], pointer)?,
     })
 }
 
@@ -218,4 +282,34 @@ pub(crate) fn complete_user(user: &mut DirectoryUser) {
         }
     }
     user.emails = emails;
+}
+
+/// `display_name` and `name` are the same thing; whichever is known fills the other.
+pub(crate) fn complete_group(group: &mut DirectoryGroup) {
+    if group.display_name.is_none() {
+        group.display_name = group.name.clone();
+    }
+    if group.name.is_none() {
+        group.name = group.display_name.clone();
+    }
+}
+
+/// A non-negative count, as a JSON number or a decimal string (Google's `directMembersCount`).
+pub(crate) fn count(value: &Value, pointer: Ptr<'_>) -> Result<Option<u64>, NormalizationError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| NormalizationError::invalid_value(pointer, "expected a count")),
+        Value::String(s) => s
+            .trim()
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| NormalizationError::invalid_value(pointer, "expected a count")),
+        _ => Err(NormalizationError::invalid_value(
+            pointer,
+            "expected a count",
+        )),
+    }
 }

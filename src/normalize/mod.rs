@@ -21,24 +21,29 @@
 //! request states the whole list, and carry `members_added` / `members_removed` when the
 //! operations name them (`null` when they cannot say).
 
+mod declared;
 mod event;
+mod event_data;
 mod event_stream;
+#[cfg(test)]
+mod event_stream_tests;
 mod fill;
 mod google;
 mod group;
-mod group_refs_stream;
-mod page_stream;
 mod provider;
 pub mod reference;
 mod request;
 mod request_partial;
+mod resource;
 mod scim_user;
+mod streaming;
 mod time;
 mod user;
 
 pub use crate::json::{limits, parse_json, NormalizationError, NormalizationErrorKind};
+pub use declared::NormalizeOptions;
 pub use event::{normalize_event, normalize_event_value};
 pub use group::normalize_group;
 pub use provider::{detect_provider, Provider, UnknownProvider};
 pub use request::{normalize_scim_request, RequestContext, ScimOutcome, ScimRequest};
-pub use user::{normalize_user, NormalizeOptions};
+pub use user::normalize_user;

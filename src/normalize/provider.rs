@@ -6,7 +6,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::json::value::get_ci;
+use super::resource::{Attr, Resource};
+use crate::json::value::{contains_ci, ends_with_ci, pick};
 
 /// An identity provider whose payload quirks scimkit knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,35 +104,47 @@ impl<'de> Deserialize<'de> for Provider {
 /// its malformed `…enterprise:2.0User` URN, JumpCloud's extension-schema-first order or `tel:`
 /// phone URIs. `None` when nothing tells (SCIM 1.x could be OneLogin or Ping: not guessed).
 pub fn detect_provider(resource: &Value) -> Option<Provider> {
-    let map = resource.as_object()?;
-    let kind = get_ci(map, "kind").and_then(|(_, v)| v.as_str());
-    if kind.is_some_and(|k| k.starts_with("admin#directory#")) {
-        return Some(Provider::Google);
-    }
-    let schemas: Vec<&str> = match get_ci(map, "schemas") {
+    provider_of(&Resource::read(resource.as_object()?))
+}
+
+/// The `schemas` a resource lists (its string items).
+fn schemas<'a>(res: &Resource<'a>) -> Vec<&'a str> {
+    match res.get(Attr::Schemas) {
         Some((_, Value::Array(items))) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
-    };
-    if schemas.is_empty() && get_ci(map, "primaryEmail").is_some() {
+    }
+}
+
+/// Whether the resource shows it is Google's: what [`detect_provider`] answers `Google` on.
+pub(crate) fn is_google_resource(res: &Resource<'_>) -> bool {
+    let kind = res.get(Attr::Kind).and_then(|(_, v)| v.as_str());
+    kind.is_some_and(|k| k.starts_with("admin#directory#"))
+        || (schemas(res).is_empty() && res.has(Attr::PrimaryEmail))
+}
+
+/// [`detect_provider`] of a resource already read.
+fn provider_of(res: &Resource<'_>) -> Option<Provider> {
+    if is_google_resource(res) {
         return Some(Provider::Google);
     }
-    let entra_uri = |s: &str| {
-        let l = s.to_ascii_lowercase();
-        l.contains("schemas.microsoft.com") || l.ends_with(":enterprise:2.0user")
-    };
-    if schemas.iter().any(|s| entra_uri(s)) || map.keys().any(|k| entra_uri(k)) {
+    let schemas = schemas(res);
+    if schemas.iter().any(|s| is_entra_uri(s)) || res.entries().iter().any(|e| is_entra_uri(e.key))
+    {
         return Some(Provider::Entra);
     }
     if schemas
         .first()
-        .is_some_and(|s| s.to_ascii_lowercase().contains(":extension:"))
+        .is_some_and(|s| contains_ci(s, ":extension:"))
     {
         return Some(Provider::JumpCloud);
     }
-    let tel_phone = match get_ci(map, "phoneNumbers") {
+    let tel_phone = match res.get(Attr::PhoneNumbers) {
         Some((_, Value::Array(items))) => items.iter().any(|p| {
-            p.as_object()
-                .and_then(|m| get_ci(m, "value"))
+            let [value] = match p {
+                Value::Object(m) => pick(m, &["value"]),
+                _ => [None],
+            };
+            value
                 .and_then(|(_, v)| v.as_str())
                 .is_some_and(|v| v.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")))
         }),
@@ -141,4 +154,10 @@ pub fn detect_provider(resource: &Value) -> Option<Provider> {
         return Some(Provider::JumpCloud);
     }
     None
+}
+
+/// An Entra schema URI (its ADSCIM schemas, its malformed `…enterprise:2.0User`), any case.
+fn is_entra_uri(s: &str) -> bool {
+    const MALFORMED: &str = ":enterprise:2.0user";
+    contains_ci(s, "schemas.microsoft.com") || ends_with_ci(s, MALFORMED)
 }

@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::declared::NormalizeOptions;
+use super::group::group_from_object;
 use super::provider::Provider;
 use super::request_partial::{partial_group, partial_user};
-use super::user::{normalize_user, NormalizeOptions};
+use super::user::{normalize_user, user_from_object};
 use super::{normalize_group, NormalizationError, NormalizationErrorKind};
-use crate::json::value::{check_depth, get_ci, key_ci, raw_without_passwords, strip_passwords};
+use crate::json::value::{check_depth, pick, raw_without_passwords};
 use crate::model::{DirectoryEvent, DirectoryGroup, DirectoryUser, EventData, GroupMember};
 use crate::scim::apply_scim_patch;
 
@@ -119,10 +121,21 @@ fn parse_resource_path(path: &str) -> Result<(Kind, Option<String>), Normalizati
 
 /// The request's body as an object.
 fn body_object(req: &ScimRequest) -> Result<&Value, NormalizationError> {
+    body_value_and_map(req).map(|(v, _)| v)
+}
+
+/// The request's body as the map it is (a POST's resource).
+fn body_map(req: &ScimRequest) -> Result<&Map<String, Value>, NormalizationError> {
+    body_value_and_map(req).map(|(_, m)| m)
+}
+
+fn body_value_and_map(
+    req: &ScimRequest,
+) -> Result<(&Value, &Map<String, Value>), NormalizationError> {
     match &req.body {
-        Some(v @ Value::Object(_)) => {
+        Some(v @ Value::Object(m)) => {
             check_depth(v, "/body".into())?;
-            Ok(v)
+            Ok((v, m))
         }
         _ => Err(NormalizationError::new(
             NormalizationErrorKind::InvalidJson,
@@ -148,7 +161,9 @@ fn current_object(ctx: &RequestContext) -> Result<Option<&Map<String, Value>>, N
 }
 
 fn event_id(req: &ScimRequest, kind: Kind, id: Option<&str>, ctx: &RequestContext) -> String {
-    let basis = serde_json::json!([
+    // Serialized by reference as a JSON array (the same text as building the array as a `Value`,
+    // without copying the body and the current resource into it first).
+    let basis = (
         req.method.to_ascii_uppercase(),
         if kind == Kind::Users {
             "Users"
@@ -156,13 +171,15 @@ fn event_id(req: &ScimRequest, kind: Kind, id: Option<&str>, ctx: &RequestContex
             "Groups"
         },
         id,
-        req.body,
-        ctx.organization_id,
-        ctx.directory_id,
-        ctx.now,
-        ctx.current,
-    ]);
-    let digest = Sha256::digest(basis.to_string().as_bytes());
+        &req.body,
+        &ctx.organization_id,
+        &ctx.directory_id,
+        &ctx.now,
+        &ctx.current,
+    );
+    // Serializing these types cannot fail (string keys only); an empty basis would still hash.
+    let text = serde_json::to_string(&basis).unwrap_or_default();
+    let digest = Sha256::digest(text.as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("evt_{hex}")
 }
@@ -196,23 +213,23 @@ pub fn normalize_scim_request(
             })
         }
         ("POST", Kind::Users, None) => {
-            let body = body_object(req)?;
-            let user = normalize_user(body, &opts).map_err(|e| e.prefixed("/body"))?;
+            let body = body_map(req)?;
+            let user = user_from_object(body, &opts).map_err(|e| e.prefixed("/body"))?;
             (
                 "user_created",
                 EventData::User(Box::new(user)),
                 false,
-                Some(clean(body)),
+                Some(Value::Object(raw_without_passwords(body))),
             )
         }
         ("POST", Kind::Groups, None) => {
-            let body = body_object(req)?;
-            let group = normalize_group(body, &opts).map_err(|e| e.prefixed("/body"))?;
+            let body = body_map(req)?;
+            let group = group_from_object(body, &opts).map_err(|e| e.prefixed("/body"))?;
             (
                 "group_created",
                 EventData::Group(Box::new(group)),
                 false,
-                Some(clean(body)),
+                Some(Value::Object(raw_without_passwords(body))),
             )
         }
         ("PUT" | "PATCH", Kind::Users, Some(id)) => {
@@ -264,10 +281,9 @@ pub fn normalize_scim_request(
         }
         ("DELETE", Kind::Users, Some(id)) => {
             let before = match current {
-                Some(cur) => Some(
-                    normalize_user(&Value::Object(cur.clone()), &opts)
-                        .map_err(|e| e.prefixed("/context/current"))?,
-                ),
+                Some(cur) => {
+                    Some(user_from_object(cur, &opts).map_err(|e| e.prefixed("/context/current"))?)
+                }
                 None => None,
             };
             // What the reference service's user_deleted carries: id, dp_id, email (and org).
@@ -288,8 +304,7 @@ pub fn normalize_scim_request(
         ("DELETE", Kind::Groups, Some(id)) => {
             let before = match current {
                 Some(cur) => Some(
-                    normalize_group(&Value::Object(cur.clone()), &opts)
-                        .map_err(|e| e.prefixed("/context/current"))?,
+                    group_from_object(cur, &opts).map_err(|e| e.prefixed("/context/current"))?,
                 ),
                 None => None,
             };
@@ -348,12 +363,6 @@ pub fn normalize_scim_request(
     })
 }
 
-fn clean(v: &Value) -> Value {
-    let mut v = v.clone();
-    strip_passwords(&mut v);
-    v
-}
-
 fn with_context(data: EventData, ctx: &RequestContext) -> EventData {
     match data {
         EventData::User(mut u) => {
@@ -370,9 +379,6 @@ fn with_context(data: EventData, ctx: &RequestContext) -> EventData {
     }
 }
 
-/// Read-only attributes a PUT body cannot change: they stay as in `current` (RFC 7644 §3.5.1).
-const KEPT_BY_PUT: [&str; 3] = ["id", "meta", "groups"];
-
 /// `current` after a PATCH (applied) or a PUT (replaced, read-only attributes kept).
 fn updated_resource(
     method: &str,
@@ -383,25 +389,44 @@ fn updated_resource(
         return apply_scim_patch(Value::Object(current.clone()), body)
             .map_err(|e| e.prefixed("/body"));
     }
+    Ok(Value::Object(replaced(current, body, false)))
+}
+
+/// `current` replaced by a PUT `body`: the body, with `active` (and, for groups, `members`) from
+/// `current` when the body does not state it, and the read-only attributes from `current`.
+/// Each of the two objects is read once for the names involved.
+fn replaced(current: &Map<String, Value>, body: &Value, keep_members: bool) -> Map<String, Value> {
+    const NAMES: [&str; 5] = ["active", "id", "meta", "groups", "members"];
     let mut out = match body {
         Value::Object(m) => raw_without_passwords(m),
         _ => Map::new(),
     };
+    let [active, id, meta, groups, members] = pick(current, &NAMES);
+    let [out_active, out_id, out_meta, out_groups, out_members] =
+        pick(&out, &NAMES).map(|f| f.map(|(k, _)| k.to_owned()));
     // A PUT that does not mention `active` is not a deactivation (nor a re-activation).
-    if key_ci(&out, "active").is_none() {
-        if let Some((k, v)) = get_ci(current, "active") {
+    if out_active.is_none() {
+        if let Some((k, v)) = active {
             out.insert(k.to_owned(), v.clone());
         }
     }
-    for attr in KEPT_BY_PUT {
-        if let Some((k, v)) = get_ci(current, attr) {
-            if let Some(mine) = key_ci(&out, attr) {
+    // Read-only attributes a PUT body cannot change stay as in `current` (RFC 7644 §3.5.1).
+    for (theirs, mine) in [(id, out_id), (meta, out_meta), (groups, out_groups)] {
+        if let Some((k, v)) = theirs {
+            if let Some(mine) = mine {
                 out.remove(&mine);
             }
             out.insert(k.to_owned(), v.clone());
         }
     }
-    Ok(Value::Object(out))
+    // A PUT without `members` (group renames from some providers) leaves membership alone
+    // rather than reading as "remove everyone".
+    if keep_members && out_members.is_none() {
+        if let Some((k, v)) = members {
+            out.insert(k.to_owned(), v.clone());
+        }
+    }
+    out
 }
 
 /// Ids of members, for diffs.
@@ -416,18 +441,12 @@ fn updated_group(
     body: &Value,
     opts: &NormalizeOptions,
 ) -> Result<(DirectoryGroup, Value), NormalizationError> {
-    let mut result = updated_resource(method, current, body)?;
-    if method == "PUT" {
-        // A PUT without `members` (group renames from some providers) leaves membership alone
-        // rather than reading as "remove everyone".
-        if let (Value::Object(out), Some((k, v))) = (&mut result, get_ci(current, "members")) {
-            if key_ci(out, "members").is_none() {
-                out.insert(k.to_owned(), v.clone());
-            }
-        }
-    }
-    let before = normalize_group(&Value::Object(current.clone()), opts)
-        .map_err(|e| e.prefixed("/context/current"))?;
+    let result = if method == "PUT" {
+        Value::Object(replaced(current, body, true))
+    } else {
+        updated_resource(method, current, body)?
+    };
+    let before = group_from_object(current, opts).map_err(|e| e.prefixed("/context/current"))?;
     let mut after = normalize_group(&result, opts).map_err(|e| e.prefixed("/context/current"))?;
     // With the full resource at hand, no `members` means none.
     let old = before.members.unwrap_or_default();

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::group::scim_group;
+use super::resource::{Attr, Resource};
 use super::scim_user::extract;
-use crate::json::value::{get_ci, raw_without_passwords};
+use crate::json::value::raw_without_passwords;
 use crate::json::NormalizationError;
 use crate::model::{DirectoryGroup, GroupMember, PartialDirectoryUser};
 use crate::scim::patch::{apply_op, expand_ops};
@@ -139,7 +140,9 @@ pub(super) fn partial_user(
             }
         }
     }
-    let mut user = extract(&stated).map_err(|e| e.prefixed("/body"))?.user;
+    let mut user = extract(&Resource::read(&stated))
+        .map_err(|e| e.prefixed("/body"))?
+        .user;
     let known = |a: &str| whole.contains(a);
     if !known("emails") {
         user.email = None;
@@ -266,8 +269,13 @@ pub(super) fn partial_group(
         }
     } else if let Value::Object(m) = body {
         stated = raw_without_passwords(m);
-        members_known = get_ci(m, "members").is_some();
         diff_known = false;
+    }
+    let stated = Resource::read(&stated);
+    if method != "PATCH" {
+        // A PUT states the whole group: its members too when it has them (what the body has
+        // but `stated` lacks is passwords only).
+        members_known = stated.has(Attr::Members);
     }
     let mut group = scim_group(&stated).map_err(|e| e.prefixed("/body"))?;
     group.members = if members_known {

@@ -6,50 +6,17 @@
 
 use serde_json::{Map, Value};
 
-use super::fill::{group_refs_from_value, manager_from_value, roles_from_value, string_of};
+use super::fill::{
+    first_string, group_refs_from_value, manager_from_value, primary_index, read_items,
+    roles_from_value, string_of,
+};
+use super::resource::{Attr, Resource};
 use crate::json::value::{
-    cloned_without_passwords, get_ci, lower, opt_bool, opt_string, raw_without_passwords,
-    strip_passwords_map, Ptr, ROOT,
+    cloned_without_passwords, opt_bool, opt_string, pick, raw_without_passwords,
+    strip_passwords_map, Found, Ptr, ROOT,
 };
 use crate::json::NormalizationError;
 use crate::model::{Address, PartialDirectoryUser};
-use crate::scim::schema::{is_enterprise_urn, ENTERPRISE_URNS};
-
-/// Core attributes the model reads (lower-case); everything else is a custom attribute.
-const CORE: [&str; 22] = [
-    "schemas",
-    "id",
-    "externalid",
-    "meta",
-    "username",
-    "name",
-    "displayname",
-    "nickname",
-    "profileurl",
-    "title",
-    "usertype",
-    "preferredlanguage",
-    "locale",
-    "timezone",
-    "active",
-    "password",
-    "emails",
-    "phonenumbers",
-    "photos",
-    "addresses",
-    "groups",
-    "roles",
-];
-
-/// Enterprise attributes (RFC 7643 §4.3) the model reads, lower-case.
-const ENTERPRISE: [&str; 6] = [
-    "department",
-    "employeenumber",
-    "costcenter",
-    "division",
-    "organization",
-    "manager",
-];
 
 /// What a SCIM user states, plus `name.formatted` (a display-name fallback for full users only).
 pub(crate) struct Extracted {
@@ -57,89 +24,20 @@ pub(crate) struct Extracted {
     pub formatted: Option<String>,
 }
 
-/// A flat top-level key `<enterprise urn>:<attr>` (some template-driven providers): the attr.
-fn flat_enterprise_attr(key: &str) -> Option<&str> {
-    // Compared in place: this runs for every top-level key, lower-casing each one cost an
-    // allocation. (The URNs are ASCII, so a matching head ends on a char boundary.)
-    ENTERPRISE_URNS.iter().find_map(|u| {
-        let head = key.get(..u.len())?;
-        if !head.eq_ignore_ascii_case(u) {
-            return None;
-        }
-        key.get(u.len()..)?.strip_prefix(':')
-    })
-}
+/// Where one enterprise attribute was found: the attribute, the top-level key and, inside an
+/// extension object, the member name; and its value.
+type EnterpriseSource<'a> = (Attr, (&'a str, Option<&'a str>), &'a Value);
 
-/// Reads the resource's enterprise attributes from wherever the provider put them: the extension
-/// object (any URN spelling), flat `urn…:attr` keys, then bare top-level attributes (Entra).
-/// The first non-null value wins. Returns (lower-case attr, where it is, value); where it is:
-/// the top-level key and, inside an extension object, the member name.
-fn enterprise_sources<'a>(map: &'a Map<String, Value>) -> Vec<EnterpriseSource<'a>> {
-    let mut found: Vec<EnterpriseSource<'a>> = Vec::new();
-    let mut push = |attr: &str, at: (&'a str, Option<&'a str>), v: &'a Value| {
-        // Only the six attributes the model reads are ever looked up.
-        let Some(a) = ENTERPRISE.iter().find(|e| attr.eq_ignore_ascii_case(e)) else {
-            return;
-        };
-        if !v.is_null() && !found.iter().any(|(x, _, _)| x == a) {
-            found.push((a, at, v));
-        }
-    };
-    for (k, v) in map {
-        if is_enterprise_urn(k) {
-            if let Value::Object(ext) = v {
-                for (a, av) in ext {
-                    push(a, (k, Some(a)), av);
-                }
-            }
-        }
-    }
-    for (k, v) in map {
-        if let Some(a) = flat_enterprise_attr(k) {
-            push(a, (k, None), v);
-        }
-    }
-    for (k, v) in map {
-        if ENTERPRISE.iter().any(|e| k.eq_ignore_ascii_case(e)) {
-            push(k, (k, None), v);
-        }
-    }
-    found
-}
-
-/// One enterprise attribute found by [`enterprise_sources`].
-type EnterpriseSource<'a> = (&'static str, (&'a str, Option<&'a str>), &'a Value);
-
-/// The index of the value to treat as primary: `primary: true` (or `"True"`), else `type: work`,
-/// else the first.
-pub(crate) fn primary_index(
-    items: &[Value],
+/// The `value` of one multi-valued item (an object's `value`, or a bare string); `found` is what
+/// [`read_items`] found in it with [`VALUE_ITEM`].
+fn item_value(
+    item: &Value,
+    found: Option<&[Found<'_>; 3]>,
     pointer: Ptr<'_>,
-) -> Result<Option<usize>, NormalizationError> {
-    let mut work = None;
-    for (i, item) in items.iter().enumerate() {
-        if let Value::Object(m) = item {
-            if let Some((k, v)) = get_ci(m, "primary") {
-                if opt_bool(v, pointer.index(i).key(k))? == Some(true) {
-                    return Ok(Some(i));
-                }
-            }
-            let is_work = get_ci(m, "type")
-                .and_then(|(_, t)| t.as_str())
-                .is_some_and(|t| t.eq_ignore_ascii_case("work"));
-            if is_work && work.is_none() {
-                work = Some(i);
-            }
-        }
-    }
-    Ok(work.or(if items.is_empty() { None } else { Some(0) }))
-}
-
-/// The `value` of one multi-valued item (an object's `value`, or a bare string).
-fn item_value(item: &Value, pointer: Ptr<'_>) -> Result<Option<String>, NormalizationError> {
-    match item {
-        Value::Object(m) => string_of(m, &["value"], pointer),
-        other => opt_string(other, pointer),
+) -> Result<Option<String>, NormalizationError> {
+    match found {
+        Some([_, _, value]) => first_string(&[*value], pointer),
+        None => opt_string(item, pointer),
     }
 }
 
@@ -157,11 +55,19 @@ fn multi<'a>(value: &'a Value, pointer: Ptr<'_>) -> Result<&'a [Value], Normaliz
     }
 }
 
+/// Names read from each item of `emails`, `phoneNumbers` and `photos`.
+const VALUE_ITEM: [&str; 3] = ["primary", "type", "value"];
+
 /// The primary item's value.
 fn primary_value(items: &[Value], pointer: Ptr<'_>) -> Result<Option<String>, NormalizationError> {
-    match primary_index(items, pointer)? {
+    let found = read_items(items, &VALUE_ITEM);
+    match primary_index(&found, pointer)? {
         Some(i) => match items.get(i) {
-            Some(item) => item_value(item, pointer.index(i)),
+            Some(item) => item_value(
+                item,
+                found.get(i).and_then(Option::as_ref),
+                pointer.index(i),
+            ),
             None => Ok(None),
         },
         None => Ok(None),
@@ -176,106 +82,145 @@ fn strip_tel(phone: String) -> String {
     }
 }
 
-fn address(map: &Map<String, Value>, pointer: Ptr<'_>) -> Result<Address, NormalizationError> {
-    let s = |names: &[&str]| string_of(map, names, pointer);
+/// Names read from each item of `addresses`.
+const ADDRESS_ITEM: [&str; 11] = [
+    "primary",
+    "type",
+    "formatted",
+    "streetaddress",
+    "street_address",
+    "locality",
+    "region",
+    "postalcode",
+    "postal_code",
+    "country",
+    "countrycode",
+];
+
+/// The primary address, from what [`read_items`] found in it with [`ADDRESS_ITEM`].
+fn address(found: &[Found<'_>; 11], pointer: Ptr<'_>) -> Result<Address, NormalizationError> {
+    let [_, _, formatted, street, street_snake, locality, region, postal, postal_snake, country, country_code] =
+        *found;
     Ok(Address {
-        formatted: s(&["formatted"])?,
-        street_address: s(&["streetAddress", "street_address"])?,
-        locality: s(&["locality"])?,
-        region: s(&["region"])?,
-        postal_code: s(&["postalCode", "postal_code"])?,
-        country: s(&["country", "countryCode"])?,
+        formatted: first_string(&[formatted], pointer)?,
+        street_address: first_string(&[street, street_snake], pointer)?,
+        locality: first_string(&[locality], pointer)?,
+        region: first_string(&[region], pointer)?,
+        postal_code: first_string(&[postal, postal_snake], pointer)?,
+        country: first_string(&[country, country_code], pointer)?,
     })
 }
 
-/// Reads what a SCIM user resource states. Pointers in errors are relative to the resource.
-pub(crate) fn extract(map: &Map<String, Value>) -> Result<Extracted, NormalizationError> {
+/// Reads what a SCIM user resource states, in one pass over its members. Pointers in errors are
+/// relative to the resource.
+///
+/// Enterprise attributes are read from wherever the provider put them: the extension object (any
+/// URN spelling), flat `urn…:attr` keys, then bare top-level attributes (Entra); the first
+/// non-null value wins.
+pub(crate) fn extract(res: &Resource<'_>) -> Result<Extracted, NormalizationError> {
     let mut u = PartialDirectoryUser::default();
     let mut formatted = None;
     let mut custom = Map::new();
-    for (key, v) in map {
+    // Enterprise attributes where they were found, by place, each in the members' order.
+    let mut in_extension: Vec<EnterpriseSource<'_>> = Vec::new();
+    let mut flat: Vec<EnterpriseSource<'_>> = Vec::new();
+    let mut bare: Vec<EnterpriseSource<'_>> = Vec::new();
+    for e in res.entries() {
+        let (key, v) = (e.key, e.value);
         let p = ROOT.key(key);
         let s = || opt_string(v, p);
-        match lower(key).as_ref() {
-            "id" => u.id = s()?,
-            "externalid" => u.dp_id = s()?,
-            "username" => u.preferred_username = s()?,
-            "displayname" => u.name = s()?,
-            "nickname" => u.nickname = s()?,
-            "title" => u.title = s()?,
-            "usertype" => u.user_type = s()?,
-            "preferredlanguage" => u.language = s()?,
-            "locale" => u.locale = s()?,
-            "timezone" => u.zoneinfo = s()?,
-            "profileurl" => u.profile = s()?,
-            "active" => u.active = opt_bool(v, p)?,
-            "name" => match v {
+        match e.attr {
+            Attr::Id => u.id = s()?,
+            Attr::ExternalId => u.dp_id = s()?,
+            Attr::UserName => u.preferred_username = s()?,
+            Attr::DisplayName => u.name = s()?,
+            Attr::NickName => u.nickname = s()?,
+            Attr::Title => u.title = s()?,
+            Attr::UserType => u.user_type = s()?,
+            Attr::PreferredLanguage => u.language = s()?,
+            Attr::Locale => u.locale = s()?,
+            Attr::Timezone => u.zoneinfo = s()?,
+            Attr::ProfileUrl => u.profile = s()?,
+            Attr::Active => u.active = opt_bool(v, p)?,
+            Attr::Name => match v {
                 Value::Object(n) => {
-                    u.given_name = string_of(n, &["givenName"], p)?;
-                    u.family_name = string_of(n, &["familyName"], p)?;
-                    formatted = string_of(n, &["formatted"], p)?;
+                    let [given, family, full] = pick(n, &["givenname", "familyname", "formatted"]);
+                    u.given_name = first_string(&[given], p)?;
+                    u.family_name = first_string(&[family], p)?;
+                    formatted = first_string(&[full], p)?;
                 }
                 // A template that maps a single full-name string.
                 other => formatted = opt_string(other, p)?,
             },
-            "emails" => {
+            Attr::Emails => {
                 let items = multi(v, p)?;
-                let primary = primary_index(items, p)?;
+                let found = read_items(items, &VALUE_ITEM);
+                let primary = primary_index(&found, p)?;
                 let mut emails = Vec::with_capacity(items.len());
                 let ordered = primary
                     .into_iter()
                     .chain((0..items.len()).filter(|i| Some(*i) != primary));
                 for i in ordered {
                     if let Some(item) = items.get(i) {
-                        emails.extend(item_value(item, p.index(i))?);
+                        let f = found.get(i).and_then(Option::as_ref);
+                        emails.extend(item_value(item, f, p.index(i))?);
                     }
                 }
                 u.email = primary.and_then(|_| emails.first().cloned());
                 u.emails = Some(emails);
             }
-            "phonenumbers" => u.phone_number = primary_value(multi(v, p)?, p)?.map(strip_tel),
-            "photos" => u.picture = primary_value(multi(v, p)?, p)?,
-            "addresses" => {
+            Attr::PhoneNumbers => {
+                u.phone_number = primary_value(multi(v, p)?, p)?.map(strip_tel);
+            }
+            Attr::Photos => u.picture = primary_value(multi(v, p)?, p)?,
+            Attr::Addresses => {
                 let items = multi(v, p)?;
-                if let Some(i) = primary_index(items, p)? {
-                    if let Some(Value::Object(a)) = items.get(i) {
+                let found = read_items(items, &ADDRESS_ITEM);
+                if let Some(i) = primary_index(&found, p)? {
+                    if let Some(Some(a)) = found.get(i) {
                         u.address = Some(address(a, p.index(i))?);
                     }
                 }
             }
-            "groups" => u.groups = Some(group_refs_from_value(v, p)?),
-            "roles" => u.roles = Some(roles_from_value(v, p)?),
-            "meta" => {
+            Attr::Groups => u.groups = Some(group_refs_from_value(v, p)?),
+            Attr::Roles => u.roles = Some(roles_from_value(v, p)?),
+            Attr::Meta => {
                 if let Value::Object(m) = v {
-                    u.updated_at = string_of(m, &["lastModified"], p)?;
+                    u.updated_at = string_of(m, &["lastmodified"], p)?;
                 }
             }
-            "schemas" | "password" => {}
-            lower => {
-                let consumed = CORE.contains(&lower)
-                    || ENTERPRISE.contains(&lower)
-                    || flat_enterprise_attr(key)
-                        .is_some_and(|a| ENTERPRISE.iter().any(|e| a.eq_ignore_ascii_case(e)));
-                if is_enterprise_urn(key) {
-                    // Keep extension members the model has no field for, under the same key.
-                    if let Value::Object(ext) = v {
-                        let mut rest: Map<String, Value> = ext
-                            .iter()
-                            .filter(|(a, _)| !ENTERPRISE.iter().any(|e| a.eq_ignore_ascii_case(e)))
-                            .map(|(a, x)| (a.clone(), x.clone()))
-                            .collect();
-                        if !rest.is_empty() {
-                            strip_passwords_map(&mut rest);
-                            custom.insert(key.clone(), Value::Object(rest));
+            Attr::Schemas | Attr::Password => {}
+            a if a.is_enterprise() => bare.push((a, (key, None), v)),
+            Attr::FlatEnterprise => flat.push((e.inner, (key, None), v)),
+            Attr::EnterpriseExt => {
+                // Extension members the model has no field for stay, under the same key.
+                if let Value::Object(ext) = v {
+                    let mut rest = Map::new();
+                    for (a, av) in ext {
+                        match Attr::enterprise(a) {
+                            Some(attr) => in_extension.push((attr, (key, Some(a)), av)),
+                            None => {
+                                rest.insert(a.clone(), av.clone());
+                            }
                         }
                     }
-                } else if !consumed {
-                    custom.insert(key.clone(), cloned_without_passwords(v));
+                    if !rest.is_empty() {
+                        strip_passwords_map(&mut rest);
+                        custom.insert(key.to_owned(), Value::Object(rest));
+                    }
                 }
+            }
+            _ => {
+                custom.insert(key.to_owned(), cloned_without_passwords(v));
             }
         }
     }
-    for (attr, (key, member), v) in enterprise_sources(map) {
+    let mut seen: Vec<Attr> = Vec::with_capacity(6);
+    for (attr, (key, member), v) in in_extension.into_iter().chain(flat).chain(bare) {
+        if v.is_null() || seen.contains(&attr) {
+            continue;
+        }
+        seen.push(attr);
         let top = ROOT.key(key);
         let inner;
         let pointer = match member {
@@ -287,16 +232,16 @@ pub(crate) fn extract(map: &Map<String, Value>) -> Result<Extracted, Normalizati
         };
         let s = || opt_string(v, pointer);
         match attr {
-            "department" => u.department = s()?,
-            "employeenumber" => u.employee_id = s()?,
-            "costcenter" => u.cost_center = s()?,
-            "division" => u.division = s()?,
-            "organization" => u.organization = s()?,
-            "manager" => u.manager = manager_from_value(v, pointer)?,
+            Attr::Department => u.department = s()?,
+            Attr::EmployeeNumber => u.employee_id = s()?,
+            Attr::CostCenter => u.cost_center = s()?,
+            Attr::Division => u.division = s()?,
+            Attr::Organization => u.organization = s()?,
+            Attr::Manager => u.manager = manager_from_value(v, pointer)?,
             _ => {}
         }
     }
     u.custom_attributes = custom;
-    u.raw_attributes = raw_without_passwords(map);
+    u.raw_attributes = raw_without_passwords(res.map());
     Ok(Extracted { user: u, formatted })
 }

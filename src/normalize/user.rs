@@ -1,96 +1,13 @@
 //! `normalize_user`: a raw SCIM 2.0 / 1.x User or a Google Workspace Directory API user into
 //! [`DirectoryUser`].
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::fill::{complete_user, join_names};
-use super::provider::{detect_provider, Provider};
-use super::{google, scim_user, NormalizationError, NormalizationErrorKind};
-use crate::json::value::{check_depth, get_ci, ROOT};
+use super::declared::{declared_type, is_google, resource_object, Declared, NormalizeOptions};
+use super::fill::complete_user;
+use super::resource::Resource;
+use super::{google, scim_user, NormalizationError};
 use crate::model::{DirectoryUser, PartialDirectoryUser};
-
-/// Options of [`normalize_user`] and [`super::normalize_group`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct NormalizeOptions {
-    /// The provider the payload comes from, when the caller knows it; otherwise it is detected
-    /// where the payload shows it (see [`detect_provider`]).
-    pub provider: Option<Provider>,
-}
-
-/// What kind of resource a payload says it is, from `schemas`, `meta.resourceType` or Google's
-/// `kind`. `Err` for SCIM protocol messages (ListResponse, PatchOp, Error, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Declared {
-    User,
-    Group,
-    Unknown,
-}
-
-pub(crate) fn declared_type(map: &Map<String, Value>) -> Result<Declared, NormalizationError> {
-    let mut user = false;
-    let mut group = false;
-    if let Some((k, Value::Array(schemas))) = get_ci(map, "schemas") {
-        for (i, s) in schemas.iter().enumerate() {
-            let Some(s) = s.as_str() else { continue };
-            let l = s.to_ascii_lowercase();
-            if l.contains(":api:messages:") {
-                return Err(NormalizationError::unsupported(
-                    format!("/{k}/{i}"),
-                    format!("`{s}` is a SCIM protocol message, not a resource (normalize each of its resources instead)"),
-                ));
-            }
-            user |= l.ends_with(":core:2.0:user") || l.ends_with("/user");
-            group |= l.ends_with(":core:2.0:group") || l.ends_with("/group");
-        }
-    }
-    if get_ci(map, "Resources").is_some() && get_ci(map, "totalResults").is_some() {
-        return Err(NormalizationError::unsupported(
-            "",
-            "a ListResponse, not a resource",
-        ));
-    }
-    if let Some((_, Value::Object(meta))) = get_ci(map, "meta") {
-        match get_ci(meta, "resourceType").and_then(|(_, v)| v.as_str()) {
-            Some(t) if t.eq_ignore_ascii_case("user") => user = true,
-            Some(t) if t.eq_ignore_ascii_case("group") => group = true,
-            _ => {}
-        }
-    }
-    match get_ci(map, "kind").and_then(|(_, v)| v.as_str()) {
-        Some("admin#directory#user") => user = true,
-        Some("admin#directory#group") => group = true,
-        _ => {}
-    }
-    Ok(match (user, group) {
-        (true, false) => Declared::User,
-        (false, true) => Declared::Group,
-        _ => Declared::Unknown,
-    })
-}
-
-/// The resource as an object, within the depth bound.
-pub(crate) fn resource_object(resource: &Value) -> Result<&Map<String, Value>, NormalizationError> {
-    check_depth(resource, ROOT)?;
-    resource.as_object().ok_or_else(|| {
-        NormalizationError::new(
-            NormalizationErrorKind::InvalidJson,
-            "",
-            "a resource must be a JSON object",
-        )
-    })
-}
-
-/// Whether to read `map` as a Google Directory API resource rather than SCIM.
-pub(crate) fn is_google(
-    map: &Map<String, Value>,
-    resource: &Value,
-    opts: &NormalizeOptions,
-) -> bool {
-    detect_provider(resource) == Some(Provider::Google)
-        || (opts.provider == Some(Provider::Google) && get_ci(map, "schemas").is_none())
-}
 
 /// Normalizes a provider's user resource: SCIM 2.0 or 1.x (any provider's dialect: case-insensitive
 /// names, Entra's string booleans and malformed enterprise URN, JumpCloud's `emails: null` and
@@ -104,17 +21,26 @@ pub fn normalize_user(
     resource: &Value,
     opts: &NormalizeOptions,
 ) -> Result<DirectoryUser, NormalizationError> {
-    let map = resource_object(resource)?;
-    if declared_type(map)? == Declared::Group {
+    user_from_object(resource_object(resource)?, opts)
+}
+
+/// [`normalize_user`] of an object already checked against the depth bound.
+pub(crate) fn user_from_object(
+    map: &Map<String, Value>,
+    opts: &NormalizeOptions,
+) -> Result<DirectoryUser, NormalizationError> {
+    // The resource's keys are read once; everything below reads what that found.
+    let res = Resource::read(map);
+    if declared_type(&res)? == Declared::Group {
         return Err(NormalizationError::unsupported(
             "",
             "this is a group, not a user",
         ));
     }
-    if is_google(map, resource, opts) {
-        return google::user(map);
+    if is_google(&res, opts) {
+        return google::user(&res);
     }
-    let extracted = scim_user::extract(map)?;
+    let extracted = scim_user::extract(&res)?;
     let mut user = full_user(extracted.user);
     if user.name.is_none() && user.given_name.is_none() && user.family_name.is_none() {
         user.name = extracted.formatted;
@@ -159,13 +85,4 @@ pub(crate) fn full_user(p: PartialDirectoryUser) -> DirectoryUser {
         raw_attributes: p.raw_attributes,
         updated_at: p.updated_at,
     }
-}
-
-/// `given family` for Google, whose `fullName` may be absent on old accounts.
-pub(crate) fn display_name(
-    full: Option<String>,
-    given: Option<&str>,
-    family: Option<&str>,
-) -> Option<String> {
-    full.or_else(|| join_names(given, family))
 }

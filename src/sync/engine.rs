@@ -120,9 +120,29 @@ impl<S: Store> SyncEngine<S> {
         full_sync(&self.store, client, scope, now, options, hook).await
     }
 
-    /// [`SyncEngine::full_sync`] of every directory of every organization, one after the
-    /// other; the summary adds theirs up. A failure stops the run (each directory resumes
-    /// from its own checkpoint next time; those finished start a new generation).
+    /// [`SyncEngine::full_sync`] of each directory of one organization, one after the other;
+    /// the summary adds theirs up. A failure stops the run (each directory resumes from its own
+    /// checkpoint next time; those finished start a new generation).
+    pub async fn full_sync_organization(
+        &self,
+        client: &DirectoryClient,
+        organization_id: &str,
+        now: Version,
+        options: &FullSyncOptions,
+    ) -> Result<SyncSummary, SyncError> {
+        let mut total = SyncSummary::default();
+        for dir in client.list_directories(organization_id).await? {
+            if let Some(dir_id) = dir.id() {
+                total.add(
+                    self.full_sync(client, organization_id, dir_id, now, options)
+                        .await?,
+                );
+            }
+        }
+        Ok(total)
+    }
+
+    /// [`SyncEngine::full_sync_organization`] of every organization, one after the other.
     pub async fn full_sync_all(
         &self,
         client: &DirectoryClient,
@@ -136,11 +156,10 @@ impl<S: Store> SyncEngine<S> {
         })?;
         while let Some(page) = orgs.next_page(client).await? {
             for org in page.organizations.iter().filter_map(|o| o.id()) {
-                for dir in client.list_directories(org).await? {
-                    if let Some(dir_id) = dir.id() {
-                        total.add(self.full_sync(client, org, dir_id, now, options).await?);
-                    }
-                }
+                total.add(
+                    self.full_sync_organization(client, org, now, options)
+                        .await?,
+                );
             }
         }
         Ok(total)

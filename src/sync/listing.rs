@@ -2,7 +2,8 @@
 //! batch of rows the listings did not show. Pure, like the event rules.
 //!
 //! Rules:
-//! - A listed item's version is its `updated_at` (the sync's start when it has none). Older
+//! - A listed item's fields are dated just before its `updated_at` (the sync's start when it has
+//!   none), so the event that made the listed state still applies when it arrives later. Older
 //!   than the stored row: the row is kept, only marked as seen. The same or newer, or no row,
 //!   or a tombstone no newer: the item is written over the stored user (see
 //!   [`super::merge::listed_user_over`]). A listed user's memberships become exactly its
@@ -40,6 +41,14 @@ fn bad_item(what: &str, i: usize, problem: &str) -> SyncError {
         DirectoryErrorKind::InvalidResponse,
         format!("{what}: item {i} of the page {problem}"),
     ))
+}
+
+/// The version a listed item's fields are stored at: just before its `updated_at`. The event
+/// that made that state (at `updated_at`) states more fields than a listing does (`title`,
+/// `department`, `external_id`, …), so when it arrives after the listing it must still apply,
+/// not be stale. (The listed group list keeps `updated_at` itself: a listing states all of it.)
+fn listed_fields_version(listed_at: Version) -> Version {
+    listed_at.just_before()
 }
 
 /// The id and version of a listed item.
@@ -84,7 +93,8 @@ pub(crate) fn decide_groups_page(
     let mut guarded = BTreeSet::new();
     for (i, g) in listed.iter().enumerate() {
         let what = "list directory groups";
-        let (id, version) = id_and_version(what, i, &g.id, &g.updated_at, scope.started_at)?;
+        let (id, listed_at) = id_and_version(what, i, &g.id, &g.updated_at, scope.started_at)?;
+        let version = listed_fields_version(listed_at);
         let stored = rows.get(&id);
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::group(&id, stored));
@@ -160,13 +170,14 @@ pub(crate) fn decide_users_page(
     for (i, u) in listed.iter().enumerate() {
         let what = "list directory users";
         let (id, version) = id_and_version(what, i, &u.id, &u.updated_at, scope.started_at)?;
+        let fields_version = listed_fields_version(version);
         let stored = rows.get(&id);
         if guarded.insert(id.clone()) {
             plan.changeset.guards.push(Guard::user(&id, stored));
         }
         // A listing is as new as its `updated_at`: the same or newer than the stored fields
         // (or group list) replaces them. It always states the groups.
-        let fields_newer = stored.is_none_or(|s| version >= s.version);
+        let fields_newer = stored.is_none_or(|s| fields_version >= s.version);
         let groups_newer = stored.is_none_or(|s| {
             (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| version >= g)
         });
@@ -196,7 +207,7 @@ pub(crate) fn decide_users_page(
                     id: id.clone(),
                     organization_id: scope.organization_id.to_owned(),
                     directory_id: Some(scope.directory_id.to_owned()),
-                    version,
+                    version: fields_version,
                     deleted: false,
                     groups_version: Some(version),
                     generation: scope.generation,

@@ -8,6 +8,7 @@ use std::ops::Bound;
 use super::changeset::{Changeset, Guard, Membership, MembershipKey};
 use super::record::{GroupRecord, UserRecord};
 use super::store::{Store, StoreError, StoreResult, UnseenQuery};
+use crate::model::{DirectoryGroup, DirectoryUser};
 
 /// A store in memory. Single-threaded (`RefCell` inside), like the futures of the port.
 #[derive(Debug, Default)]
@@ -54,6 +55,16 @@ impl MemoryStore {
     /// The group row `id`, tombstone included.
     pub fn group(&self, id: &str) -> Option<GroupRecord> {
         self.read(|i| i.groups.get(id).cloned()).ok().flatten()
+    }
+
+    /// The user `id` as an app reads it: `None` when there is no row or it is a tombstone.
+    pub fn get_user(&self, id: &str) -> Option<DirectoryUser> {
+        self.user(id).filter(|r| !r.deleted).map(|r| r.data)
+    }
+
+    /// The group `id` as an app reads it: `None` when there is no row or it is a tombstone.
+    pub fn get_group(&self, id: &str) -> Option<DirectoryGroup> {
+        self.group(id).filter(|r| !r.deleted).map(|r| r.data)
     }
 
     /// Users that are not deleted, of one organization and/or directory when given, by id.
@@ -339,7 +350,6 @@ impl Store for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DirectoryUser;
     use crate::sync::changeset::{AppliedEvent, Checkpoint};
     use crate::sync::version::Version;
     use futures::executor::block_on;
@@ -430,6 +440,29 @@ mod tests {
         block_on(s.commit(cs)).unwrap();
         assert!(s.list_user_groups("u1").is_empty());
         assert_eq!(s.commit_count(), 2);
+    }
+
+    #[test]
+    fn app_reads_leave_tombstones_out() {
+        let s = MemoryStore::new();
+        let mut gone = user("b", Some("dir_1"), 1);
+        gone.deleted = true;
+        gone.active = false;
+        let cs = Changeset {
+            put_users: vec![user("a", Some("dir_1"), 1), gone],
+            ..Changeset::default()
+        };
+        block_on(s.commit(cs)).unwrap();
+        assert!(s.get_user("a").is_some());
+        assert!(s.get_user("b").is_none(), "a tombstone is not a user");
+        assert!(s.user("b").is_some(), "but the engine still reads it");
+        assert!(s.get_user("c").is_none());
+        let listed: Vec<String> = s
+            .list_users(Some("org_1"), None)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(listed, ["a"]);
     }
 
     #[test]

@@ -128,6 +128,18 @@ impl Version {
         self.secs * 1000 + i64::from(self.nanos / 1_000_000)
     }
 
+    /// One nanosecond before this instant (no earlier than [`Version::MIN`]).
+    pub fn just_before(self) -> Version {
+        match (self.nanos.checked_sub(1), self.secs.checked_sub(1)) {
+            (Some(nanos), _) => Version { nanos, ..self },
+            (None, Some(secs)) if secs >= MIN_SECS => Version {
+                secs,
+                nanos: 999_999_999,
+            },
+            _ => Version::MIN,
+        }
+    }
+
     /// This instant minus `seconds`, no earlier than [`Version::MIN`].
     pub fn minus_seconds(self, seconds: u64) -> Version {
         match i64::try_from(seconds)

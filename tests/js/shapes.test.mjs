@@ -232,3 +232,63 @@ test("Directory API: pages, walks and errors match their declarations (local dir
   const page = await sdk.directory.listDirectoryUsers(orgId, dirId, { pageSize: 10 });
   assertShape(page, "UsersPage & SdkPageAliases", "ScalekitClient.directory.listDirectoryUsers");
 });
+
+test("DirectorySync: results, changes, summaries, store reads and port records match their declarations (memoryStore and sqliteStore)", async () => {
+  const { createRequire } = await import("node:module");
+  const Database = createRequire(import.meta.url)(join(repoRoot, "node_modules", "better-sqlite3"));
+  const { sqliteStore } = await import(pathToFileURL(join(repoRoot, "pkg", "lib", "sqlite.js")).href);
+  const db = new Database(":memory:");
+  const client = new pkg.DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
+  const org = svc.seed.organizations[0];
+  const dir = org.directories[0].id;
+  let keys = 0;
+  for (const [label, store] of [["memoryStore", pkg.memoryStore()], ["sqliteStore", sqliteStore(db)]]) {
+    const seen = [];
+    const sync = new pkg.DirectorySync({ store, client, onChange: (c) => void seen.push(c) });
+    const full = await sync.fullSync();
+    keys += assertShape(full, "SyncSummary", `${label} fullSync`);
+    const users = await store.listUsers({ organizationId: org.id });
+    keys += assertShape(users, "DirectoryUser[]", `${label} listUsers`);
+    const [user] = users;
+    keys += assertShape(await store.getUser(user.id), "DirectoryUser", `${label} getUser`);
+    const groups = await store.listGroups({ organizationId: org.id, directoryId: dir });
+    keys += assertShape(groups, "DirectoryGroup[]", `${label} listGroups`);
+    keys += assertShape(await store.getGroup(groups[0].id), "DirectoryGroup", `${label} getGroup`);
+    assertShape(await store.listMembers(groups[0].id), "string[]", `${label} listMembers`);
+    assertShape(await store.listUserGroups(user.id), "string[]", `${label} listUserGroups`);
+    // The port's answers (a record read may be JSON text).
+    const rows = (answer) => (typeof answer === "string" ? JSON.parse(answer) : answer);
+    keys += assertShape(rows(await store.users([user.id])), "UserRecord[]", `${label} users()`);
+    keys += assertShape(rows(await store.groups([groups[0].id])), "GroupRecord[]", `${label} groups()`);
+    assertShape(await store.userGroups([user.id]), "MembershipKey[]", `${label} userGroups()`);
+    const query = { organization_id: org.id, directory_id: dir, include_unplaced: true, generation: 99, after_id: null, limit: 3 };
+    keys += assertShape(rows(await store.unseenUsers(query)), "UserRecord[]", `${label} unseenUsers()`);
+    keys += assertShape(rows(await store.unseenGroups(query)), "GroupRecord[]", `${label} unseenGroups()`);
+    // An event with every kind of change object: a user (before and after) and memberships.
+    svc.updateUser(user.id, { title: `Shapes ${label}`, groups: [groups.at(-1).id] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const caught = await sync.catchUp();
+    keys += assertShape(caught, "SyncSummary", `${label} catchUp`);
+    const event = svc.events().at(-1);
+    const again = await sync.applyEvent(event);
+    keys += assertShape(again, "ApplyResult", `${label} applyEvent (duplicate)`);
+    const group = JSON.stringify({ id: `evt_shapes_${label}`, type: "organization.directory.group_created", occurred_at: "2099-01-01T00:00:00Z", organization_id: org.id, object: "DirectoryGroup", data: { id: `dirgroup_shapes_${label}`, organization_id: org.id, directory_id: dir, display_name: "Shapes" } });
+    keys += assertShape(await sync.applyEvent(group), "ApplyResult", `${label} applyEvent (group)`);
+    const kinds = new Set(seen.map((c) => c.kind));
+    for (const k of ["user_created", "group_created", "member_added", "user_updated"]) assert.ok(kinds.has(k), `${label}: a ${k} change was checked`);
+    for (const [i, c] of seen.entries()) keys += assertShape(c, "Change", `${label} onChange[${i}]`);
+  }
+  db.close();
+  assert.ok(keys > 2000, `compared ${keys} keys`);
+  // SyncError's declared fields, from an onChange that throws.
+  const failing = new pkg.DirectorySync({ store: pkg.memoryStore(), onChange: () => { throw new Error("no"); } });
+  const err = await failing
+    .applyEvent({ id: "evt_1", type: "organization.directory.group_created", occurred_at: "2024-01-01T00:00:00Z", organization_id: "org_1", data: { id: "g1" } })
+    .then(() => null, (e) => e);
+  assert.ok(err instanceof pkg.SyncError, String(err));
+  for (const [key, field] of decl.classes.get("SyncError")) {
+    if (field.optional && err[key] === undefined) continue;
+    assert.deepEqual(check(err[key], field.type, `SyncError.${key}`, { n: 0 }), [], key);
+  }
+  assertShape(err.failures.map((f) => ({ ...f, error: null })), "ChangeFailure[]", "SyncError.failures");
+});

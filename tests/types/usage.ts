@@ -20,6 +20,18 @@ import {
   applyScimPatch,
   normalizeScimRequest,
   WebhookVerificationError,
+  DirectorySync,
+  SyncError,
+  memoryStore,
+  type ApplyResult,
+  type Change,
+  type ChangeKind,
+  type SyncStore,
+  type SyncStorePort,
+  type SyncSummary,
+  type SyncErrorCode,
+  type UserRecord,
+  type DirectoryGroup,
   type DirectoryEvent,
   type DirectoryUser,
   type SigningKeyPair,
@@ -29,6 +41,7 @@ import {
   type UsersPage,
   type GroupsPage,
 } from "scimkit";
+import { sqliteStore, SCHEMA_VERSION, type SqliteStore } from "scimkit/sqlite";
 
 export async function handler(request: Request, secret: string): Promise<Response> {
   await init();
@@ -141,6 +154,7 @@ export function explain(err: unknown): string {
       case "missing_header":
       case "invalid_header":
       case "invalid_secret":
+      case "invalid_key":
       case "invalid_timestamp":
       case "timestamp_too_old":
       case "timestamp_too_new":
@@ -169,3 +183,71 @@ export function explain(err: unknown): string {
 function exhaustive(code: never): string {
   return code;
 }
+
+// Keeping a local copy: the example, typed as written.
+interface BetterSqliteLike {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  exec(sql: string): this;
+}
+
+export async function keepCopy(
+  db: BetterSqliteLike,
+  client: DirectoryClient,
+  req: { headers: Record<string, string | string[] | undefined>; body: Uint8Array },
+): Promise<number> {
+  const revoked: string[] = [];
+  const store: SqliteStore = sqliteStore(db);
+  const sync = new DirectorySync({
+    client,
+    store,
+    webhookSecret: ["whsec_new", "whsec_old"],
+    onMissing: "delete",
+    onChange: async (change: Change) => {
+      if (change.kind === "user_deactivated") revoked.push(change.id);
+      const kind: ChangeKind = change.kind;
+      if (kind === "member_added" && change.group_id !== null) revoked.push(change.group_id);
+    },
+  });
+  try {
+    const { status, changes, event }: ApplyResult = await sync.handleWebhook(req.headers, req.body);
+    if (status === "applied" && event.id !== null) revoked.push(...changes.map((c) => c.id));
+  } catch (err) {
+    if (err instanceof WebhookVerificationError) return 400;
+    if (err instanceof SyncError) {
+      const code: SyncErrorCode = err.code;
+      if (code === "on_change_failed") return err.failures?.length ?? 0;
+    }
+    return 500;
+  }
+  const caught: SyncSummary = await sync.catchUp({ lagSeconds: 600, since: new Date(0) });
+  const full: SyncSummary = await sync.fullSync({ organizationId: "org_1" });
+  await sync.fullSync();
+  await sync.applyEvent('{"id":"evt_1"}');
+  const user = await store.getUser("diruser_1");
+  const groups: DirectoryGroup[] = await store.listGroups({ directoryId: "dir_1" });
+  const members: string[] = await store.listMembers("dirgroup_1");
+  const mine: string[] = await store.listUserGroups("diruser_1");
+  return caught.applied + full.user_created + full.rejected_events.length + (user?.email?.length ?? 0) + groups.length + members.length + mine.length + store.schemaVersion + SCHEMA_VERSION;
+}
+
+/** A store of one's own: the port alone is enough for DirectorySync. */
+export function ownStore(inner: SyncStore): DirectorySync {
+  const port: SyncStorePort = {
+    hasEvent: (id) => inner.hasEvent(id),
+    users: (ids) => inner.users(ids),
+    groups: (ids) => inner.groups(ids),
+    userGroups: (ids) => inner.userGroups(ids),
+    groupMembers: (id) => inner.groupMembers(id),
+    unseenUsers: (q) => inner.unseenUsers(q),
+    unseenGroups: (q) => inner.unseenGroups(q),
+    checkpoint: (key) => inner.checkpoint(key),
+    commit: async (cs) => {
+      const first: UserRecord | undefined = cs.put_users[0];
+      if (first?.deleted) console.log(first.id, first.version);
+      await inner.commit(cs);
+    },
+  };
+  return new DirectorySync({ store: port });
+}
+
+export const mem: SyncStore = memoryStore();

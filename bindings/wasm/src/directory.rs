@@ -434,7 +434,7 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
     })
 }
 
-fn to_js(err: &DirectoryError) -> JsValue {
+pub(crate) fn to_js(err: &DirectoryError) -> JsValue {
     let details = Object::new();
     set(
         &details,
@@ -617,6 +617,11 @@ impl DirectoryCore {
 }
 
 impl DirectoryCore {
+    /// The core client (shared: clones use the same token cache and transport).
+    pub(crate) fn client(&self) -> &DirectoryClient {
+        &self.client
+    }
+
     /// A validated walker as a JS `Walker`; `prefetch` absent keeps the core's default.
     fn walker<Q: PageQuery>(
         &self,

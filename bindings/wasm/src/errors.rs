@@ -16,6 +16,8 @@ pub(crate) enum Family {
     Directory = 2,
     /// A bad argument that no domain error covers (e.g. a non-integer timestamp).
     Argument = 3,
+    /// The sync engine: its store, its checkpoints, events it cannot apply.
+    Sync = 4,
 }
 
 thread_local! {
@@ -30,8 +32,9 @@ pub fn register_error_classes(
     normalization: Function,
     directory: Function,
     argument: Function,
+    sync: Function,
 ) {
-    CLASSES.with(|c| *c.borrow_mut() = vec![webhook, normalization, directory, argument]);
+    CLASSES.with(|c| *c.borrow_mut() = vec![webhook, normalization, directory, argument, sync]);
 }
 
 /// Builds the JS error for `family` with `code`, `message` and optional extra fields.

@@ -8,4 +8,5 @@ mod directory;
 mod errors;
 mod input;
 mod normalize;
+mod sync;
 mod webhook;

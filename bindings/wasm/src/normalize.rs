@@ -27,7 +27,7 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn to_js(err: &NormalizationError) -> JsValue {
+pub(crate) fn to_js(err: &NormalizationError) -> JsValue {
     let details = js_sys::Object::new();
     set(&details, "pointer", err.pointer.as_str());
     js_error(

@@ -7,6 +7,7 @@ import normalizeFixtures from "./normalize-fixtures.mjs";
 import patchObjectRoute from "./patch-object-route.mjs";
 import randomizedWebcrypto from "./randomized-webcrypto.mjs";
 import scalekitClient from "./scalekit-client.mjs";
+import sync from "./sync.mjs";
 import webhookInputs from "./webhook-inputs.mjs";
 import webhookV1a from "./webhook-v1a.mjs";
 import webhookVectors from "./webhook-vectors.mjs";
@@ -22,5 +23,6 @@ export const files = [
   { file: "patch-object-route.mjs", cases: patchObjectRoute },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
   { file: "directory-api.mjs", cases: directoryApi },
+  { file: "sync.mjs", cases: sync },
 ];
 export default files;

@@ -1,21 +1,18 @@
-//! Users and groups as the reference directory service sends them (webhook `data`, Directory API
-//! list items): snake_case fields, mostly already in the model's shape. Reading the model's own
-//! serialization back gives the same model, so normalizing is idempotent.
+//! A reference user or group read one member at a time ([`Builder`]), from a `Value`
+//! ([`user_from_value`], [`group_from_value`]) or from members streamed out of the text (the
+//! readers beside this file): one set of rules for both.
 
 use serde_json::{Map, Value};
 
-use super::fill::{
-    complete_user, group_refs_from_value, manager_from_value, members_from_value, roles_from_value,
-};
 use crate::json::value::{
-    check_depth, lower, opt_bool, strip_passwords, strip_passwords_map, take_string, Ptr, ROOT,
+    check_depth, fold, opt_bool, pick, strip_passwords, strip_passwords_map, take_string, Ptr,
+    MAX_NAME, ROOT,
 };
 use crate::json::{NormalizationError, NormalizationErrorKind};
 use crate::model::{Address, DirectoryGroup, DirectoryUser, GroupRef};
-
-/// Directory API list pages read straight from their text, or `None` for the general path.
-pub(crate) use super::page_stream::{
-    groups_page as groups_page_from_text, users_page as users_page_from_text,
+use crate::normalize::fill::{
+    complete_group, complete_user, count, first_string, group_refs_from_value, manager_from_value,
+    members_from_value, roles_from_value, string_of,
 };
 
 /// The object `value` is, owned, within the depth bound.
@@ -59,9 +56,7 @@ fn strings(value: Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationE
                 let p = pointer.index(i);
                 // Some pages carry `[{value, primary}]` instead of plain strings.
                 let s = match item {
-                    Value::Object(m) => {
-                        super::fill::string_of(&m, &["value", "email", "address"], p)?
-                    }
+                    Value::Object(m) => string_of(&m, &["value", "email", "address"], p)?,
                     other => take_string(other, p)?,
                 };
                 out.extend(s);
@@ -76,7 +71,7 @@ fn strings(value: Value, pointer: Ptr<'_>) -> Result<Vec<String>, NormalizationE
 }
 
 /// Reads an OpenID-Connect-style address object.
-pub(crate) fn address_from_reference(
+fn address_from_reference(
     value: &Value,
     pointer: Ptr<'_>,
 ) -> Result<Option<Address>, NormalizationError> {
@@ -90,14 +85,27 @@ pub(crate) fn address_from_reference(
             ))
         }
     };
-    let s = |names: &[&str]| super::fill::string_of(map, names, pointer);
+    let [formatted, street_address, street_camel, locality, region, postal_code, postal_camel, country] =
+        pick(
+            map,
+            &[
+                "formatted",
+                "street_address",
+                "streetaddress",
+                "locality",
+                "region",
+                "postal_code",
+                "postalcode",
+                "country",
+            ],
+        );
     Ok(Some(Address {
-        formatted: s(&["formatted"])?,
-        street_address: s(&["street_address", "streetAddress"])?,
-        locality: s(&["locality"])?,
-        region: s(&["region"])?,
-        postal_code: s(&["postal_code", "postalCode"])?,
-        country: s(&["country"])?,
+        formatted: first_string(&[formatted], pointer)?,
+        street_address: first_string(&[street_address, street_camel], pointer)?,
+        locality: first_string(&[locality], pointer)?,
+        region: first_string(&[region], pointer)?,
+        postal_code: first_string(&[postal_code, postal_camel], pointer)?,
+        country: first_string(&[country], pointer)?,
     }))
 }
 
@@ -132,8 +140,18 @@ pub(crate) fn group_from_value(value: Value) -> Result<DirectoryGroup, Normaliza
 fn from_value<M: ReferenceModel>(value: Value) -> Result<M, NormalizationError> {
     let map = expect_object(value)?;
     let mut b = Builder::<M>::default();
+    let mut buf = [0; MAX_NAME];
     for (key, v) in map {
-        if let Some(v) = b.field(&lower(&key), v, ROOT.key(&key))? {
+        // The service sends lower-case keys: those are their own names, with nothing to fold. A
+        // key longer than any member name is no field: "" names none.
+        let name = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            fold(&key, &mut buf)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("")
+        } else {
+            key.as_str()
+        };
+        if let Some(v) = b.field(name, v, ROOT.key(&key))? {
             b.extra(key, v);
         }
     }
@@ -359,34 +377,4 @@ fn set(
 ) -> Result<Option<Value>, NormalizationError> {
     *field = take_string(value, pointer)?;
     Ok(None)
-}
-
-/// `display_name` and `name` are the same thing; whichever is known fills the other.
-pub(crate) fn complete_group(group: &mut DirectoryGroup) {
-    if group.display_name.is_none() {
-        group.display_name = group.name.clone();
-    }
-    if group.name.is_none() {
-        group.name = group.display_name.clone();
-    }
-}
-
-/// A non-negative count, as a JSON number or a decimal string (Google's `directMembersCount`).
-pub(crate) fn count(value: &Value, pointer: Ptr<'_>) -> Result<Option<u64>, NormalizationError> {
-    match value {
-        Value::Null => Ok(None),
-        Value::Number(n) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| NormalizationError::invalid_value(pointer, "expected a count")),
-        Value::String(s) => s
-            .trim()
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| NormalizationError::invalid_value(pointer, "expected a count")),
-        _ => Err(NormalizationError::invalid_value(
-            pointer,
-            "expected a count",
-        )),
-    }
 }

@@ -1,0 +1,372 @@
+// scimkit/sqlite: the sync store in SQLite, over a better-sqlite3 (v12) Database or a node:sqlite
+// DatabaseSync. A subpath of its own that the main entry never loads, so Workers and browsers
+// never see it. It only moves rows: every decision is the core's (DirectorySync); the commit checks
+// what the port's contract says (event id new, guards hold) in one transaction.
+//
+// The package imports itself ("scimkit") rather than ./errors.js so that, in Node, the error
+// classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/).
+import { ScimkitError, SyncError } from "scimkit";
+
+/**
+ * The schema, one migration per version (index 0 makes version 1). A database records its
+ * version in `scimkit_meta` (key `schema_version`), not in `PRAGMA user_version`, which belongs to
+ * the app when it shares the database. Never edit a released migration: add the next one.
+ *
+ * Version 1:
+ * - `scimkit_users`: one row per user ever seen, tombstones included (`deleted` 1). `version` is
+ *   the time of the state held (fixed-width RFC 3339, so text order is time order),
+ *   `groups_version` when its group list was last stated, `generation` the full sync that last
+ *   listed it, `revision` counts its writes (commits compare it), `data` the user in the normalized
+ *   model as JSON (`groups` always `[]`: memberships are rows of their own).
+ * - `scimkit_groups`: the same for groups (`data` without members).
+ * - `scimkit_memberships`: one row per (group, user).
+ * - `scimkit_events`: the id of every event applied (each is applied once).
+ * - `scimkit_checkpoints`: sync positions (`events`, `full:{organization}:{directory}`).
+ */
+const MIGRATIONS = [
+  `CREATE TABLE scimkit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE scimkit_users (
+     id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL,
+     directory_id TEXT,
+     version TEXT NOT NULL,
+     deleted INTEGER NOT NULL,
+     groups_version TEXT,
+     generation INTEGER NOT NULL,
+     revision INTEGER NOT NULL,
+     active INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX scimkit_users_scope ON scimkit_users (organization_id, directory_id, id);
+   CREATE TABLE scimkit_groups (
+     id TEXT PRIMARY KEY,
+     organization_id TEXT NOT NULL,
+     directory_id TEXT,
+     version TEXT NOT NULL,
+     deleted INTEGER NOT NULL,
+     generation INTEGER NOT NULL,
+     revision INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX scimkit_groups_scope ON scimkit_groups (organization_id, directory_id, id);
+   CREATE TABLE scimkit_memberships (
+     group_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     organization_id TEXT NOT NULL,
+     directory_id TEXT,
+     PRIMARY KEY (group_id, user_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX scimkit_memberships_by_user ON scimkit_memberships (user_id, group_id);
+   CREATE TABLE scimkit_events (id TEXT PRIMARY KEY, occurred_at TEXT) WITHOUT ROWID;
+   CREATE TABLE scimkit_checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+];
+
+/** The schema version this scimkit writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const USER_COLUMNS = "id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data";
+const GROUP_COLUMNS = "id, organization_id, directory_id, version, deleted, generation, revision, data";
+
+/** Ids as one JSON parameter: `IN (SELECT value FROM json_each(?))` is one statement for any count. */
+const IN_IDS = "IN (SELECT value FROM json_each(?))";
+
+/** A port read's rows as JSON text: `data` is already JSON, so it is spliced in, not parsed. */
+const q = JSON.stringify;
+const userText = (r) =>
+  `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
+  `"deleted":${r.deleted === 1},"groups_version":${q(r.groups_version)},"generation":${r.generation},"revision":${r.revision},` +
+  `"active":${r.active === 1},"data":${r.data}}`;
+const groupText = (r) =>
+  `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
+  `"deleted":${r.deleted === 1},"generation":${r.generation},"revision":${r.revision},"data":${r.data}}`;
+const listOf = (rows, text) => `[${rows.map(text).join(",")}]`;
+
+function invalid(message) {
+  return new ScimkitError("invalid_argument", message);
+}
+
+function requireString(value, name) {
+  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
+  return value;
+}
+
+function idList(ids, name) {
+  if (!Array.isArray(ids)) throw invalid(`${name} must be an array of strings, got ${ids === null ? "null" : typeof ids}`);
+  ids.forEach((id, i) => requireString(id, `${name}[${i}]`));
+  return JSON.stringify(ids);
+}
+
+/** `{ organizationId?, directoryId? }`, checked. */
+function scopeOf(options) {
+  if (options === undefined || options === null) return [null, null];
+  if (typeof options !== "object") throw invalid(`options must be an object, got ${typeof options}`);
+  for (const key of Object.keys(options)) {
+    if (key !== "organizationId" && key !== "directoryId") {
+      throw invalid(`unknown option "${key}" in options (expected one of: organizationId, directoryId)`);
+    }
+  }
+  const org = options.organizationId ?? null;
+  const dir = options.directoryId ?? null;
+  if (org !== null) requireString(org, "options.organizationId");
+  if (dir !== null) requireString(dir, "options.directoryId");
+  return [org, dir];
+}
+
+function conflict(message) {
+  return new SyncError("store_conflict", message);
+}
+
+function rollback(db) {
+  try {
+    db.exec("ROLLBACK");
+  } catch {
+    // No transaction left to roll back (SQLite already ended it): nothing to undo.
+  }
+}
+
+/** Runs `fn` in a write transaction: BEGIN IMMEDIATE takes the write lock before the first read. */
+function writeTransaction(db, fn) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const out = fn();
+    db.exec("COMMIT");
+    return out;
+  } catch (err) {
+    rollback(db);
+    throw err;
+  }
+}
+
+function schemaVersion(db) {
+  const table = db.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'scimkit_meta'").get();
+  if (!table) return 0;
+  const row = db.prepare("SELECT value FROM scimkit_meta WHERE key = 'schema_version'").get();
+  return row ? Number(row.value) : 0;
+}
+
+/** Brings the database's scimkit tables to SCHEMA_VERSION (under the write lock: many processes may start at once). */
+function migrate(db) {
+  if (schemaVersion(db) === SCHEMA_VERSION) return;
+  writeTransaction(db, () => {
+    const from = schemaVersion(db);
+    if (!Number.isInteger(from) || from < 0 || from > SCHEMA_VERSION) {
+      throw new SyncError(
+        "store_failed",
+        `the database's scimkit schema is version ${from}, which this scimkit (schema ${SCHEMA_VERSION}) does not know: use the scimkit that wrote it, or a newer one`,
+      );
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.prepare("INSERT INTO scimkit_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+      String(SCHEMA_VERSION),
+    );
+  });
+}
+
+const bit = (b) => (b ? 1 : 0);
+const orNull = (v) => v ?? null;
+
+/** The sync store in SQLite: the port DirectorySync calls, and the app's reads. */
+class SqliteStore {
+  #db;
+  #s;
+
+  constructor(db) {
+    this.#db = db;
+    migrate(db);
+    const p = (sql) => db.prepare(sql);
+    const scoped = (table, columns) => ({
+      all: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 ORDER BY id`),
+      org: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 AND organization_id = ? ORDER BY id`),
+      dir: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 AND directory_id = ? ORDER BY id`),
+      both: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 AND organization_id = ? AND directory_id = ? ORDER BY id`),
+    });
+    // Rows a full sync has not listed, in id order from a cursor. With rows of unknown directory
+    // included, the two ranges are read through the scope index each and merged, so a sweep
+    // reads each row once however many batches it takes.
+    const unseen = (table, columns) => {
+      const part = (placed) =>
+        `SELECT ${columns} FROM ${table} WHERE organization_id = ? AND ${placed} AND id > ? AND deleted = 0 AND generation < ? ORDER BY id LIMIT ?`;
+      return {
+        placed: p(part("directory_id = ?")),
+        withUnplaced: p(
+          `SELECT * FROM (SELECT * FROM (${part("directory_id = ?")}) UNION ALL SELECT * FROM (${part("directory_id IS NULL")})) ORDER BY id LIMIT ?`,
+        ),
+      };
+    };
+    this.#s = {
+      hasEvent: p("SELECT 1 AS found FROM scimkit_events WHERE id = ?"),
+      users: p(`SELECT ${USER_COLUMNS} FROM scimkit_users WHERE id ${IN_IDS}`),
+      groups: p(`SELECT ${GROUP_COLUMNS} FROM scimkit_groups WHERE id ${IN_IDS}`),
+      userGroups: p(`SELECT group_id, user_id FROM scimkit_memberships WHERE user_id ${IN_IDS}`),
+      groupMembers: p("SELECT user_id FROM scimkit_memberships WHERE group_id = ? ORDER BY user_id"),
+      userGroupIds: p("SELECT group_id FROM scimkit_memberships WHERE user_id = ? ORDER BY group_id"),
+      unseenUsers: unseen("scimkit_users", USER_COLUMNS),
+      unseenGroups: unseen("scimkit_groups", GROUP_COLUMNS),
+      checkpoint: p("SELECT value FROM scimkit_checkpoints WHERE key = ?"),
+      userRevision: p("SELECT revision FROM scimkit_users WHERE id = ?"),
+      groupRevision: p("SELECT revision FROM scimkit_groups WHERE id = ?"),
+      addEvent: p("INSERT INTO scimkit_events (id, occurred_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
+      putUser: p(
+        `INSERT INTO scimkit_users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
+          "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
+          "deleted = excluded.deleted, groups_version = excluded.groups_version, generation = excluded.generation, " +
+          "revision = excluded.revision, active = excluded.active, data = excluded.data",
+      ),
+      putGroup: p(
+        `INSERT INTO scimkit_groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
+          "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
+          "deleted = excluded.deleted, generation = excluded.generation, revision = excluded.revision, data = excluded.data",
+      ),
+      addMember: p(
+        "INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
+      ),
+      removeMember: p("DELETE FROM scimkit_memberships WHERE group_id = ? AND user_id = ?"),
+      putCheckpoint: p("INSERT INTO scimkit_checkpoints (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      getUser: p("SELECT data FROM scimkit_users WHERE id = ? AND deleted = 0"),
+      getGroup: p("SELECT data FROM scimkit_groups WHERE id = ? AND deleted = 0"),
+      listUsers: scoped("scimkit_users", "data"),
+      listGroups: scoped("scimkit_groups", "data"),
+    };
+  }
+
+  /** The schema version of the database (SCHEMA_VERSION once opened). */
+  get schemaVersion() {
+    return schemaVersion(this.#db);
+  }
+
+  // ---- The app's reads: the normalized model, tombstones left out, in id order.
+
+  async getUser(id) {
+    const row = this.#s.getUser.get(requireString(id, "id"));
+    return row ? JSON.parse(row.data) : null;
+  }
+
+  async listUsers(options) {
+    return scopedRows(this.#s.listUsers, scopeOf(options)).map((r) => JSON.parse(r.data));
+  }
+
+  async getGroup(id) {
+    const row = this.#s.getGroup.get(requireString(id, "id"));
+    return row ? JSON.parse(row.data) : null;
+  }
+
+  async listGroups(options) {
+    return scopedRows(this.#s.listGroups, scopeOf(options)).map((r) => JSON.parse(r.data));
+  }
+
+  async listMembers(groupId) {
+    return this.#s.groupMembers.all(requireString(groupId, "groupId")).map((r) => r.user_id);
+  }
+
+  async listUserGroups(userId) {
+    return this.#s.userGroupIds.all(requireString(userId, "userId")).map((r) => r.group_id);
+  }
+
+  // ---- The port (index.d.ts, SyncStorePort). Record reads answer JSON text: `data` is spliced
+  // in as stored, never parsed here.
+
+  async hasEvent(id) {
+    return this.#s.hasEvent.get(requireString(id, "id")) !== undefined;
+  }
+
+  async users(ids) {
+    return listOf(this.#s.users.all(idList(ids, "ids")), userText);
+  }
+
+  async groups(ids) {
+    return listOf(this.#s.groups.all(idList(ids, "ids")), groupText);
+  }
+
+  async userGroups(userIds) {
+    return this.#s.userGroups.all(idList(userIds, "userIds")).map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
+  }
+
+  async groupMembers(groupId) {
+    return this.#s.groupMembers.all(requireString(groupId, "groupId")).map((r) => r.user_id);
+  }
+
+  async unseenUsers(query) {
+    return listOf(unseenRows(this.#s.unseenUsers, query), userText);
+  }
+
+  async unseenGroups(query) {
+    return listOf(unseenRows(this.#s.unseenGroups, query), groupText);
+  }
+
+  async checkpoint(key) {
+    return this.#s.checkpoint.get(requireString(key, "key"))?.value ?? null;
+  }
+
+  /**
+   * Writes the changeset in one transaction, or nothing and `store_conflict` when its event id
+   * is stored or a guard no longer holds. Synchronous inside (both drivers are), so commits of
+   * concurrent async calls on this connection never interleave.
+   */
+  async commit(changeset) {
+    if (changeset === null || typeof changeset !== "object") throw invalid(`changeset must be an object, got ${changeset === null ? "null" : typeof changeset}`);
+    const s = this.#s;
+    writeTransaction(this.#db, () => {
+      const event = changeset.event;
+      if (event !== undefined && event !== null) {
+        if (s.addEvent.run(requireString(event.id, "changeset.event.id"), orNull(event.occurred_at)).changes === 0) {
+          throw conflict(`event ${event.id} is already applied`);
+        }
+      }
+      for (const guard of changeset.guards ?? []) {
+        const read = guard.kind === "user" ? s.userRevision : guard.kind === "group" ? s.groupRevision : undefined;
+        if (read === undefined) throw invalid(`changeset guard of unknown kind ${q(guard.kind)}`);
+        const row = read.get(guard.id);
+        if ((row ? row.revision : null) !== orNull(guard.revision)) throw conflict(`${guard.kind} ${guard.id} changed since it was read`);
+      }
+      for (const u of changeset.put_users ?? []) {
+        s.putUser.run(
+          u.id,
+          u.organization_id,
+          orNull(u.directory_id),
+          u.version,
+          bit(u.deleted),
+          orNull(u.groups_version),
+          u.generation,
+          u.revision,
+          bit(u.active),
+          JSON.stringify(u.data),
+        );
+      }
+      for (const g of changeset.put_groups ?? []) {
+        s.putGroup.run(g.id, g.organization_id, orNull(g.directory_id), g.version, bit(g.deleted), g.generation, g.revision, JSON.stringify(g.data));
+      }
+      // Removed before added, as the contract says (a changeset never names one pair in both).
+      for (const m of changeset.remove_members ?? []) s.removeMember.run(m.group_id, m.user_id);
+      for (const m of changeset.add_members ?? []) s.addMember.run(m.group_id, m.user_id, m.organization_id, orNull(m.directory_id));
+      for (const c of changeset.checkpoints ?? []) s.putCheckpoint.run(c.key, c.value);
+    });
+  }
+}
+
+function scopedRows(statements, [org, dir]) {
+  if (org !== null && dir !== null) return statements.both.all(org, dir);
+  if (org !== null) return statements.org.all(org);
+  if (dir !== null) return statements.dir.all(dir);
+  return statements.all.all();
+}
+
+function unseenRows(statements, query) {
+  if (query === null || typeof query !== "object") throw invalid(`query must be an UnseenQuery object, got ${query === null ? "null" : typeof query}`);
+  const { organization_id: org, directory_id: dir, include_unplaced: unplaced, generation, after_id: after, limit } = query;
+  // Every id sorts after "" (ids are never empty).
+  const from = after ?? "";
+  if (unplaced) return statements.withUnplaced.all(org, dir, from, generation, limit, org, from, generation, limit, limit);
+  return statements.placed.all(org, dir, from, generation, limit);
+}
+
+/**
+ * The sync store in a SQLite database: `db` is a better-sqlite3 (v12) `Database` or a node:sqlite
+ * `DatabaseSync`. Creates or migrates the `scimkit_*` tables on first use (the app's own tables
+ * are untouched).
+ */
+export function sqliteStore(db) {
+  if (db === null || typeof db !== "object" || typeof db.prepare !== "function" || typeof db.exec !== "function") {
+    throw invalid("sqliteStore(db) needs a better-sqlite3 Database (v12) or a node:sqlite DatabaseSync");
+  }
+  return new SqliteStore(db);
+}

@@ -1,0 +1,285 @@
+// Keeping a local copy of the directory: DirectorySync and memoryStore(). The core (wasm) owns
+// every rule — exactly once, order, tombstones, memberships, full syncs, catch-ups; this file
+// adapts: it verifies webhooks with the package's verifier, hands the core raw event bytes, makes
+// a JS store into the core's port (JSON text both ways), calls the app's onChange, and parses
+// results.
+import * as wasm from "./glue.js";
+import { checkOptions } from "./args.js";
+import { coreOf, DirectoryClient } from "./directory.js";
+import { ScimkitError, SyncError } from "./errors.js";
+import { directoryClientOf, ScalekitClient } from "./scalekit.js";
+import { ensureReady } from "./state.js";
+import { checkSecret, rawBody, verifySignature } from "./webhook.js";
+
+const encoder = new TextEncoder();
+
+/** The port's methods: what DirectorySync calls on a store (index.d.ts, `SyncStorePort`). */
+const PORT_METHODS = ["hasEvent", "users", "groups", "userGroups", "groupMembers", "unseenUsers", "unseenGroups", "checkpoint", "commit"];
+
+function invalid(message) {
+  return new ScimkitError("invalid_argument", message);
+}
+
+function requireString(value, name) {
+  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
+  return value;
+}
+
+/** `{ organizationId?, directoryId? }` of the store's list reads, checked. */
+function scopeOf(options, where) {
+  const o = checkOptions(options, ["organizationId", "directoryId"], where);
+  for (const key of ["organizationId", "directoryId"]) {
+    if (o[key] !== undefined && o[key] !== null) requireString(o[key], `${where}.${key}`);
+  }
+  return [o.organizationId ?? undefined, o.directoryId ?? undefined];
+}
+
+/** The memory store's wasm object (for DirectorySync, which then calls the core directly). */
+let memoryCoreOf;
+
+/**
+ * The store in memory: the core's MemoryStore. Reads as every store does (promises of the
+ * normalized model); the port methods answer as a JS store must (the contract tests run on it).
+ */
+class MemoryStore {
+  #core;
+
+  static {
+    memoryCoreOf = (store) => (#core in store ? store.#core : undefined);
+  }
+
+  constructor() {
+    ensureReady();
+    this.#core = new wasm.MemoryStoreCore();
+  }
+
+  async getUser(id) {
+    const text = this.#core.getUser(requireString(id, "id"));
+    return text === undefined ? null : JSON.parse(text);
+  }
+
+  async listUsers(options) {
+    const [org, dir] = scopeOf(options, "options");
+    return JSON.parse(this.#core.listUsers(org, dir));
+  }
+
+  async getGroup(id) {
+    const text = this.#core.getGroup(requireString(id, "id"));
+    return text === undefined ? null : JSON.parse(text);
+  }
+
+  async listGroups(options) {
+    const [org, dir] = scopeOf(options, "options");
+    return JSON.parse(this.#core.listGroups(org, dir));
+  }
+
+  async listMembers(groupId) {
+    return this.#core.listMembers(requireString(groupId, "groupId"));
+  }
+
+  async listUserGroups(userId) {
+    return this.#core.listUserGroups(requireString(userId, "userId"));
+  }
+
+  // The port.
+  async hasEvent(id) {
+    return JSON.parse(await this.#core.hasEvent(requireString(id, "id")));
+  }
+  async users(ids) {
+    return JSON.parse(await this.#core.users(idList(ids)));
+  }
+  async groups(ids) {
+    return JSON.parse(await this.#core.groups(idList(ids)));
+  }
+  async userGroups(userIds) {
+    return JSON.parse(await this.#core.userGroups(idList(userIds)));
+  }
+  async groupMembers(groupId) {
+    return JSON.parse(await this.#core.groupMembers(requireString(groupId, "groupId")));
+  }
+  async unseenUsers(query) {
+    return JSON.parse(await this.#core.unseenUsers(JSON.stringify(query)));
+  }
+  async unseenGroups(query) {
+    return JSON.parse(await this.#core.unseenGroups(JSON.stringify(query)));
+  }
+  async checkpoint(key) {
+    return JSON.parse(await this.#core.checkpoint(requireString(key, "key")));
+  }
+  async commit(changeset) {
+    await this.#core.commit(JSON.stringify(changeset));
+  }
+}
+
+function idList(ids) {
+  if (!Array.isArray(ids)) throw invalid(`ids must be an array of strings, got ${ids === null ? "null" : typeof ids}`);
+  ids.forEach((id, i) => requireString(id, `ids[${i}]`));
+  return ids;
+}
+
+/** A store kept in memory by the core: for tests, demos and apps that rebuild it at start. */
+export function memoryStore() {
+  return new MemoryStore();
+}
+
+/** JSON text of a read's answer: record reads may answer pre-serialized JSON text (an array is never a string). */
+const listText = (value) => (typeof value === "string" ? value : JSON.stringify(value ?? null));
+
+/** The core's port over an app's store (see index.d.ts `SyncStorePort`): JSON text both ways. */
+function portOf(store) {
+  for (const name of PORT_METHODS) {
+    if (typeof store[name] !== "function") {
+      throw invalid(`options.store has no ${name}() method: pass memoryStore(), sqliteStore(db) from "scimkit/sqlite", or an object implementing SyncStorePort`);
+    }
+  }
+  return {
+    hasEvent: async (id) => JSON.stringify(await store.hasEvent(id)),
+    users: async (ids) => listText(await store.users(ids)),
+    groups: async (ids) => listText(await store.groups(ids)),
+    userGroups: async (ids) => listText(await store.userGroups(ids)),
+    groupMembers: async (id) => listText(await store.groupMembers(id)),
+    unseenUsers: async (query) => listText(await store.unseenUsers(JSON.parse(query))),
+    unseenGroups: async (query) => listText(await store.unseenGroups(JSON.parse(query))),
+    checkpoint: async (key) => JSON.stringify((await store.checkpoint(key)) ?? null),
+    commit: async (changeset) => {
+      await store.commit(JSON.parse(changeset));
+    },
+  };
+}
+
+/** The wasm Directory API client of a `DirectoryClient` or `ScalekitClient`. */
+function clientCore(client) {
+  if (client instanceof DirectoryClient) return coreOf(client);
+  if (client instanceof ScalekitClient) return coreOf(directoryClientOf(client));
+  throw invalid("options.client must be a DirectoryClient or a ScalekitClient from this package");
+}
+
+/** An event as bytes for the core: JSON text, its bytes, or an object (serialized as JSON). */
+function eventBytes(event) {
+  if (typeof event === "string") return encoder.encode(event);
+  if (event instanceof Uint8Array) return event;
+  if (event instanceof ArrayBuffer) return new Uint8Array(event);
+  if (ArrayBuffer.isView(event)) return new Uint8Array(event.buffer, event.byteOffset, event.byteLength);
+  if (event === null || typeof event !== "object") {
+    throw invalid(`event must be a DirectoryEvent, its JSON text or its bytes, got ${event === null ? "null" : typeof event}`);
+  }
+  let text;
+  try {
+    text = JSON.stringify(event);
+  } catch (err) {
+    throw invalid(`event cannot be serialized as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return encoder.encode(text);
+}
+
+/** `since` as RFC 3339 text (a Date, epoch milliseconds or a string the core parses). */
+function sinceText(since) {
+  if (since === undefined || since === null || typeof since === "string") return since ?? undefined;
+  if (since instanceof Date || typeof since === "number") {
+    const date = new Date(since);
+    if (Number.isNaN(date.getTime())) throw invalid("options.since is not a valid time");
+    return date.toISOString();
+  }
+  throw invalid(`options.since must be a Date, epoch milliseconds or an RFC 3339 string, got ${typeof since}`);
+}
+
+/** Keeps a store (memoryStore(), sqliteStore(db), or your own SyncStorePort) in step with a directory. */
+export class DirectorySync {
+  #core;
+  #secret;
+  #onChange;
+
+  constructor(options) {
+    ensureReady();
+    if (options === undefined || options === null) throw invalid("new DirectorySync() needs options: { store, client?, webhookSecret?, onChange?, onMissing? }");
+    const o = checkOptions(options, ["store", "client", "webhookSecret", "onChange", "onMissing"], "DirectorySync options");
+    if (o.store === null || typeof o.store !== "object") {
+      throw invalid('options.store is required: memoryStore(), sqliteStore(db) from "scimkit/sqlite", or an object implementing SyncStorePort');
+    }
+    if (o.onChange !== undefined && o.onChange !== null && typeof o.onChange !== "function") {
+      throw invalid(`options.onChange must be a function, got ${typeof o.onChange}`);
+    }
+    if (o.onMissing !== undefined && o.onMissing !== null && typeof o.onMissing !== "string") {
+      throw invalid(`options.onMissing must be "deactivate" or "delete", got ${typeof o.onMissing}`);
+    }
+    if (o.webhookSecret !== undefined && o.webhookSecret !== null) checkSecret(o.webhookSecret);
+    const client = o.client === undefined || o.client === null ? undefined : clientCore(o.client);
+    const memory = memoryCoreOf(o.store);
+    const onMissing = o.onMissing ?? undefined;
+    this.#core = memory ? wasm.SyncCore.overMemory(memory, onMissing) : wasm.SyncCore.overPort(portOf(o.store), onMissing);
+    if (client) this.#core.setClient(client);
+    this.#secret = o.webhookSecret ?? undefined;
+    this.#onChange = o.onChange ?? undefined;
+  }
+
+  /**
+   * Verifies a webhook delivery, then applies its event exactly once. A delivery that fails
+   * verification throws WebhookVerificationError before the store is touched.
+   */
+  async handleWebhook(headers, body, options) {
+    if (this.#secret === undefined) {
+      throw invalid("handleWebhook() needs webhookSecret in new DirectorySync({ … }) (or verify yourself and call applyEvent())");
+    }
+    verifySignature(this.#secret, headers, body, options);
+    // The raw verified bytes, not a parsed event: whether `data.groups` was null is in them.
+    const raw = rawBody(body);
+    return this.#run((hook) => this.#core.applyEvent(typeof raw === "string" ? encoder.encode(raw) : raw, hook));
+  }
+
+  /** Applies one event (already verified): the envelope as received, its JSON text or bytes. */
+  async applyEvent(event) {
+    const bytes = eventBytes(event);
+    return this.#run((hook) => this.#core.applyEvent(bytes, hook));
+  }
+
+  /** Reconciles the store with the directory's listings: every directory, one organization's, or one. */
+  async fullSync(options) {
+    const o = checkOptions(options, ["organizationId", "directoryId"], "options");
+    return this.#run((hook) => this.#core.fullSync(JSON.stringify({ organizationId: o.organizationId, directoryId: o.directoryId }), hook));
+  }
+
+  /** Replays the events API from the last catch-up (minus `lagSeconds`), oldest first, each event once. */
+  async catchUp(options) {
+    const o = checkOptions(options, ["lagSeconds", "since"], "options");
+    return this.#run((hook) => this.#core.catchUp(JSON.stringify({ lagSeconds: o.lagSeconds, since: sinceText(o.since) }), hook));
+  }
+
+  /**
+   * Runs one core call with a change hook of its own, which calls onChange with each change
+   * (awaited, in commit order) and keeps what it throws: the change is stored either way, so
+   * the call still completes, then reports the failures.
+   */
+  async #run(call) {
+    const onChange = this.#onChange;
+    const failures = [];
+    const hook =
+      onChange &&
+      (async (text) => {
+        const change = JSON.parse(text);
+        try {
+          await onChange(change);
+        } catch (error) {
+          failures.push({ change, error });
+        }
+      });
+    let text;
+    try {
+      text = await call(hook);
+    } catch (err) {
+      if (failures.length > 0 && err !== null && typeof err === "object") err.onChangeFailures = failures;
+      throw err;
+    }
+    const result = JSON.parse(text);
+    if (failures.length > 0) {
+      const [{ change, error }] = failures;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SyncError(
+        "on_change_failed",
+        `onChange threw for ${failures.length} change(s), which are stored and will not be reported again; ` +
+          `the first: ${change.kind} ${change.id}: ${reason}`,
+        { cause: error, failures, result },
+      );
+    }
+    return result;
+  }
+}

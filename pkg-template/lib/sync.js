@@ -4,7 +4,7 @@
 // a JS store into the core's port (JSON text both ways), calls the app's onChange, and parses
 // results.
 import * as wasm from "./glue.js";
-import { checkOptions } from "./args.js";
+import { checkOptions, readArgument } from "./args.js";
 import { coreOf, DirectoryClient } from "./directory.js";
 import { ScimkitError, SyncError } from "./errors.js";
 import { directoryClientOf, ScalekitClient } from "./scalekit.js";
@@ -206,7 +206,7 @@ export class DirectorySync {
     const client = o.client === undefined || o.client === null ? undefined : clientCore(o.client);
     const memory = memoryCoreOf(o.store);
     const onMissing = o.onMissing ?? undefined;
-    this.#core = memory ? wasm.SyncCore.overMemory(memory, onMissing) : wasm.SyncCore.overPort(portOf(o.store), onMissing);
+    this.#core = memory ? wasm.SyncCore.overMemory(memory, onMissing) : wasm.SyncCore.overPort(readArgument("options.store", () => portOf(o.store)), onMissing);
     if (client) this.#core.setClient(client);
     this.#secret = o.webhookSecret ?? undefined;
     this.#onChange = o.onChange ?? undefined;
@@ -228,7 +228,7 @@ export class DirectorySync {
 
   /** Applies one event (already verified): the envelope as received, its JSON text or bytes. */
   async applyEvent(event) {
-    const bytes = eventBytes(event);
+    const bytes = readArgument("event", () => eventBytes(event));
     return this.#run((hook) => this.#core.applyEvent(bytes, hook));
   }
 

@@ -49,7 +49,7 @@ function report(t, label, s) {
   assert.deepEqual(s.after, [], `${label}: after the soak the instance no longer works`);
   assert.equal(s.inputs, COUNT, `${label}: only ${s.inputs} of ${COUNT} inputs ran within ${DEADLINE_MS} ms`);
   // Every kind ran and some inputs of each were refused: the stream is not vacuous.
-  for (const kind of ["webhook", "secret", "sign", "event", "user", "group", "patch", "request", "fetchRequest", "directory", "args"]) {
+  for (const kind of ["webhook", "secret", "sign", "event", "user", "group", "patch", "request", "fetchRequest", "directory", "sync", "args"]) {
     assert.ok(s.byKind[kind] > 0, `${label}: no ${kind} inputs`);
   }
 }

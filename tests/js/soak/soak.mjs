@@ -349,6 +349,18 @@ const KINDS = {
     };
     return { secret: options.clientSecret, extraSecrets: ["soak-token-1234567890"], call };
   },
+  /** DirectorySync over one memoryStore for the whole soak: broken deliveries and events. */
+  sync(rnd, c) {
+    if (rnd.next() < 0.5) {
+      const base = rnd.pick(c.syncEvents);
+      return { call: () => c.sync.applyEvent(rnd.next() < 0.1 ? asForm(rnd, base) : malformed(rnd, base)) };
+    }
+    const body = JSON.stringify(rnd.pick(c.syncEvents));
+    const headers = c.scimkit.signWebhook(SECRET, { id: `msg_sync_${rnd.int(1000)}`, timestamp: TS, body });
+    if (rnd.next() < 0.3) headers["webhook-signature"] = mutateText(rnd, headers["webhook-signature"]);
+    const sent = rnd.next() < 0.5 ? mutateText(rnd, body) : body;
+    return { secret: SECRET, signatures: [headers["webhook-signature"]], call: () => c.sync.handleWebhook(headersOf(rnd, headers), bodyForm(rnd, sent), verifyOptions(rnd, TS * 1000)) };
+  },
   /** Values of the wrong type in every argument of every function. */
   args(rnd, c) {
     const s = c.scimkit;
@@ -360,6 +372,8 @@ const KINDS = {
       () => new s.DirectoryClient({ environmentUrl: a(), clientId: a(), clientSecret: a() }),
       () => new s.DirectoryClient({ environmentUrl: "https://x.test", clientId: "c", clientSecret: "s", maxRetries: a(), timeoutMs: a(), fetch: a() }),
       () => new s.ScalekitClient(a(), a(), a()),
+      () => new s.DirectorySync(a()), () => new s.DirectorySync({ store: a(), webhookSecret: a(), onMissing: a() }),
+      () => c.sync.applyEvent(a()), () => c.sync.handleWebhook(a(), a(), a()),
     ];
     return { call: rnd.pick(fns) };
   },
@@ -370,7 +384,7 @@ const SCHEDULE = [
   ...["webhook", "webhook", "webhook", "secret", "sign", "event", "event", "user", "user", "group", "patch", "patch", "patch"],
   ...["request", "request", "args", "fetchRequest", "webhook", "event", "user", "patch", "request"],
   ...["webhook", "webhook", "webhook", "secret", "sign", "event", "event", "user", "user", "group", "patch", "patch", "patch"],
-  ...["request", "request", "args", "webhook", "event", "user", "patch", "request", "directory"],
+  ...["request", "request", "args", "webhook", "event", "user", "patch", "request", "directory", "sync", "sync"],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -406,8 +420,26 @@ function corpusOf(scimkit, fixtures, pages) {
     const verifier = secret === SECRET_KEY && i % 8 === 1 ? PUBLIC_KEY : secret;
     deliveries.push({ secret: verifier, body, headers: scimkit.signWebhook(signer, { id: `msg_soak_${i}`, timestamp: TS, body }) });
   }
+  // Envelopes DirectorySync applies (user and group events of one directory, in a few orders).
+  const envelope = (i, type, data) => ({
+    spec_version: "1",
+    id: `evt_soak_${i}`,
+    type: `organization.directory.${type}`,
+    occurred_at: `2024-03-01T10:00:${String(i % 60).padStart(2, "0")}.000000000Z`,
+    organization_id: "org_1",
+    object: type.startsWith("group") ? "DirectoryGroup" : "DirectoryUser",
+    data: { organization_id: "org_1", directory_id: "dir_1", ...data },
+  });
+  const syncEvents = [
+    envelope(1, "user_created", { id: "u1", email: "ada@example.com", groups: [{ id: "g1", name: "Eng" }] }),
+    envelope(2, "user_updated", { id: "u1", title: "Countess", groups: null }),
+    envelope(3, "user_deleted", { id: "u2" }),
+    envelope(4, "group_created", { id: "g1", display_name: "Eng" }),
+    envelope(5, "group_updated", { id: "g2", display_name: "Ops" }),
+    envelope(6, "group_deleted", { id: "g1" }),
+  ];
   const memberLists = [[{ value: "u1" }], Array.from({ length: 50 }, (_, i) => ({ value: `u${i}` })), [{ value: "u1" }, { value: "u1" }], [{ display: "no value" }], "u1"];
-  return {
+  const corpus = {
     scimkit,
     events,
     users: arg("normalize_user", "resource"),
@@ -417,7 +449,11 @@ function corpusOf(scimkit, fixtures, pages) {
     deliveries,
     memberLists,
     pages,
+    syncEvents,
+    store: scimkit.memoryStore(),
   };
+  corpus.sync = new scimkit.DirectorySync({ store: corpus.store, webhookSecret: SECRET });
+  return corpus;
 }
 
 /**
@@ -475,12 +511,12 @@ export async function runSoak(scimkit, { count = 100_000, seed = 1, fixtures, ve
       msByKind[kind] = (msByKind[kind] ?? 0) + Date.now() - k0;
     }
   }
-  const after = await stillWorks(scimkit, { fixtures, vectors });
+  const after = await stillWorks(scimkit, { fixtures, vectors, corpus: c });
   return { inputs, ms: Date.now() - t0, seed, byKind, msByKind, codes, returned, failureCount, failures, after };
 }
 
 /** The same instance, after the soak: verifies, rejects, normalizes and patches as the fixtures say. */
-async function stillWorks(scimkit, { fixtures, vectors }) {
+async function stillWorks(scimkit, { fixtures, vectors, corpus }) {
   const problems = [];
   const check = async (name, fn) => {
     try {
@@ -514,6 +550,13 @@ async function stillWorks(scimkit, { fixtures, vectors }) {
     const headers = scimkit.signWebhook(SECRET, { id: "msg_req", timestamp: TS, body });
     const event = await scimkit.verifyRequest(SECRET, new Request("https://app.example/", { method: "POST", headers, body }), { now: TS * 1000 });
     assert.equal(event.data.display_name, "G");
+  });
+  await check("the soak's DirectorySync applies a signed delivery and its store reads it back", async () => {
+    const body = JSON.stringify({ ...corpus.syncEvents[0], id: "evt_after", data: { ...corpus.syncEvents[0].data, id: "u_after", email: "after@example.com" } });
+    const headers = scimkit.signWebhook(SECRET, { id: "msg_after_sync", timestamp: TS, body });
+    const r = await corpus.sync.handleWebhook(headers, body, { now: TS * 1000 });
+    assert.equal(r.status, "applied");
+    assert.equal((await corpus.store.getUser("u_after")).email, "after@example.com");
   });
   await check("every normalization and PATCH fixture, in every input form", () => {
     const ctx = { fixtures };

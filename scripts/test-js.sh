@@ -4,7 +4,8 @@
 # Node (CJS + ESM, from the packed tarball), workerd (Miniflare), Chromium (playwright-core),
 # and Node 22/24, Bun, Deno (binaries from npm); the runners start the local directory service
 # (tools/directory-service) for the Directory API cases. guide.test.mjs runs the reference guide's
-# snippets unchanged against the tarball installed as @scalekit-sdk/node. Fails if any runner fails.
+# snippets unchanged against the tarball installed as @scalekit-sdk/node; soak.test.mjs sends 100,000
+# malformed inputs through the tarball in Node and in workerd. Fails if any runner fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +43,7 @@ run browser 150 browser.test.mjs
 run trap 180 trap.test.mjs
 run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
+run soak 120 soak.test.mjs
 run runtimes 300 runtimes.test.mjs
 # After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
 run sync 300 sync.test.mjs

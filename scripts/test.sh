@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine and runs every test: the native Rust core, the local directory service,
-# then the built package from a packed tarball in Node (CJS + ESM, Node 20/22/24, Bun, Deno),
-# workerd and Chromium.
+# Sets up a fresh machine and runs every test: the native Rust core, a short run of every fuzz
+# target, the local directory service, then the built package from a packed tarball in Node
+# (CJS + ESM, Node 20/22/24, Bun, Deno), workerd and Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -14,6 +14,9 @@ node scripts/check-layers.mjs
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 cargo test
+
+printf '\n== Fuzz targets: a short run of each from the seeds\n'
+bash scripts/fuzz-smoke.sh
 
 printf '\n== Build the package\n'
 node scripts/build.mjs

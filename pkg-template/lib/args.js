@@ -62,3 +62,17 @@ export function limitOf(options, name, where = "options") {
   const v = options[name];
   return v === undefined || v === null ? defaultLimits()[name] : wasm.checkLimit(`${where}.${name}`, v);
 }
+
+/**
+ * Runs `read`, which only reads the caller's arguments, turning what a hostile argument throws (a
+ * revoked Proxy, a throwing getter or `toString`, a Symbol where text goes) into `invalid_argument`
+ * naming `what`. scimkit's own errors pass through, and so does a trap of the wasm module.
+ */
+export function readArgument(what, read, ErrorClass = ScimkitError) {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ScimkitError || err instanceof WebAssembly.RuntimeError) throw err;
+    throw new ErrorClass("invalid_argument", `${what} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -2,6 +2,7 @@
 // the checks of every argument; this file adapts `fetch`, abort and timers to it, hands it the
 // options as JSON, and turns its walks into async iterators.
 import * as wasm from "./glue.js";
+import { readArgument } from "./args.js";
 import { DirectoryApiError } from "./errors.js";
 import { ensureReady, instanceEpoch, onReset, pending } from "./state.js";
 
@@ -229,7 +230,7 @@ export class DirectoryClient {
 
   constructor(options) {
     ensureReady();
-    const { fetch: fetchFn, ...rest } = options ?? {};
+    const { fetch: fetchFn, ...rest } = readArgument("options", () => ({ ...options }), DirectoryApiError);
     const f = fetchFn ?? globalThis.fetch?.bind(globalThis);
     if (typeof f !== "function") {
       throw new DirectoryApiError("invalid_argument", "no fetch: pass options.fetch (this runtime has no global fetch)", { attempts: 0 });

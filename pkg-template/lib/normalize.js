@@ -1,7 +1,7 @@
 // Normalization: JSON text into the core, the normalized model back as JSON text.
 import * as wasm from "./glue.js";
 import { checkOptions, defaultLimits, limitOf, optionNames } from "./args.js";
-import { NormalizationError, ScimkitError } from "./errors.js";
+import { ScimkitError } from "./errors.js";
 import { writeInputs } from "./input.js";
 import { ensureReady } from "./state.js";
 

@@ -4,7 +4,7 @@
 // a JS store into the core's port (JSON text both ways), calls the app's onChange, and parses
 // results.
 import * as wasm from "./glue.js";
-import { checkOptions } from "./args.js";
+import { checkOptions, readArgument } from "./args.js";
 import { coreOf, DirectoryClient } from "./directory.js";
 import { ScimkitError, SyncError } from "./errors.js";
 import { directoryClientOf, ScalekitClient } from "./scalekit.js";
@@ -224,7 +224,7 @@ export class DirectorySync {
     const client = o.client === undefined || o.client === null ? undefined : o.client;
     if (client) clientCore(client);
     const store = o.store;
-    const port = memoryCoreOf(store) ? undefined : portOf(store);
+    const port = memoryCoreOf(store) ? undefined : readArgument("options.store", () => portOf(store));
     const onMissing = o.onMissing ?? undefined;
     // Made again after a trap replaced the instance (the client's core is made again too).
     this.#make = () => {
@@ -264,7 +264,7 @@ export class DirectorySync {
 
   /** Applies one event (already verified): the envelope as received, its JSON text or bytes. */
   async applyEvent(event) {
-    const bytes = eventBytes(event);
+    const bytes = readArgument("event", () => eventBytes(event));
     return this.#run((hook) => this.#core.applyEvent(bytes, hook));
   }
 

@@ -1,6 +1,6 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
-import { checkOptions, defaultLimits, limitOf, optionNames } from "./args.js";
+import { checkOptions, defaultLimits, limitOf, optionNames, readArgument } from "./args.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { lens4, writeInputs4 } from "./input.js";
 import { ensureReady, onReset } from "./state.js";
@@ -135,7 +135,9 @@ onReset(() => verifiers.clear()); // objects of the discarded instance: not free
 
 /** The prepared keys for `secret` (a string or an array for rotation), computed once per secret. */
 function verifierFor(secret) {
-  const key = typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined;
+  const key = readArgument("secret", () =>
+    typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined,
+  );
   if (key === undefined) return new wasm.Verifier(secret); // throws invalid_secret
   let v = verifiers.get(key);
   if (v === undefined) {
@@ -167,6 +169,7 @@ function verifyWith(method, secret, headers, body, options) {
   ensureReady();
   const verifier = verifierFor(secret);
   // Options resolved without allocating on the usual path (no options): the core's defaults.
+  // What a hostile argument throws while read (a revoked Proxy, a throwing getter) is invalid_argument.
   const d = defaultLimits();
   let now, tolerance, maxBody, maxHeader, maxValues;
   if (options === undefined || options === null) {
@@ -175,15 +178,19 @@ function verifyWith(method, secret, headers, body, options) {
     maxHeader = d.maxHeaderBytes;
     maxValues = d.maxHeaderValues;
   } else {
-    const o = checkOptions(options, optionNames().verify, "options");
-    now = nowMs(o.now);
-    tolerance = optionalNumber(o.toleranceSeconds, "toleranceSeconds");
-    maxBody = limitOf(o, "maxBodyBytes");
-    maxHeader = limitOf(o, "maxHeaderBytes");
-    maxValues = limitOf(o, "maxHeaderValues");
+    [now, tolerance, maxBody, maxHeader, maxValues] = readArgument("options", () => {
+      const o = checkOptions(options, optionNames().verify, "options");
+      return [
+        nowMs(o.now),
+        optionalNumber(o.toleranceSeconds, "toleranceSeconds"),
+        limitOf(o, "maxBodyBytes"),
+        limitOf(o, "maxHeaderBytes"),
+        limitOf(o, "maxHeaderValues"),
+      ];
+    });
   }
-  const [id, timestamp, signature] = readHeaders(headers, maxValues);
-  const raw = rawBody(body);
+  const [id, timestamp, signature] = readArgument("headers", () => readHeaders(headers, maxValues));
+  const raw = readArgument("body", () => rawBody(body));
   // A string's UTF-8 length is at least its length: refuse a certainly-oversized body or header
   // before copying it into wasm memory (which never shrinks). The core checks the exact sizes.
   if (raw.length > maxBody) throw wasm.payloadTooLarge(raw.length, maxBody);
@@ -213,7 +220,7 @@ export function verifySignature(secret, headers, body, options) {
  */
 export async function verifyRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  return verifyWebhook(secret, request.headers, body, options);
+  return verifyWebhook(secret, readArgument("request", () => request.headers), body, options);
 }
 
 /**
@@ -222,7 +229,7 @@ export async function verifyRequest(secret, request, options) {
  */
 export async function verifySignatureRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  const { id, timestamp } = verifySignature(secret, request.headers, body, options);
+  const { id, timestamp } = verifySignature(secret, readArgument("request", () => request.headers), body, options);
   return { id, timestamp, body };
 }
 
@@ -230,22 +237,25 @@ export async function verifySignatureRequest(secret, request, options) {
 async function readRequestBody(secret, request, options) {
   ensureReady();
   verifierFor(secret); // a bad secret or key fails before the body is consumed
-  if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
-    throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
-  }
-  const limit = limitOf(checkOptions(options, optionNames().verify, "options"), "maxBodyBytes");
-  if (request.bodyUsed) {
-    throw new WebhookVerificationError(
-      "parsed_body",
-      "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
-        "or pass the raw body you read to verifyWebhook",
-    );
-  }
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
-    throw wasm.payloadTooLarge(Number(declared), limit);
-  }
-  const stream = request.body;
+  // What a hostile request or options object throws while read is invalid_argument.
+  const [limit, stream] = readArgument("request", () => {
+    if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
+      throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
+    }
+    const limit = limitOf(checkOptions(options, optionNames().verify, "options"), "maxBodyBytes");
+    if (request.bodyUsed) {
+      throw new WebhookVerificationError(
+        "parsed_body",
+        "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
+          "or pass the raw body you read to verifyWebhook",
+      );
+    }
+    const declared = request.headers.get("content-length");
+    if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
+      throw wasm.payloadTooLarge(Number(declared), limit);
+    }
+    return [limit, request.body];
+  });
   if (stream === null || stream === undefined) return new Uint8Array(0);
   const chunks = [];
   let size = 0;
@@ -319,11 +329,11 @@ export function signWebhook(secret, message) {
     const got = message === null ? "null" : Array.isArray(message) ? "an array" : typeof message;
     throw new ScimkitError("invalid_argument", `message must be an object { id?, timestamp?, body }, got ${got}`);
   }
-  const m = checkOptions(message, optionNames().sign, "message");
-  const id = m.id ?? randomId();
-  let ts = m.timestamp ?? Math.floor(Date.now() / 1000);
-  if (ts instanceof Date) ts = Math.floor(ts.getTime() / 1000);
-  const raw = rawBody(m.body ?? "");
+  const [id, ts, raw] = readArgument("message", () => {
+    const m = checkOptions(message, optionNames().sign, "message");
+    const ts = m.timestamp ?? Math.floor(Date.now() / 1000);
+    return [m.id ?? randomId(), ts instanceof Date ? Math.floor(ts.getTime() / 1000) : ts, rawBody(m.body ?? "")];
+  });
   if (typeof id !== "string") throw new WebhookVerificationError("invalid_header", "message.id must be a string");
   if (typeof ts !== "number") {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");

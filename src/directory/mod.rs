@@ -53,6 +53,9 @@ pub use client::DirectoryClient;
 pub use config::ClientConfig;
 pub use error::{DirectoryError, DirectoryErrorKind};
 pub use events::{EventFilter, EventsPage, EventsQuery, MAX_EVENT_PAGE_SIZE, MAX_EVENT_TYPES};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use pages::fuzzing as pages_fuzzing;
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{

@@ -3,6 +3,7 @@
 import bounds from "./bounds.mjs";
 import directoryApi from "./directory-api.mjs";
 import errors from "./errors.mjs";
+import hostileArguments from "./hostile-arguments.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
 import normalizeFixtures from "./normalize-fixtures.mjs";
 import patchObjectRoute from "./patch-object-route.mjs";
@@ -15,6 +16,7 @@ import webhookVectors from "./webhook-vectors.mjs";
 
 export const files = [
   { file: "errors.mjs", cases: errors },
+  { file: "hostile-arguments.mjs", cases: hostileArguments },
   { file: "webhook-vectors.mjs", cases: webhookVectors },
   { file: "webhook-inputs.mjs", cases: webhookInputs },
   { file: "webhook-v1a.mjs", cases: webhookV1a },

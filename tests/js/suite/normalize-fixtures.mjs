@@ -64,7 +64,7 @@ const REFERENCE_EVENT = { user_from_reference: "organization.directory.user_crea
  * Runs one fixture in one input form: { value } or { thrown } (the raw thrown value), and the
  * expected output adjusted to what the JS route returns.
  */
-function runFixture(scimkit, fx, form) {
+export function runFixture(scimkit, fx, form) {
   const a = copy(fx.args) ?? {};
   let expected = fx.expected;
   let call;
@@ -113,7 +113,7 @@ function show(v) {
 }
 
 /** Why `got` does not match the fixture's expectation, or undefined when it does. */
-function mismatch(scimkit, assert, got) {
+export function mismatch(scimkit, assert, got) {
   const { expected } = got;
   const wantsError = expected !== null && typeof expected === "object" && !Array.isArray(expected) && expected.error && Object.keys(expected).length === 1;
   if (wantsError) {

@@ -12,14 +12,12 @@ use crate::options::limit;
 use scimkit::error::ErrorCode;
 use scimkit::json::limits::{check_input_bytes, MAX_DEPTH};
 use scimkit::normalize::{
-//   2. `applyScimPatchPartInput([members][patch])`: those members as a JSON object → the patched
-//      members (JSON text), large member lists as runs of the values sent; the façade makes a
-//      shallow copy of the caller's object with those members replaced (the runs filled in from
-//      the caller's own arrays) and the ones sent but not returned left out. Given the whole
-//      resource as text instead, `applyScimPatchInput([resource][patch])` → the result.
-// Each call reads the PATCH from its text: cheaper than keeping it between the calls. Each checks
-// the sizes first: the PATCH against `maxInputBytes`, what is sent of the resource against
-// `maxResourceBytes`.
+    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
+    parse_json, NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider,
+    RequestContext, ScimRequest,
+};
+use scimkit::scim::{
+    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchSource, Run, PASSWORD_KEYS,
 };
 
 /// Parses `body` as an event and returns it normalized, as JSON text.
@@ -187,12 +185,14 @@ pub fn normalize_group_input(
 //   1. `planScimPatchInput([keys][patch])`, only for an object of plain JSON data: its top-level
 //      keys (a JSON array) and the PATCH → the indexes of the keys whose values the core needs
 //      (the façade adds those holding a key of `patchPartRules().passwordKeys` at some depth);
-    detect_provider, normalize_event, normalize_group, normalize_scim_request, normalize_user,
-    parse_json, NormalizationError, NormalizationErrorKind, NormalizeOptions, Provider,
-    RequestContext, ScimRequest,
-};
-use scimkit::scim::{
-    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchSource, Run, PASSWORD_KEYS,
+//   2. `applyScimPatchPartInput([members][patch])`: those members as a JSON object → the patched
+//      members (JSON text), large member lists as runs of the values sent; the façade makes a
+//      shallow copy of the caller's object with those members replaced (the runs filled in from
+//      the caller's own arrays) and the ones sent but not returned left out. Given the whole
+//      resource as text instead, `applyScimPatchInput([resource][patch])` → the result.
+// Each call reads the PATCH from its text: cheaper than keeping it between the calls. Each checks
+// the sizes first: the PATCH against `maxInputBytes`, what is sent of the resource against
+// `maxResourceBytes`.
 
 /// What the façade's walk of a live resource must know, as JSON text: `{ maxDepth, passwordKeys }`
 /// (the nesting the core accepts, and the member names that make a member one to send).

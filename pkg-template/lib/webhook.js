@@ -324,12 +324,12 @@ function randomId() {
 /** Signs a body; returns the three headers to send with it. */
 export function signWebhook(secret, message) {
   ensureReady();
-  if (message === null || typeof message !== "object" || Array.isArray(message)) {
-    // Never a default: signWebhook(secret, "text") must not sign an empty body.
-    const got = message === null ? "null" : Array.isArray(message) ? "an array" : typeof message;
-    throw new ScimkitError("invalid_argument", `message must be an object { id?, timestamp?, body }, got ${got}`);
-  }
   const [id, ts, raw] = readArgument("message", () => {
+    if (message === null || typeof message !== "object" || Array.isArray(message)) {
+      // Never a default: signWebhook(secret, "text") must not sign an empty body.
+      const got = message === null ? "null" : Array.isArray(message) ? "an array" : typeof message;
+      throw new ScimkitError("invalid_argument", `message must be an object { id?, timestamp?, body }, got ${got}`);
+    }
     const m = checkOptions(message, optionNames().sign, "message");
     const ts = m.timestamp ?? Math.floor(Date.now() / 1000);
     return [m.id ?? randomId(), ts instanceof Date ? Math.floor(ts.getTime() / 1000) : ts, rawBody(m.body ?? "")];

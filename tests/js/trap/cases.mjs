@@ -72,6 +72,52 @@ function trapNow(scimkit, kind, cause) {
   return checkTrap(scimkit, err, { cause });
 }
 
+/** A store port kept in JS (so it outlives the instance), as an app's own store would be. */
+function jsStore() {
+  const users = new Map();
+  const groups = new Map();
+  const members = new Map(); // "group\u0000user" → membership
+  const events = new Set();
+  const checkpoints = new Map();
+  const revision = (map, id) => map.get(id)?.revision ?? null;
+  return {
+    rows: users,
+    hasEvent: async (id) => events.has(id),
+    users: async (ids) => ids.filter((id) => users.has(id)).map((id) => users.get(id)),
+    groups: async (ids) => ids.filter((id) => groups.has(id)).map((id) => groups.get(id)),
+    userGroups: async (ids) => [...members.values()].filter((m) => ids.includes(m.user_id)).map(({ group_id, user_id }) => ({ group_id, user_id })),
+    groupMembers: async (id) => [...members.values()].filter((m) => m.group_id === id).map((m) => m.user_id),
+    unseenUsers: async () => [],
+    unseenGroups: async () => [],
+    checkpoint: async (key) => checkpoints.get(key) ?? null,
+    commit: async (cs) => {
+      if (cs.event && events.has(cs.event.id)) throw Object.assign(new Error("duplicate"), { code: "store_conflict" });
+      for (const g of cs.guards ?? []) {
+        const now = g.kind === "user" ? revision(users, g.id) : g.kind === "group" ? revision(groups, g.id) : (checkpoints.get(g.key) ?? null);
+        if (now !== (g.kind === "checkpoint" ? g.value : g.revision)) throw Object.assign(new Error("guard"), { code: "store_conflict" });
+      }
+      if (cs.event) events.add(cs.event.id);
+      for (const u of cs.put_users ?? []) users.set(u.id, u);
+      for (const g of cs.put_groups ?? []) groups.set(g.id, g);
+      for (const m of cs.remove_members ?? []) members.delete(`${m.group_id}\u0000${m.user_id}`);
+      for (const m of cs.add_members ?? []) members.set(`${m.group_id}\u0000${m.user_id}`, m);
+      for (const c of cs.checkpoints ?? []) checkpoints.set(c.key, c.value);
+    },
+  };
+}
+
+function syncEvent(id, second, email) {
+  return JSON.stringify({
+    spec_version: "1",
+    id,
+    type: "organization.directory.user_updated",
+    occurred_at: `2024-03-01T10:00:${String(second).padStart(2, "0")}.000000000Z`,
+    organization_id: "org_1",
+    object: "DirectoryUser",
+    data: { id: "u1", organization_id: "org_1", directory_id: "dir_1", email, active: true },
+  });
+}
+
 export const cases = [
   {
     name: "a panic throws ScimkitError wasm_trap; verification, normalization, PATCH and signing then work as before",
@@ -103,6 +149,32 @@ export const cases = [
         trapNow(scimkit, "panic");
         assert.deepEqual(scimkit.verifyWebhook(SECRET, d.headers, d.body, { now: d.now }), want, `verification after trap ${i + 1}`);
       }
+    },
+  },
+  {
+    name: "DirectorySync survives a trap: over an app's store it goes on applying, exactly once; a memoryStore() says it was lost",
+    run: async (scimkit) => {
+      const store = jsStore();
+      const sync = new scimkit.DirectorySync({ store });
+      assert.equal((await sync.applyEvent(syncEvent("evt_1", 1, "a@example.com"))).status, "applied");
+      const memory = scimkit.memoryStore();
+      await new scimkit.DirectorySync({ store: memory }).applyEvent(syncEvent("evt_1", 1, "a@example.com"));
+      trapNow(scimkit, "panic");
+      assert.equal((await sync.applyEvent(syncEvent("evt_1", 1, "a@example.com"))).status, "duplicate", "the event applied before the trap");
+      assert.equal((await sync.applyEvent(syncEvent("evt_2", 2, "b@example.com"))).status, "applied", "a new event after the trap");
+      assert.equal((await sync.applyEvent(syncEvent("evt_1", 1, "a@example.com"))).status, "duplicate");
+      assert.equal(store.rows.get("u1").data.email, "b@example.com");
+      // The memory store's rows were in the trapped instance: it says so instead of answering empty.
+      let err;
+      try {
+        await memory.getUser("u1");
+      } catch (e) {
+        err = e;
+      }
+      assert.checkError(err, { class: scimkit.SyncError, code: "store_failed", messageIncludes: ["trapped"] });
+      const fresh = scimkit.memoryStore();
+      assert.equal((await new scimkit.DirectorySync({ store: fresh }).applyEvent(syncEvent("evt_3", 3, "c@example.com"))).status, "applied");
+      assert.equal((await fresh.getUser("u1")).email, "c@example.com");
     },
   },
   {

@@ -16,11 +16,12 @@ import { Miniflare } from "miniflare";
 import { chromium } from "playwright-core";
 import { startSuiteDirectory } from "./lib/directory.mjs";
 import { jsDir, parseSummary, prepareProject, reportCases, repoRoot, run } from "./lib/harness.mjs";
+import { cases } from "./trap/cases.mjs";
 
 const trapPkg = join(repoRoot, "build", "pkg-trap-test");
 const releasePkg = join(repoRoot, "pkg");
 const TRAP_EXPORTS = ["trapForTest", "trapForTestLater"];
-const CASES = 6; // tests/js/trap/cases.mjs (the Node driver adds one)
+const CASES = cases.length; // the Node driver adds one
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
 let proj;

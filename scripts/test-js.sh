@@ -43,7 +43,7 @@ run browser 150 browser.test.mjs
 run trap 180 trap.test.mjs
 run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
-run soak 120 soak.test.mjs
+run soak 330 soak.test.mjs
 run runtimes 300 runtimes.test.mjs
 # After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
 run sync 300 sync.test.mjs

@@ -13,8 +13,8 @@ import { jsDir, prepareProject, repoRoot, run } from "./lib/harness.mjs";
 
 const COUNT = Number(process.env.SOAK_COUNT ?? 100_000);
 const SEED = Number(process.env.SOAK_SEED ?? 1);
-/** Per runtime; the test-js.sh runner gives the whole file 120 s. */
-const DEADLINE_MS = Number(process.env.SOAK_DEADLINE_MS ?? 50_000);
+/** Per runtime, a guard against a hang (not a speed test: measured: all 100,000 within 50 s per runtime at load 2 to 4, 65,536 in 50 s at load 11); the test-js.sh runner gives the whole file 330 s. */
+const DEADLINE_MS = Number(process.env.SOAK_DEADLINE_MS ?? 240_000);
 
 let proj;
 

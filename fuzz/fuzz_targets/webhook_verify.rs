@@ -92,6 +92,8 @@ fuzz_target!(|data: &[u8]| {
     let opts = VerifyOptions {
         tolerance_secs: tolerance,
         max_body_bytes: VerifyOptions::DEFAULT_MAX_BODY_BYTES,
+        max_header_bytes: VerifyOptions::DEFAULT_MAX_HEADER_BYTES,
+        max_header_values: VerifyOptions::DEFAULT_MAX_HEADER_VALUES,
     };
     let result = hook.verify(&headers, body, now, &opts);
 

@@ -172,9 +172,13 @@ class PostgresStore {
     return this.#ready;
   }
 
-  /** The database's scimkit schema version (SCHEMA_VERSION once migrated; 0 before). */
+  /** The database's scimkit schema version (SCHEMA_VERSION once migrated; 0 before). Migrates nothing. */
   async schemaVersion() {
-    return this.#read("schemaVersion", (c) => schemaVersionOf(c));
+    try {
+      return await schemaVersionOf(this.#pool);
+    } catch (err) {
+      throw storeError(err, "schemaVersion");
+    }
   }
 
   /** One query on the pool, after the migration, its errors as the port's. */
@@ -182,15 +186,6 @@ class PostgresStore {
     await this.migrate();
     try {
       return await this.#pool.query(text, values);
-    } catch (err) {
-      throw storeError(err, what);
-    }
-  }
-
-  async #read(what, fn) {
-    await this.migrate();
-    try {
-      return await fn(this.#pool);
     } catch (err) {
       throw storeError(err, what);
     }

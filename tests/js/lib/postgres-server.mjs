@@ -82,13 +82,19 @@ export async function startPostgres({ settings = { fsync: "off", synchronous_com
         log: () => log,
         /** A connection string for another database on this server (created by the caller). */
         urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
-        /** Fast shutdown (SIGINT), SIGKILL after 10 s; then the cluster is deleted. */
+        /**
+         * Smart shutdown (SIGTERM: waits for the sessions still open, e.g. those a `pool.end()`
+         * is closing right now, so none is cut off with an error), fast shutdown (SIGINT) after
+         * 5 s, SIGKILL after 15 s; then the cluster is deleted.
+         */
         async stop() {
           if (!done) {
-            child.kill("SIGINT");
-            const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+            child.kill("SIGTERM");
+            const fast = setTimeout(() => child.kill("SIGINT"), 5_000);
+            const kill = setTimeout(() => child.kill("SIGKILL"), 15_000);
             await exited;
-            clearTimeout(t);
+            clearTimeout(fast);
+            clearTimeout(kill);
           }
           cleanup();
         },

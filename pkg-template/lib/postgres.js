@@ -305,8 +305,8 @@ class PostgresStore {
     }
     let broken = false;
     try {
-      await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
       try {
+        await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
         await writeChangeset(client, plan);
         await client.query("COMMIT");
       } catch (err) {
@@ -338,7 +338,7 @@ function commitPlan(cs) {
   }
   const guards = { user: [], group: [], checkpoint: [] };
   for (const g of list(cs.guards, "guards")) {
-    if (g === null || typeof g !== "object" || !(g.kind in guards)) throw invalid(`changeset guard of unknown kind ${q(g?.kind)}`);
+    if (g === null || typeof g !== "object" || typeof g.kind !== "string" || !Object.hasOwn(guards, g.kind)) throw invalid(`changeset guard of unknown kind ${q(g?.kind)}`);
     if (g.kind === "checkpoint") {
       guards.checkpoint.push({ key: requireString(g.key, "checkpoint guard key"), value: g.value === null || g.value === undefined ? null : requireString(g.value, "checkpoint guard value") });
     } else {
@@ -497,8 +497,8 @@ async function migrate(pool) {
   }
   let broken = false;
   try {
-    await client.query("BEGIN");
     try {
+      await client.query("BEGIN");
       await client.query(`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${MIGRATION_LOCK})`);
       const from = await schemaVersionOf(client);
       if (!Number.isInteger(from) || from < 0 || from > SCHEMA_VERSION) {

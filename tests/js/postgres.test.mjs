@@ -218,8 +218,10 @@ describe("postgresStore: checkpoint guards", () => {
   test("a guard of an unknown kind is refused with ScimkitError invalid_argument, nothing written", async () => {
     await withStore(async (store) => {
       const { changeset } = makeRecords(pkg);
-      const err = await rejection(store.commit(changeset({ guards: [{ kind: "membership", id: "x" }], checkpoints: [{ key: "k", value: "v" }] })));
-      assert.ok(err instanceof pkg.ScimkitError && err.code === "invalid_argument", err.message);
+      for (const kind of ["membership", "toString", undefined]) {
+        const err = await rejection(store.commit(changeset({ guards: [{ kind, id: "x" }], checkpoints: [{ key: "k", value: "v" }] })));
+        assert.ok(err instanceof pkg.ScimkitError && err.code === "invalid_argument", err.message);
+      }
       assert.equal(await store.checkpoint("k"), null);
     });
   });

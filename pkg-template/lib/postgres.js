@@ -2,12 +2,98 @@
 // that run many Node processes on one database. A subpath of its own that the main entry never
 // loads. It only moves rows: every decision is the core's (DirectorySync); the commit checks what
 // the port's contract says (event id new, guards hold) in one transaction, and that check holds
-// across processes because the database enforces it (see `commit` below), never a lock in here.
+// across processes because the database enforces it (COMMIT_FUNCTION below), never a lock in here.
 //
 // The package imports itself ("scimkit") rather than ./errors.js so that, in Node, the error
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/). It does
 // not import `pg`: the app hands it a Pool (an optional peer dependency of the package).
 import { ScimkitError, SyncError } from "scimkit";
+
+/**
+ * The first key of scimkit's advisory locks (the second is a hash of what is locked): the
+ * two-key space, which never overlaps the one-key `pg_advisory_lock(bigint)` apps commonly use.
+ */
+const LOCK_CLASS = 0x5c1e_0001;
+/** The advisory lock that serializes migrations (second key; row keys are hashes, a clash only waits). */
+const MIGRATION_LOCK = 0;
+
+const USER_COLUMNS = "id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data";
+const GROUP_COLUMNS = "id, organization_id, directory_id, version, deleted, generation, revision, data";
+
+/**
+ * `scimkit_commit(plan)`: one changeset, checked and written by one statement (its own
+ * transaction), so a commit is one round trip however many rows it writes. `plan` is what
+ * `commitPlan` makes (JSON). A lost race raises SQLSTATE SK409 (→ store_conflict) and the
+ * statement's transaction rolls back whole. How the checks hold with many writers, at the
+ * database's default READ COMMITTED (each statement in a volatile function reads the commits made
+ * before it started):
+ * 1. The event id is inserted first, into its primary key: a second writer of the same id waits
+ *    for the first transaction and then inserts nothing (→ conflict), or inserts it if the first
+ *    rolled back.
+ * 2. Every user, group and checkpoint the changeset guards or writes is locked, with a
+ *    transaction-scoped advisory lock on (LOCK_CLASS, hash of kind and id), all in one statement
+ *    in key order (the sub-select's ORDER BY keeps it from being flattened). Not
+ *    `SELECT … FOR UPDATE`: that cannot lock a row that does not exist, and the core guards absent
+ *    rows it does not write (a user's groups naming a group never seen, a lease not taken yet).
+ *    Every commit that writes a key holds its lock until it ends, and PostgreSQL makes a commit
+ *    visible before it releases its locks, so:
+ * 3. the guards, read after the locks, see the last committed state of each key, and no other
+ *    commit can change those keys before this one ends. A guard that fails → conflict.
+ * Events first, then locks in one global order: a transaction that waits holds nothing another
+ * one waits for, except memberships (unguarded, written in key order); a deadlock there, or a
+ * serialization failure where the database's default isolation is stricter, is reported by the
+ * server and answered as store_conflict too.
+ */
+const COMMIT_FUNCTION = `CREATE FUNCTION scimkit_commit(plan jsonb) RETURNS void LANGUAGE plpgsql AS $commit$
+DECLARE
+  bad text;
+BEGIN
+  IF plan->'event' <> 'null' THEN
+    INSERT INTO scimkit_events (id, occurred_at) VALUES (plan->'event'->>'id', plan->'event'->>'occurred_at') ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'event % is already applied', plan->'event'->>'id' USING ERRCODE = 'SK409';
+    END IF;
+  END IF;
+  PERFORM count(pg_advisory_xact_lock(${LOCK_CLASS}, k))
+    FROM (SELECT DISTINCT hashtext(x) AS k FROM jsonb_array_elements_text(plan->'locks') AS x ORDER BY 1) AS s;
+  SELECT g->>'id' INTO bad FROM jsonb_array_elements(plan->'user_guards') AS g LEFT JOIN scimkit_users AS r ON r.id = g->>'id'
+    WHERE r.revision IS DISTINCT FROM (g->>'revision')::bigint LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'user % changed since it was read', bad USING ERRCODE = 'SK409';
+  END IF;
+  SELECT g->>'id' INTO bad FROM jsonb_array_elements(plan->'group_guards') AS g LEFT JOIN scimkit_groups AS r ON r.id = g->>'id'
+    WHERE r.revision IS DISTINCT FROM (g->>'revision')::bigint LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'group % changed since it was read', bad USING ERRCODE = 'SK409';
+  END IF;
+  SELECT g->>'key' INTO bad FROM jsonb_array_elements(plan->'checkpoint_guards') AS g LEFT JOIN scimkit_checkpoints AS c ON c.key = g->>'key'
+    WHERE c.value IS DISTINCT FROM g->>'value' LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'checkpoint % changed since it was read', bad USING ERRCODE = 'SK409';
+  END IF;
+  INSERT INTO scimkit_users (${USER_COLUMNS})
+    SELECT ${USER_COLUMNS} FROM jsonb_to_recordset(plan->'users') AS r(id text, organization_id text, directory_id text, version text,
+      deleted boolean, groups_version text, generation bigint, revision bigint, active boolean, data text)
+    ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, directory_id = excluded.directory_id,
+      version = excluded.version, deleted = excluded.deleted, groups_version = excluded.groups_version,
+      generation = excluded.generation, revision = excluded.revision, active = excluded.active, data = excluded.data;
+  INSERT INTO scimkit_groups (${GROUP_COLUMNS})
+    SELECT ${GROUP_COLUMNS} FROM jsonb_to_recordset(plan->'groups') AS r(id text, organization_id text, directory_id text, version text,
+      deleted boolean, generation bigint, revision bigint, data text)
+    ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, directory_id = excluded.directory_id,
+      version = excluded.version, deleted = excluded.deleted, generation = excluded.generation,
+      revision = excluded.revision, data = excluded.data;
+  -- Removed before added, as the contract says (a changeset never names one pair in both).
+  DELETE FROM scimkit_memberships AS m USING jsonb_to_recordset(plan->'remove') AS r(group_id text, user_id text)
+    WHERE m.group_id = r.group_id AND m.user_id = r.user_id;
+  INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id)
+    SELECT group_id, user_id, organization_id, directory_id
+    FROM jsonb_to_recordset(plan->'add') AS r(group_id text, user_id text, organization_id text, directory_id text)
+    ON CONFLICT (group_id, user_id) DO NOTHING;
+  INSERT INTO scimkit_checkpoints (key, value) SELECT key, value FROM jsonb_to_recordset(plan->'checkpoints') AS r(key text, value text)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+END
+$commit$;`;
 
 /**
  * The schema, one migration per version (index 0 makes version 1), in the tables the pool's
@@ -24,6 +110,7 @@ import { ScimkitError, SyncError } from "scimkit";
  * - `scimkit_memberships`: one row per (group, user).
  * - `scimkit_events`: the id of every event applied (the primary key makes each apply once).
  * - `scimkit_checkpoints`: sync positions (`events`, `full:{organization}:{directory}`) and leases.
+ * - the function `scimkit_commit(jsonb)`: a commit (COMMIT_FUNCTION).
  * Ids collate as "C" (bytes): the port's order is the byte order of UTF-8, whatever the
  * database's default collation says. `data` is text, not jsonb: reads hand it to the core as
  * stored, never parsed (cast it, `data::jsonb`, to query it).
@@ -63,23 +150,16 @@ const MIGRATIONS = [
    );
    CREATE INDEX scimkit_memberships_by_user ON scimkit_memberships (user_id, group_id);
    CREATE TABLE scimkit_events (id text COLLATE "C" PRIMARY KEY, occurred_at text);
-   CREATE TABLE scimkit_checkpoints (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);`,
+   CREATE TABLE scimkit_checkpoints (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+   ${COMMIT_FUNCTION}`,
 ];
 
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/**
- * The first key of scimkit's advisory locks (the second is a hash of what is locked): the
- * two-key space, which never overlaps the one-key `pg_advisory_lock(bigint)` apps commonly use.
- */
-const LOCK_CLASS = 0x5c1e_0001;
-/** The advisory lock that serializes migrations (second key; row keys are hashes, a clash only waits). */
-const MIGRATION_LOCK = 0;
 
-const USER_COLUMNS = "id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data";
-const GROUP_COLUMNS = "id, organization_id, directory_id, version, deleted, generation, revision, data";
-
+/** The SQLSTATE scimkit_commit raises for a lost race (a class no PostgreSQL error uses). */
+const COMMIT_CONFLICT = "SK409";
 /** SQLSTATEs that mean "lost a race, nothing written": serialization failure, deadlock, unique key. */
 const RACE_STATES = new Set(["40001", "40P01", "23505"]);
 
@@ -275,57 +355,23 @@ class PostgresStore {
 
   /**
    * Writes the changeset in one transaction, or nothing and `store_conflict` when its event id
-   * is stored or a guard no longer holds — with any number of processes committing at once.
-   *
-   * How, under READ COMMITTED:
-   * 1. The event id is inserted first, into its primary key: a second writer of the same id
-   *    waits for the first transaction and then inserts nothing (→ store_conflict), or inserts
-   *    it if the first rolled back.
-   * 2. Every user, group and checkpoint the changeset guards or writes is locked, with a
-   *    transaction-scoped advisory lock on (LOCK_CLASS, hash of kind and id), all in one
-   *    statement in key order. Not `SELECT … FOR UPDATE`: that cannot lock a row that does not
-   *    exist, and the core guards absent rows it does not write (a user's groups naming a group
-   *    never seen, a lease not taken yet). Every commit that writes a key holds its lock until it
-   *    commits, and PostgreSQL makes a commit visible before it releases its locks, so:
-   * 3. the guards, read after the locks, see the last committed state of each key, and no other
-   *    commit can change those keys before this one ends. Any guard that fails → store_conflict.
-   * Events first, then locks in one global order: a transaction that waits holds nothing another
-   * one waits for, except memberships (unguarded, written in key order); a deadlock or unique
-   * violation there is still reported by the server, and answered as store_conflict.
+   * is stored or a guard no longer holds — with any number of processes committing at once: one
+   * statement, `scimkit_commit` (see COMMIT_FUNCTION for how the database enforces the checks).
    */
   async commit(changeset) {
     if (changeset === null || typeof changeset !== "object") throw invalid(`changeset must be an object, got ${changeset === null ? "null" : typeof changeset}`);
-    const plan = commitPlan(changeset);
+    const plan = JSON.stringify(commitPlan(changeset));
     await this.migrate();
-    let client;
     try {
-      client = await this.#pool.connect();
+      await this.#pool.query("SELECT scimkit_commit($1::jsonb)", [plan]);
     } catch (err) {
-      throw storeError(err, "commit (connecting)");
-    }
-    let broken = false;
-    try {
-      try {
-        await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
-        await writeChangeset(client, plan);
-        await client.query("COMMIT");
-      } catch (err) {
-        try {
-          await client.query("ROLLBACK");
-        } catch {
-          broken = true; // the connection is gone: it must not go back to the pool
-        }
-        throw err;
-      }
-    } catch (err) {
+      if (err?.code === COMMIT_CONFLICT) throw conflict(err.message);
       throw storeError(err, "commit");
-    } finally {
-      client.release(broken || undefined);
     }
   }
 }
 
-/** The changeset checked and put in the shape the statements take (column arrays for unnest). */
+/** The changeset checked, as `scimkit_commit` takes it (the last write of a key wins, as in SQLite). */
 function commitPlan(cs) {
   const list = (v, name) => {
     if (v === undefined || v === null) return [];
@@ -345,8 +391,10 @@ function commitPlan(cs) {
       guards[g.kind].push({ id: requireString(g.id, `${g.kind} guard id`), revision: orNull(g.revision) });
     }
   }
-  const users = lastBy(list(cs.put_users, "put_users"), (u) => u.id);
-  const groups = lastBy(list(cs.put_groups, "put_groups"), (g) => g.id);
+  // `data` as JSON text inside the plan: stored as the core wrote it, never re-serialized by jsonb.
+  const withText = (r) => ({ ...r, data: JSON.stringify(r.data) });
+  const users = lastBy(list(cs.put_users, "put_users"), (u) => u.id).map(withText);
+  const groups = lastBy(list(cs.put_groups, "put_groups"), (g) => g.id).map(withText);
   const checkpoints = lastBy(list(cs.checkpoints, "checkpoints"), (c) => c.key);
   const pair = (m) => `${m.group_id}\u0000${m.user_id}`;
   const byPair = (a, b) => (pair(a) < pair(b) ? -1 : pair(a) > pair(b) ? 1 : 0);
@@ -359,104 +407,18 @@ function commitPlan(cs) {
   for (const u of users) locks.add(`u:${u.id}`);
   for (const g of groups) locks.add(`g:${g.id}`);
   for (const c of checkpoints) locks.add(`c:${c.key}`);
-  return { event, guards, users, groups, checkpoints, remove, add, locks: [...locks] };
-}
-
-const col = (rows, f) => rows.map(f);
-
-async function writeChangeset(client, p) {
-  if (p.event) {
-    const r = await client.query("INSERT INTO scimkit_events (id, occurred_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING", [p.event.id, p.event.occurred_at]);
-    if (r.rowCount === 0) throw conflict(`event ${p.event.id} is already applied`);
-  }
-  if (p.locks.length > 0) {
-    // The sub-select's ORDER BY keeps it from being flattened, so the locks are taken in key order.
-    await client.query(
-      `SELECT count(pg_advisory_xact_lock(${LOCK_CLASS}, k)) FROM (SELECT DISTINCT hashtext(x) AS k FROM unnest($1::text[]) AS x ORDER BY 1) AS s`,
-      [p.locks],
-    );
-  }
-  for (const [kind, table] of [
-    ["user", "scimkit_users"],
-    ["group", "scimkit_groups"],
-  ]) {
-    const guards = p.guards[kind];
-    if (guards.length === 0) continue;
-    const { rows } = await client.query(`SELECT id, revision FROM ${table} WHERE id = ANY($1::text[])`, [guards.map((g) => g.id)]);
-    const held = new Map(rows.map((r) => [r.id, Number(r.revision)]));
-    for (const g of guards) {
-      if ((held.get(g.id) ?? null) !== g.revision) throw conflict(`${kind} ${g.id} changed since it was read`);
-    }
-  }
-  if (p.guards.checkpoint.length > 0) {
-    const { rows } = await client.query("SELECT key, value FROM scimkit_checkpoints WHERE key = ANY($1::text[])", [p.guards.checkpoint.map((g) => g.key)]);
-    const held = new Map(rows.map((r) => [r.key, r.value]));
-    for (const g of p.guards.checkpoint) {
-      if ((held.get(g.key) ?? null) !== g.value) throw conflict(`checkpoint ${g.key} changed since it was read`);
-    }
-  }
-  if (p.users.length > 0) {
-    const u = p.users;
-    await client.query(
-      `INSERT INTO scimkit_users (${USER_COLUMNS})
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::int8[], $8::int8[], $9::bool[], $10::text[])
-       ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, directory_id = excluded.directory_id,
-         version = excluded.version, deleted = excluded.deleted, groups_version = excluded.groups_version,
-         generation = excluded.generation, revision = excluded.revision, active = excluded.active, data = excluded.data`,
-      [
-        col(u, (r) => r.id),
-        col(u, (r) => r.organization_id),
-        col(u, (r) => orNull(r.directory_id)),
-        col(u, (r) => r.version),
-        col(u, (r) => r.deleted),
-        col(u, (r) => orNull(r.groups_version)),
-        col(u, (r) => r.generation),
-        col(u, (r) => r.revision),
-        col(u, (r) => r.active),
-        col(u, (r) => JSON.stringify(r.data)),
-      ],
-    );
-  }
-  if (p.groups.length > 0) {
-    const g = p.groups;
-    await client.query(
-      `INSERT INTO scimkit_groups (${GROUP_COLUMNS})
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::int8[], $7::int8[], $8::text[])
-       ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, directory_id = excluded.directory_id,
-         version = excluded.version, deleted = excluded.deleted, generation = excluded.generation,
-         revision = excluded.revision, data = excluded.data`,
-      [
-        col(g, (r) => r.id),
-        col(g, (r) => r.organization_id),
-        col(g, (r) => orNull(r.directory_id)),
-        col(g, (r) => r.version),
-        col(g, (r) => r.deleted),
-        col(g, (r) => r.generation),
-        col(g, (r) => r.revision),
-        col(g, (r) => JSON.stringify(r.data)),
-      ],
-    );
-  }
-  // Removed before added, as the contract says (a changeset never names one pair in both).
-  if (p.remove.length > 0) {
-    await client.query(
-      "DELETE FROM scimkit_memberships AS m USING unnest($1::text[], $2::text[]) AS r(group_id, user_id) WHERE m.group_id = r.group_id AND m.user_id = r.user_id",
-      [col(p.remove, (m) => m.group_id), col(p.remove, (m) => m.user_id)],
-    );
-  }
-  if (p.add.length > 0) {
-    await client.query(
-      `INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (group_id, user_id) DO NOTHING`,
-      [col(p.add, (m) => m.group_id), col(p.add, (m) => m.user_id), col(p.add, (m) => m.organization_id), col(p.add, (m) => orNull(m.directory_id))],
-    );
-  }
-  if (p.checkpoints.length > 0) {
-    await client.query(
-      "INSERT INTO scimkit_checkpoints (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      [col(p.checkpoints, (c) => c.key), col(p.checkpoints, (c) => c.value)],
-    );
-  }
+  return {
+    event,
+    locks: [...locks],
+    user_guards: guards.user,
+    group_guards: guards.group,
+    checkpoint_guards: guards.checkpoint,
+    users,
+    groups,
+    remove,
+    add,
+    checkpoints,
+  };
 }
 
 /** The list read of a table, narrowed by organization and/or directory when given ($1, $2). */

@@ -327,7 +327,14 @@ class PostgresStore {
 
   async userGroups(userIds) {
     idList(userIds, "userIds");
-    const { rows } = await this.#query("userGroups", "SELECT group_id, user_id FROM scimkit_memberships WHERE user_id = ANY($1::text[])", [userIds]);
+    // One index lookup per user, whatever the statistics say: `user_id = ANY(…)` is planned as a
+    // sequential scan until the table is first analyzed (a new table's bulk load), and the
+    // `OFFSET 0` fence keeps the lateral lookup from being flattened into such a plan.
+    const { rows } = await this.#query(
+      "userGroups",
+      "SELECT m.group_id, m.user_id FROM unnest($1::text[]) AS u(id), LATERAL (SELECT group_id, user_id FROM scimkit_memberships WHERE user_id = u.id OFFSET 0) AS m",
+      [userIds],
+    );
     return rows.map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
   }
 

@@ -157,7 +157,6 @@ const MIGRATIONS = [
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-
 /** The SQLSTATE scimkit_commit raises for a lost race (a class no PostgreSQL error uses). */
 const COMMIT_CONFLICT = "SK409";
 /** SQLSTATEs that mean "lost a race, nothing written": serialization failure, deadlock, unique key. */

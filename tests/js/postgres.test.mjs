@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./lib/harness.mjs";
 import { startPostgres } from "./lib/postgres-server.mjs";
@@ -132,6 +133,44 @@ describe("postgresStore: schema, migrations, errors", () => {
       assert.ok(err instanceof pkg.SyncError && err.code === "store_failed" && /version 99/.test(err.message), err.message);
       assert.equal((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.scimkit_checkpoints`)).rows[0].n, 0);
     } finally {
+      await p.end();
+    }
+  });
+
+  test("a commit that the server aborts as a deadlock victim (40P01) rejects with store_conflict, nothing written", async () => {
+    const { schema, pool } = await freshPool();
+    const p = pool();
+    const other = await admin.connect();
+    try {
+      const store = postgresStore(p);
+      await store.migrate();
+      const { user, changeset } = makeRecords(pkg);
+      // Another transaction holds the key lock of user u1 (scimkit's advisory lock: class 0x5c1e0001,
+      // hash of "u:u1") while the commit, holding its new event id, waits for it; then that
+      // transaction inserts the same event id, and waits for the commit: a cycle the server breaks.
+      await other.query(`SET search_path = ${schema}`);
+      await other.query("BEGIN");
+      await other.query("SELECT pg_advisory_xact_lock(1545469953, hashtext('u:u1'))");
+      const commit = store.commit(changeset({ event: { id: "evt_1", occurred_at: null }, put_users: [user("u1")] }));
+      // Until the commit has inserted evt_1 and waits for the lock (bounded).
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'");
+        if (rows[0].n > 0) break;
+        await sleep(50);
+      }
+      const blocked = other.query("INSERT INTO scimkit_events (id) VALUES ('evt_1')").then(
+        () => "inserted",
+        (e) => e.code,
+      );
+      const err = await rejection(commit);
+      assert.ok(err instanceof pkg.SyncError && err.code === "store_conflict", `${err.code}: ${err.message}`);
+      assert.match(err.message, /40P01/);
+      assert.equal(await blocked, "inserted", "the other transaction went on");
+      await other.query("ROLLBACK");
+      assert.equal(await store.hasEvent("evt_1"), false);
+      assert.equal(await store.getUser("u1"), null);
+    } finally {
+      other.release();
       await p.end();
     }
   });

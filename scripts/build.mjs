@@ -2,7 +2,7 @@
 // Builds pkg/, the installable `scimkit` npm package, from the Rust core:
 //   cargo (the bindings/wasm crate for wasm32, release) → wasm-bindgen --target web (one .wasm, ESM glue) → wasm-opt → pkg-template/
 //   copied over → node.cjs bundled by esbuild (CommonJS for require(); node.mjs re-exports it so
-//   ESM and CJS share one instance) → sqlite.cjs (scimkit/sqlite for require()).
+//   ESM and CJS share one instance) → sqlite.cjs, postgres.cjs (scimkit/sqlite, scimkit/postgres for require()).
 //   The glue is patched by scripts/glue-guard.mjs so that a trap resets the instance (pkg-template/lib/state.js).
 // Usage: node scripts/build.mjs [--debug] [--trap-test]
 //   --debug keeps the wasm name section for stack traces;
@@ -114,18 +114,21 @@ await build({
 });
 rmSync(join(pkg, "lib", "node-entry.js"));
 
-// 4b. sqlite.cjs: scimkit/sqlite for require(). It imports the package itself ("scimkit", kept
-// external), so require("scimkit/sqlite") and require("scimkit") share node.cjs's error classes.
-await build({
-  entryPoints: [join(pkg, "lib", "sqlite.js")],
-  outfile: join(pkg, "sqlite.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  external: ["scimkit"],
-  logLevel: "warning",
-});
+// 4b. sqlite.cjs and postgres.cjs: scimkit/sqlite and scimkit/postgres for require(). Each
+// imports the package itself ("scimkit", kept external), so require("scimkit/sqlite") and
+// require("scimkit") share node.cjs's error classes.
+for (const name of ["sqlite", "postgres"]) {
+  await build({
+    entryPoints: [join(pkg, "lib", `${name}.js`)],
+    outfile: join(pkg, `${name}.cjs`),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: ["scimkit"],
+    logLevel: "warning",
+  });
+}
 
 // 5. node.mjs: named ESM exports over the same CommonJS instance (no dual-package hazard).
 const names = Object.keys(createRequire(import.meta.url)(join(pkg, "node.cjs"))).sort();

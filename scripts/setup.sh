@@ -24,6 +24,8 @@ need_cli=0
 [[ "$have" == "$want" ]] || need_cli=1
 need_npm=0
 [[ -d node_modules && ! package-lock.json -nt node_modules/.package-lock.json ]] || need_npm=1
+need_postgres=0
+bash scripts/postgres.sh --check 2>/dev/null || need_postgres=1
 need_browser=0
 [[ "${1:-}" == "--browser" ]] && ! command -v chromium >/dev/null && need_browser=1
 
@@ -32,6 +34,7 @@ plan=()
 ((need_target)) && plan+=("Rust target wasm32-unknown-unknown (~20 s)")
 ((need_cli)) && plan+=("wasm-bindgen CLI $want, compiled from crates.io (~4 min)")
 ((need_npm)) && plan+=("npm packages from package-lock.json (~20 s)")
+((need_postgres)) && plan+=("Debian's postgresql for the scimkit/postgres tests (~1 min)")
 ((need_browser)) && plan+=("Debian's chromium for the browser tests (~1 min)")
 if ((${#plan[@]})); then
   echo "setup: installing ${#plan[@]} thing(s); log in $log"
@@ -57,6 +60,12 @@ if ((need_npm)); then
   step "npm packages" npm ci --no-audit --no-fund
 else
   present "npm packages"
+fi
+
+if ((need_postgres)); then
+  step "Debian postgresql (scimkit/postgres tests)" bash scripts/postgres.sh
+else
+  present "Debian postgresql (scimkit/postgres tests)"
 fi
 
 if [[ "${1:-}" == "--browser" ]]; then

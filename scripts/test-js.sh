@@ -17,7 +17,7 @@ if [ ! -f build/pkg-trap-test/package.json ]; then
   echo "build/pkg-trap-test/ is missing: build it first (node scripts/build.mjs --trap-test)" >&2
   exit 2
 fi
-if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/better-sqlite3 ]; then
+if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/better-sqlite3 ] || [ ! -d node_modules/pg ]; then
   echo "node_modules missing: run npm install (or npm ci) in the repo root" >&2
   exit 2
 fi
@@ -52,6 +52,11 @@ run sync 300 sync.test.mjs
 run sync-e2e-app 150 sync-e2e/app.test.mjs
 run sync-e2e-convergence 480 sync-e2e/convergence.test.mjs
 run sync-e2e-crash 480 sync-e2e/crash.test.mjs
+# scimkit/postgres against a PostgreSQL server each runner starts and stops (Debian's postgresql,
+# installed by scripts/setup.sh): the store contract, racing commits from separate pools, and
+# five processes of the example app on one database with one stream of deliveries.
+run postgres 240 postgres.test.mjs
+run sync-e2e-postgres 360 sync-e2e/postgres.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,11 +1,14 @@
-// An Express 5 app that keeps a local SQLite copy of every organization's directory — users,
-// groups, memberships — with scimkit's DirectorySync: webhooks applied exactly once, catch-up from
-// the events API, and scheduled full syncs. Configuration comes from the environment (README.md).
+// An Express 5 app that keeps a local copy of every organization's directory — users, groups,
+// memberships — with scimkit's DirectorySync: webhooks applied exactly once, catch-up from the
+// events API, and scheduled full syncs. The copy lives in a SQLite file, or in PostgreSQL when
+// DATABASE_URL is set (then any number of processes may share it). Configuration comes from the
+// environment (README.md).
 import { timingSafeEqual } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import Database from "better-sqlite3";
 import { DirectoryClient, DirectorySync, NormalizationError, WebhookVerificationError } from "scimkit";
+import { postgresStore } from "scimkit/postgres";
 import { sqliteStore } from "scimkit/sqlite";
 
 /** The app's own table next to the store's: every change, in the order it was reported. */
@@ -18,6 +21,18 @@ const AUDIT_SCHEMA = `CREATE TABLE IF NOT EXISTS app_change_log (
   directory_id TEXT,
   id TEXT NOT NULL,
   group_id TEXT
+)`;
+
+/** The same table in PostgreSQL. */
+const PG_AUDIT_SCHEMA = `CREATE TABLE IF NOT EXISTS app_change_log (
+  seq bigserial PRIMARY KEY,
+  at text NOT NULL,
+  pid integer NOT NULL,
+  kind text NOT NULL,
+  organization_id text NOT NULL,
+  directory_id text,
+  id text NOT NULL,
+  group_id text
 )`;
 
 const MODES = new Set(["catch-up", "full", "both"]);
@@ -47,15 +62,26 @@ function failure(err) {
 const flag = (v, fallback) => (v === undefined || v === "" ? fallback : v);
 
 /**
- * Builds the app: `{ app, sync, store, db, runSync(mode) }`. `start()` also listens and schedules
- * the syncs. `runSync` runs one sync at a time in this process (a webhook never waits for it).
+ * The store and the app's change log: `{ store, logChange(row), close() }`. In PostgreSQL when
+ * `DATABASE_URL` is set (pg is loaded only then), else in the SQLite file `DB_PATH`.
  */
-export function createApp(env = process.env) {
-  const client = new DirectoryClient({
-    environmentUrl: env.DIRECTORY_URL,
-    clientId: env.DIRECTORY_CLIENT_ID,
-    clientSecret: env.DIRECTORY_CLIENT_SECRET,
-  });
+async function openStorage(env) {
+  if (env.DATABASE_URL) {
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: Number(flag(env.DB_POOL_SIZE, 10)) });
+    // A server that drops an idle connection must not crash the process: the pool replaces it.
+    pool.on("error", (err) => console.error(`[db] idle connection lost: ${err.message}`));
+    const store = postgresStore(pool);
+    await store.migrate(); // fail at start, not at the first webhook
+    try {
+      await pool.query(PG_AUDIT_SCHEMA);
+    } catch (err) {
+      // Processes starting together race to create it; the one that loses finds it made.
+      if (err.code !== "23505" && err.code !== "42P07") throw err;
+    }
+    const insert = "INSERT INTO app_change_log (at, pid, kind, organization_id, directory_id, id, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    return { store, logChange: (row) => pool.query(insert, row), close: () => pool.end() };
+  }
   // `timeout`: how long a write waits for another connection's lock before it fails (the webhook
   // then answers 500 and the sender retries).
   const db = new Database(flag(env.DB_PATH, "directory.db"), { timeout: Number(flag(env.DB_BUSY_TIMEOUT_MS, 5000)) });
@@ -68,6 +94,21 @@ export function createApp(env = process.env) {
   const audit = db.prepare(
     "INSERT INTO app_change_log (at, pid, kind, organization_id, directory_id, id, group_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
+  return { store, logChange: async (row) => audit.run(...row), close: async () => db.close() };
+}
+
+/**
+ * Builds the app: `{ app, sync, store, runSync(mode), close() }`. `start()` also listens and
+ * schedules the syncs. `runSync` runs one sync at a time in this process (a webhook never waits
+ * for it).
+ */
+export async function createApp(env = process.env) {
+  const client = new DirectoryClient({
+    environmentUrl: env.DIRECTORY_URL,
+    clientId: env.DIRECTORY_CLIENT_ID,
+    clientSecret: env.DIRECTORY_CLIENT_SECRET,
+  });
+  const { store, logChange, close } = await openStorage(env);
   const verbose = env.LOG_CHANGES === "1";
 
   const sync = new DirectorySync({
@@ -79,8 +120,8 @@ export function createApp(env = process.env) {
     // e.g. revoke a user's sessions on `user_deactivated` / `user_deleted`.
     onChange: async (change) => {
       try {
-        audit.run(new Date().toISOString(), process.pid, change.kind, change.organization_id,
-          change.directory_id ?? null, change.id, change.group_id ?? null);
+        await logChange([new Date().toISOString(), process.pid, change.kind, change.organization_id,
+          change.directory_id ?? null, change.id, change.group_id ?? null]);
       } catch (err) {
         console.error(`[audit] change not logged (${change.kind} ${change.id}): ${err.message}`);
       }
@@ -161,7 +202,7 @@ export function createApp(env = process.env) {
     res.status(Number.isInteger(err?.status) ? err.status : 500).end();
   });
 
-  return { app, sync, store, db, runSync };
+  return { app, sync, store, runSync, close };
 }
 
 /**
@@ -169,7 +210,7 @@ export function createApp(env = process.env) {
  * `CATCH_UP_INTERVAL_MS` and a full sync every `FULL_SYNC_INTERVAL_MS` (0 turns either off).
  */
 export async function start(env = process.env) {
-  const { app, runSync, db } = createApp(env);
+  const { app, runSync, close: closeStorage } = await createApp(env);
   const server = await new Promise((resolve, reject) => {
     const s = app.listen(Number(flag(env.PORT, 3000)), flag(env.HOST, "127.0.0.1"), (err) => (err ? reject(err) : resolve(s)));
   });
@@ -190,7 +231,7 @@ export async function start(env = process.env) {
     for (const t of timers) clearInterval(t);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    db.close();
+    await closeStorage();
   };
   return { server, port, close };
 }

@@ -1,5 +1,5 @@
 // `npm run setup`: builds scimkit's package (../../pkg, Rust → WebAssembly) when it is not built
-// yet, then installs this example's dependencies (scimkit from that folder, express, better-sqlite3).
+// yet, then installs this example's dependencies (scimkit from that folder, express, better-sqlite3, pg).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

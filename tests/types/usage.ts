@@ -45,6 +45,7 @@ import {
   type GroupsPage,
 } from "scimkit";
 import { sqliteStore, SCHEMA_VERSION, type SqliteStore } from "scimkit/sqlite";
+import { postgresStore, SCHEMA_VERSION as PG_SCHEMA_VERSION, type PostgresPool, type PostgresStore } from "scimkit/postgres";
 
 export async function handler(request: Request, secret: string): Promise<Response> {
   await init();
@@ -241,6 +242,16 @@ export async function keepCopy(
   const members: string[] = await store.listMembers("dirgroup_1");
   const mine: string[] = await store.listUserGroups("diruser_1");
   return caught.applied + full.user_created + full.rejected_events.length + (user?.email?.length ?? 0) + groups.length + members.length + mine.length + store.schemaVersion + SCHEMA_VERSION;
+}
+
+/** The copy in PostgreSQL: a pg Pool (typed structurally), migrated up front. */
+export async function keepCopyInPostgres(pool: PostgresPool, client: DirectoryClient): Promise<number> {
+  const store: PostgresStore = postgresStore(pool);
+  const version: number = await store.migrate();
+  const sync = new DirectorySync({ client, store });
+  const summary: SyncSummary = await sync.fullSync();
+  const users: DirectoryUser[] = await store.listUsers({ organizationId: "org_1" });
+  return version + PG_SCHEMA_VERSION + (await store.schemaVersion()) + summary.user_created + users.length;
 }
 
 /** A store of one's own: the port alone is enough for DirectorySync. */

@@ -1,6 +1,7 @@
 // Shared by the end-to-end sync tests: the example app (examples/express-sqlite) installed against
 // the packed scimkit tarball and started as a child process, the local directory service, and the
-// comparison of the app's SQLite store with the directory's own listings. Every wait is bounded.
+// comparison of the app's store (SQLite or PostgreSQL) with the directory's own listings. Every
+// wait is bounded.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -38,14 +39,15 @@ export function pickSome(rand, list, n) {
 
 /**
  * The example installed as a user would: a fresh project with the packed scimkit tarball, the
- * example's modules copied in, and express and better-sqlite3 linked from the repo's node_modules
- * (the same versions the example's package.json asks for). `load()` imports scimkit, scimkit/sqlite
- * and better-sqlite3 as that project resolves them (for the test's own reads of the store).
+ * example's modules copied in, and express, better-sqlite3 and pg linked from the repo's
+ * node_modules (the same versions the example's package.json asks for). `load()` imports scimkit,
+ * scimkit/sqlite, scimkit/postgres, better-sqlite3 and pg as that project resolves them (for the
+ * test's own reads of the store).
  */
 export function prepareExample(label) {
   const p = prepareProject(label);
   for (const f of ["app.mjs"]) copyFileSync(join(exampleDir, f), join(p.project, f));
-  for (const dep of ["express", "better-sqlite3"]) {
+  for (const dep of ["express", "better-sqlite3", "pg"]) {
     const from = join(repoRoot, "node_modules", dep);
     if (!existsSync(join(from, "package.json"))) throw new Error(`${dep} is not installed in ${repoRoot}/node_modules: run npm install there`);
     symlinkSync(from, join(p.project, "node_modules", dep), "dir");
@@ -53,7 +55,8 @@ export function prepareExample(label) {
   const probe = join(p.project, "probe.mjs");
   writeFileSync(
     probe,
-    'export * as scimkit from "scimkit";\nexport { sqliteStore } from "scimkit/sqlite";\nexport { default as Database } from "better-sqlite3";\n',
+    'export * as scimkit from "scimkit";\nexport { sqliteStore } from "scimkit/sqlite";\nexport { postgresStore } from "scimkit/postgres";\n' +
+      'export { default as Database } from "better-sqlite3";\nexport { default as pg } from "pg";\n',
   );
   return { ...p, appPath: join(p.project, "app.mjs"), load: () => import(pathToFileURL(probe).href) };
 }

@@ -14,7 +14,9 @@
 // SQLite as the example app opens it: WAL, synchronous = NORMAL.
 // 3. catchUp over 10,000 events recorded by the service's control API (the events API, 100 per
 //    page), into an empty database; then again (every event a duplicate).
-// --quick: 20,000 users, 5,000 events. Prints one markdown table per part.
+// --quick: 20,000 users, 5,000 events. --pkg DIR: the built package to measure (default pkg/; for
+// an A/B of two builds on one loaded machine, run each in turn). --parts 1,2,3: which parts.
+// Prints one markdown table per part.
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -34,17 +36,19 @@ const opt = (name, fallback) => {
 const USERS = opt("--users", quick ? 20_000 : 100_000);
 const EVENTS = opt("--events", quick ? 5_000 : 10_000);
 const WEBHOOKS = quick ? 10_000 : 20_000;
+const PKG = argv.includes("--pkg") ? argv[argv.indexOf("--pkg") + 1] : join(root, "pkg");
+const PARTS = argv.includes("--parts") ? argv[argv.indexOf("--parts") + 1].split(",").map(Number) : [1, 2, 3];
 const mib = (b) => (b / 1024 / 1024).toFixed(1);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
-/** scimkit from pkg/ (the main entry and the `./sqlite` subpath, as its exports map says). */
+/** scimkit from pkg/ or --pkg (the main entry and the `./sqlite` subpath, as its exports map says). */
 async function loadScimkit() {
-  const manifest = JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join(PKG, "package.json"), "utf8"));
   const entry = (spec) => {
     let e = manifest.exports[spec];
     while (e && typeof e === "object") e = e.node?.import ?? e.node ?? e.import ?? e.default;
     if (typeof e !== "string") throw new Error(`pkg/package.json: no Node entry for "${spec}"`);
-    return pathToFileURL(join(root, "pkg", e)).href;
+    return pathToFileURL(join(PKG, e)).href;
   };
   const main = await import(entry("."));
   const { sqliteStore } = await import(entry("./sqlite"));
@@ -78,6 +82,7 @@ function openDb(Database, path) {
 
 /** Samples RSS every 5 ms; `gcAt(k)` records retained memory after a full GC. */
 function memoryProbe() {
+  const cpu0 = process.cpuUsage();
   let peakRss = process.memoryUsage().rss;
   const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
   const retained = [];
@@ -90,7 +95,10 @@ function memoryProbe() {
     },
     done() {
       clearInterval(timer);
-      return { peakRss: Math.max(peakRss, process.memoryUsage().rss), retained };
+      // CPU time of this process (user + system): on a machine shared with other work, wall
+      // time says what the run waited for as well; this says what it cost.
+      const cpu = process.cpuUsage(cpu0);
+      return { peakRss: Math.max(peakRss, process.memoryUsage().rss), retained, cpuMs: (cpu.user + cpu.system) / 1000 };
     },
   };
 }
@@ -232,7 +240,7 @@ if (argv[0] === "--child") {
 // ---------- parent ----------
 
 const child = (...args) => {
-  const out = execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", ...args], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", ...args, "--pkg", PKG], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] });
   return JSON.parse(out.trim().split("\n").pop());
 };
 const share = (svc, users) => JSON.stringify({ url: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret, orgs: svc.orgs, users });
@@ -241,10 +249,10 @@ const retainedRow = (r) => {
   return r.retained.length ? `${at(0.1)} / ${at(0.5)} / ${at(1)}` : "–";
 };
 
-console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date().toISOString()}`);
+console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date().toISOString()}, package ${PKG}`);
 
 // Part 1.
-{
+if (PARTS.includes(1)) {
   const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2"]);
   const db = tempDb();
   try {
@@ -258,9 +266,13 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
     const memory = child("fullSync", s, "memory");
     const walkMs = Math.min(walk.ms, walk2.ms);
     console.log(`\n## 1. Full sync of ${fmt(USERS)} users (50 groups, 2 memberships each) into SQLite vs the bare walk of the same listings\n`);
-    console.log("| run | wall s | × bare walk | peak RSS MiB | retained after GC at 10 % / 50 % / 100 %, MiB | changes |");
-    console.log("|---|---:|---:|---:|---|---:|");
-    const row = (label, r, changes) => console.log(`| ${label} | ${(r.ms / 1000).toFixed(2)} | ${(r.ms / walkMs).toFixed(2)}× | ${mib(r.peakRss)} | ${retainedRow(r)} | ${changes} |`);
+    const walkCpu = Math.min(walk.cpuMs, walk2.cpuMs);
+    console.log("| run | wall s | × bare walk | CPU s (this process) | CPU × bare walk | peak RSS MiB | retained after GC at 10 % / 50 % / 100 %, MiB | changes |");
+    console.log("|---|---:|---:|---:|---:|---:|---|---:|");
+    const row = (label, r, changes) =>
+      console.log(
+        `| ${label} | ${(r.ms / 1000).toFixed(2)} | ${(r.ms / walkMs).toFixed(2)}× | ${(r.cpuMs / 1000).toFixed(2)} | ${(r.cpuMs / walkCpu).toFixed(2)}× | ${mib(r.peakRss)} | ${retainedRow(r)} | ${changes} |`,
+      );
     row("bare walk (DirectoryClient pages, groups + users, include_detail)", walk, "–");
     row("bare walk, again", walk2, "–");
     row("fullSync(), empty database", first, fmt(first.changes));
@@ -274,7 +286,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
 }
 
 // Part 2.
-{
+if (PARTS.includes(2)) {
   const r = child("webhooks", String(WEBHOOKS));
   console.log(`\n## 2. Webhook apply throughput into SQLite (${fmt(r.n)} events, ${fmt(r.bytes)} bytes each on average, one after the other)\n`);
   console.log("| path | events/s | ms |");
@@ -286,7 +298,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
 }
 
 // Part 3.
-{
+if (PARTS.includes(3)) {
   const svc = await startService(["--orgs", "1", "--users", "0", "--groups", "0", "--event-retention", String(Math.max(100_000, EVENTS))]);
   const db = tempDb();
   try {

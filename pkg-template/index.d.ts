@@ -889,6 +889,28 @@ export interface UnseenQuery {
 }
 
 /**
+ * Everything one event reads, asked at once (the optional {@link SyncStorePort.readEvent}): whether
+ * `event_id` is stored, the user and group rows with these ids (tombstones included), the
+ * memberships of `user_groups_of`, the members of `group_members_of`.
+ */
+export interface EventReadQuery {
+  event_id: string | null;
+  users: string[];
+  groups: string[];
+  user_groups_of: string | null;
+  group_members_of: string | null;
+}
+
+/** What the single reads would answer to an {@link EventReadQuery}; with `applied: true` the rest may be empty. */
+export interface EventReadAnswer {
+  applied: boolean;
+  users: UserRecord[];
+  groups: GroupRecord[];
+  user_groups: MembershipKey[];
+  group_members: string[];
+}
+
+/**
  * The storage port DirectorySync calls: reads, and one atomic commit with guards. Reads answer
  * rows as stored, in any order, leaving out ids without a row; record reads may answer the JSON
  * text of the array instead (skips a parse). A rejection with `code: "store_conflict"` from
@@ -904,6 +926,12 @@ export interface SyncStorePort {
   unseenGroups(query: UnseenQuery): Promise<GroupRecord[] | string>;
   checkpoint(key: string): Promise<string | null>;
   commit(changeset: Changeset): Promise<void>;
+  /**
+   * Optional: all of one event's reads in one call (JSON text of the answer, or the object).
+   * Without it, DirectorySync asks `hasEvent`, `users`, `userGroups`, `groups`, `groupMembers`
+   * one by one; with it, each event crosses into the store once before its commit.
+   */
+  readEvent?(query: EventReadQuery): Promise<EventReadAnswer | string>;
 }
 
 /** A store: the app's reads and the port. */

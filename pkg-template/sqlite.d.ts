@@ -1,5 +1,5 @@
 // Type declarations for scimkit/sqlite (Node): the sync store in SQLite.
-import type { SyncStore } from "./index.js";
+import type { EventReadQuery, SyncStore } from "./index.js";
 
 /**
  * What `sqliteStore` needs of a database: a better-sqlite3 (v12) `Database` or a node:sqlite
@@ -17,6 +17,8 @@ export const SCHEMA_VERSION: number;
 export interface SqliteStore extends SyncStore {
   /** The database's scimkit schema version: {@link SCHEMA_VERSION} once opened. */
   readonly schemaVersion: number;
+  /** All of one event's reads in one call (JSON text of an `EventReadAnswer`). */
+  readEvent(query: EventReadQuery): Promise<string>;
 }
 
 /**

@@ -423,3 +423,110 @@ fn users_known_only_from_webhooks_are_swept_when_the_organization_has_one_direct
         }
     }
 }
+
+/// A store whose commits take a while (each yields once before writing), noting how many
+/// listing requests the client sent while each was pending.
+struct SlowCommits {
+    inner: Rc<MemoryStore>,
+    server: Rc<FakeDirectory>,
+    /// Requests sent to the listings while a commit was pending, per commit.
+    sent_during: std::cell::RefCell<Vec<usize>>,
+}
+
+impl SlowCommits {
+    fn listing_requests(&self) -> usize {
+        self.server.requests_to("/users").len() + self.server.requests_to("/groups").len()
+    }
+}
+
+impl Store for SlowCommits {
+    fn has_event(&self, id: String) -> scimkit::sync::StoreResult<'_, bool> {
+        self.inner.has_event(id)
+    }
+    fn users(
+        &self,
+        ids: Vec<String>,
+    ) -> scimkit::sync::StoreResult<'_, Vec<scimkit::sync::UserRecord>> {
+        self.inner.users(ids)
+    }
+    fn groups(
+        &self,
+        ids: Vec<String>,
+    ) -> scimkit::sync::StoreResult<'_, Vec<scimkit::sync::GroupRecord>> {
+        self.inner.groups(ids)
+    }
+    fn user_groups(
+        &self,
+        ids: Vec<String>,
+    ) -> scimkit::sync::StoreResult<'_, Vec<scimkit::sync::MembershipKey>> {
+        self.inner.user_groups(ids)
+    }
+    fn group_members(&self, id: String) -> scimkit::sync::StoreResult<'_, Vec<String>> {
+        self.inner.group_members(id)
+    }
+    fn unseen_users(
+        &self,
+        q: scimkit::sync::UnseenQuery,
+    ) -> scimkit::sync::StoreResult<'_, Vec<scimkit::sync::UserRecord>> {
+        self.inner.unseen_users(q)
+    }
+    fn unseen_groups(
+        &self,
+        q: scimkit::sync::UnseenQuery,
+    ) -> scimkit::sync::StoreResult<'_, Vec<scimkit::sync::GroupRecord>> {
+        self.inner.unseen_groups(q)
+    }
+    fn checkpoint(&self, key: String) -> scimkit::sync::StoreResult<'_, Option<String>> {
+        self.inner.checkpoint(key)
+    }
+    fn commit(&self, changeset: scimkit::sync::Changeset) -> scimkit::sync::StoreResult<'_, ()> {
+        Box::pin(async move {
+            let before = self.listing_requests();
+            let mut yielded = false;
+            std::future::poll_fn(|cx| {
+                if yielded {
+                    return std::task::Poll::Ready(());
+                }
+                yielded = true;
+                cx.waker().wake_by_ref();
+                std::task::Poll::Pending
+            })
+            .await;
+            let r = self.inner.commit(changeset).await;
+            self.sent_during
+                .borrow_mut()
+                .push(self.listing_requests() - before);
+            r
+        })
+    }
+}
+
+#[test]
+fn the_next_listing_page_is_requested_while_the_current_one_commits_one_page_ahead() {
+    let rt = FakeRuntime::new();
+    let model = directory();
+    let server = FakeDirectory::new(model.clone());
+    let store = SlowCommits {
+        inner: Rc::new(MemoryStore::new()),
+        server: server.clone(),
+        sent_during: Default::default(),
+    };
+    let engine = SyncEngine::new(store);
+    // 3 groups and 8 users, 2 a page: 2 group pages, 4 user pages.
+    let summary = sync(&engine, &server, &rt, &options(2, OnMissing::Deactivate)).unwrap();
+    assert_eq!(summary.user_created, 8);
+    let during = engine.store().sent_during.borrow().clone();
+    // The commits of the listing pages, in order: while each page but the last of a listing
+    // commits, exactly the request for the next page goes out — never more than one ahead.
+    assert_eq!(
+        &during[..6],
+        &[1, 0, 1, 1, 1, 0],
+        "requests sent during each page's commit: {during:?}"
+    );
+    assert_eq!(
+        engine.store().listing_requests(),
+        6,
+        "each page requested once"
+    );
+    assert_store_matches(&model, &engine.store().inner);
+}

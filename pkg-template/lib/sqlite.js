@@ -298,6 +298,27 @@ class SqliteStore {
   }
 
   /**
+   * Everything one event reads, in one call (the port's optional `readEvent`): whether its id is
+   * stored, then user and group rows, one user's memberships, one group's members — what the
+   * single reads answer, as JSON text. Saves the engine a JS↔wasm crossing per read.
+   */
+  async readEvent(query) {
+    if (query === null || typeof query !== "object") throw invalid(`query must be an EventReadQuery object, got ${query === null ? "null" : typeof query}`);
+    const s = this.#s;
+    const eventId = query.event_id ?? null;
+    if (eventId !== null && s.hasEvent.get(requireString(eventId, "query.event_id")) !== undefined) {
+      return '{"applied":true,"users":[],"groups":[],"user_groups":[],"group_members":[]}';
+    }
+    const users = query.users?.length ? listOf(s.users.all(idList(query.users, "query.users")), userText) : "[]";
+    const groups = query.groups?.length ? listOf(s.groups.all(idList(query.groups, "query.groups")), groupText) : "[]";
+    const of = query.user_groups_of ?? null;
+    const userGroups = of === null ? [] : s.userGroups.all(JSON.stringify([requireString(of, "query.user_groups_of")]));
+    const members = query.group_members_of ?? null;
+    const groupMembers = members === null ? [] : s.groupMembers.all(requireString(members, "query.group_members_of")).map((r) => r.user_id);
+    return `{"applied":false,"users":${users},"groups":${groups},"user_groups":${q(userGroups.map((r) => ({ group_id: r.group_id, user_id: r.user_id })))},"group_members":${q(groupMembers)}}`;
+  }
+
+  /**
    * Writes the changeset in one transaction, or nothing and `store_conflict` when its event id
    * is stored or a guard no longer holds. Synchronous inside (both drivers are), so commits of
    * concurrent async calls on this connection never interleave.

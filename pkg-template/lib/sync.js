@@ -138,7 +138,7 @@ export function memoryStore() {
   return new MemoryStore();
 }
 
-/** JSON text of a read's answer: record reads may answer pre-serialized JSON text (an array is never a string). */
+/** JSON text of a read's answer: record reads may answer pre-serialized JSON text (an array or answer object is never a string). */
 const listText = (value) => (typeof value === "string" ? value : JSON.stringify(value ?? null));
 
 /** The core's port over an app's store (see index.d.ts `SyncStorePort`): JSON text both ways. */
@@ -160,6 +160,9 @@ function portOf(store) {
     commit: async (changeset) => {
       await store.commit(JSON.parse(changeset));
     },
+    // Optional (SyncStorePort.readEvent): one crossing for all of an event's reads. A store
+    // without it is read method by method.
+    ...(typeof store.readEvent === "function" ? { readEvent: async (query) => listText(await store.readEvent(JSON.parse(query))) } : {}),
   };
 }
 

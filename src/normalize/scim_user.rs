@@ -118,6 +118,21 @@ fn address(found: &[Found<'_>; 11], pointer: Ptr<'_>) -> Result<Address, Normali
 /// URN spelling), flat `urn…:attr` keys, then bare top-level attributes (Entra); the first
 /// non-null value wins.
 pub(crate) fn extract(res: &Resource<'_>) -> Result<Extracted, NormalizationError> {
+    read(res, true)
+}
+
+/// What a SCIM user resource states in the model's own fields, without copying the rest of it
+/// into `custom_attributes` or the whole into `raw_attributes` (both stay empty): for filling
+/// what a reference user leaves out from the resource it carries, where the copies would only
+/// be thrown away.
+pub(crate) fn extract_fields(
+    res: &Resource<'_>,
+) -> Result<PartialDirectoryUser, NormalizationError> {
+    Ok(read(res, false)?.user)
+}
+
+/// [`extract`]; `attributes`: whether to fill `custom_attributes` and `raw_attributes`.
+fn read(res: &Resource<'_>, attributes: bool) -> Result<Extracted, NormalizationError> {
     let mut u = PartialDirectoryUser::default();
     let mut formatted = None;
     let mut custom = Map::new();
@@ -199,20 +214,22 @@ pub(crate) fn extract(res: &Resource<'_>) -> Result<Extracted, NormalizationErro
                     for (a, av) in ext {
                         match Attr::enterprise(a) {
                             Some(attr) => in_extension.push((attr, (key, Some(a)), av)),
-                            None => {
+                            None if attributes => {
                                 rest.insert(a.clone(), av.clone());
                             }
+                            None => {}
                         }
                     }
-                    if !rest.is_empty() {
+                    if attributes && !rest.is_empty() {
                         strip_passwords_map(&mut rest);
                         custom.insert(key.to_owned(), Value::Object(rest));
                     }
                 }
             }
-            _ => {
+            _ if attributes => {
                 custom.insert(key.to_owned(), cloned_without_passwords(v));
             }
+            _ => {}
         }
     }
     let mut seen: Vec<Attr> = Vec::with_capacity(6);
@@ -241,7 +258,9 @@ pub(crate) fn extract(res: &Resource<'_>) -> Result<Extracted, NormalizationErro
             _ => {}
         }
     }
-    u.custom_attributes = custom;
-    u.raw_attributes = raw_without_passwords(res.map());
+    if attributes {
+        u.custom_attributes = custom;
+        u.raw_attributes = raw_without_passwords(res.map());
+    }
     Ok(Extracted { user: u, formatted })
 }

@@ -18,13 +18,16 @@
 //!   group event with `members` sets the group's users; `members_added` / `members_removed`
 //!   (SCIM requests) add and remove. Groups (users) deleted at or after the event are left out.
 //!   Deleting a user or a group removes its memberships.
+//! - **Emails**: an event's user replaces the stored one, but an event that does not state its
+//!   `emails` list (no `emails` in its raw resource, none but the primary) keeps the stored
+//!   addresses after its primary (see [`super::merge::event_user_over`]).
 //! - **Other events** (directory enabled/disabled, unknown types): `ignored`.
 
 use std::collections::BTreeSet;
 
 use super::changeset::{AppliedEvent, Guard};
 use super::error::SyncError;
-use super::merge::{partial_group_over, partial_user_over};
+use super::merge::{event_user_over, partial_group_over, partial_user_over};
 use super::record::{stored_group, stored_user, GroupRecord, UserRecord};
 use super::summary::ApplyStatus;
 use super::transition::Plan;
@@ -338,7 +341,7 @@ fn decide_user(
             let alive = stored.filter(|s| !s.deleted).map(|s| &s.data);
             let mut user = match (delete, alive, data) {
                 (true, Some(kept), _) => kept.clone(),
-                (_, _, UserData::Full(u)) => (*u).clone(),
+                (_, base, UserData::Full(u)) => event_user_over(base, u),
                 (_, base, UserData::Partial(p)) => {
                     let base = base.cloned().unwrap_or_default();
                     partial_user_over(&base, p).map_err(|e| invalid(event, &e))?

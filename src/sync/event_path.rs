@@ -7,7 +7,7 @@ use super::apply::{decide_event, reads_for, Decision, EventRead, Parsed, Reads};
 use super::change::{Change, ChangeHook};
 use super::commit::{commit_plan, gave_up};
 use super::error::SyncError;
-use super::store::{Store, StoreError, MAX_CONFLICT_RETRIES};
+use super::store::{EventReadQuery, Store, StoreError, MAX_CONFLICT_RETRIES};
 use super::summary::ApplyStatus;
 
 /// Applies one parsed event exactly once; its changes go to `hook` and are returned.
@@ -27,38 +27,59 @@ pub(crate) async fn apply_parsed<S: Store + ?Sized>(
     Err(gave_up("no attempt left"))
 }
 
+/// What `reads` asks, in one [`Store::read_event`] call.
 async fn read<S: Store + ?Sized>(store: &S, reads: &Reads) -> Result<EventRead, StoreError> {
+    let query = EventReadQuery {
+        event_id: reads.event_id.clone(),
+        users: reads
+            .user
+            .iter()
+            .chain(&reads.related_users)
+            .cloned()
+            .collect(),
+        groups: reads
+            .group
+            .iter()
+            .chain(&reads.related_groups)
+            .cloned()
+            .collect(),
+        user_groups_of: reads.user.clone().filter(|_| reads.memberships),
+        group_members_of: reads.group.clone().filter(|_| reads.memberships),
+    };
+    let answer = store.read_event(query).await?;
     let mut read = EventRead::default();
-    if let Some(id) = &reads.event_id {
-        if store.has_event(id.clone()).await? {
-            read.applied = true;
-            return Ok(read);
-        }
+    if answer.applied {
+        read.applied = true;
+        return Ok(read);
     }
+    let mut users = answer.users;
     if let Some(id) = &reads.user {
-        let rows = store.users(vec![id.clone()]).await?;
-        read.user = rows.into_iter().find(|r| &r.id == id);
-        if reads.memberships {
-            let rows = store.user_groups(vec![id.clone()]).await?;
-            read.memberships = rows
-                .into_iter()
-                .filter(|m| &m.user_id == id)
-                .map(|m| m.group_id)
-                .collect::<BTreeSet<_>>();
-        }
+        read.user = users
+            .iter()
+            .position(|r| &r.id == id)
+            .map(|i| users.swap_remove(i));
+        read.memberships = answer
+            .user_groups
+            .into_iter()
+            .filter(|m| &m.user_id == id)
+            .map(|m| m.group_id)
+            .collect::<BTreeSet<_>>();
     }
+    let mut groups = answer.groups;
     if let Some(id) = &reads.group {
-        let rows = store.groups(vec![id.clone()]).await?;
-        read.group = rows.into_iter().find(|r| &r.id == id);
+        read.group = groups
+            .iter()
+            .position(|r| &r.id == id)
+            .map(|i| groups.swap_remove(i));
         if reads.memberships {
-            read.memberships = store.group_members(id.clone()).await?.into_iter().collect();
+            read.memberships = answer.group_members.into_iter().collect();
         }
     }
     if !reads.related_groups.is_empty() {
-        read.related_groups = store.groups(reads.related_groups.clone()).await?;
+        read.related_groups = groups;
     }
     if !reads.related_users.is_empty() {
-        read.related_users = store.users(reads.related_users.clone()).await?;
+        read.related_users = users;
     }
     Ok(read)
 }

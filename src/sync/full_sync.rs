@@ -10,6 +10,10 @@
 //! One full sync per directory at a time: two runs of the same directory would overwrite each
 //! other's checkpoint (their writes stay correct, their progress does not).
 
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
+
 use serde::{Deserialize, Serialize};
 
 use super::change::ChangeHook;
@@ -237,10 +241,19 @@ impl<S: Store + ?Sized> Run<'_, S> {
         phase: Phase,
     ) -> Result<(), SyncError> {
         let resumed = self.progress.page_token.is_some();
-        let mut walker = PageWalker::new(make(self.progress.page_token.clone()))?;
+        // The loop below keeps one page ahead itself; the walker's own prefetch would add a
+        // second request in flight.
+        let mut walker =
+            PageWalker::new(make(self.progress.page_token.clone()))?.with_prefetch(false);
         let mut first = true;
+        // The next page, fetched while the current one was decided and committed.
+        let mut ahead = None;
         while self.progress.phase == phase {
-            let page = match walker.next_page(self.client).await {
+            let fetched = match ahead.take() {
+                Some(fetched) => fetched,
+                None => walker.next_page(self.client).await,
+            };
+            let page = match fetched {
                 Err(e) if first && resumed && rejected_token(&e) => {
                     walker = PageWalker::new(make(None))?;
                     first = false;
@@ -251,7 +264,15 @@ impl<S: Store + ?Sized> Run<'_, S> {
             };
             first = false;
             match page {
-                Some(page) => each(self, page).await?,
+                // Exactly one page ahead: the request for the next page runs (the server works,
+                // the body arrives and is read) while this one is decided and committed, instead
+                // of after. After the last page the walker answers `None` without a request.
+                Some(page) => {
+                    let next = walker.next_page(self.client);
+                    let (done, next) = both(each(self, page), next).await;
+                    done?;
+                    ahead = Some(next);
+                }
                 // Only when the listing ends without a last page (never from a fresh walk).
                 None => return Err(ended_early()),
             }
@@ -426,6 +447,33 @@ fn merge(plan: &mut Plan, other: Plan) {
     cs.remove_members.extend(o.remove_members);
     plan.changes.extend(other.changes);
     plan.unchanged += other.unchanged;
+}
+
+/// Runs two futures together on the current task (each polled when the task wakes, until both
+/// are done): the store's work and a page request overlap.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    poll_fn(move |cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 fn rejected_token(e: &DirectoryError) -> bool {

@@ -6,35 +6,21 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::json::value::get_ci;
 use crate::model::{DirectoryGroup, DirectoryUser, PartialDirectoryUser};
-
-/// The SCIM `active` of a raw resource (a listing's `user_detail`), when it states one: a
-/// boolean, or the strings `"true"` / `"false"` some providers send.
-pub(crate) fn raw_active(raw: &Map<String, Value>) -> Option<bool> {
-    match get_ci(raw, "active").map(|(_, v)| v) {
-        Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Some(true),
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
 
 /// The user a listing shows, over the stored one (`base`, when there is a live row).
 ///
-/// A listing says less than an event: the reference listing has no `dp_id`, `title`, `roles`
-/// or `active`, for instance. So each field the listing leaves out (`null`, or an empty list or
-/// object) keeps the stored value, instead of erasing what events said on every full sync;
-/// the price is that a field cleared in the directory is learned from its event, not from a
-/// listing. `active` is the raw resource's (`user_detail.active`) when it states it, else the
-/// listing's own (`true` when it does not say: a listed user exists).
+/// A listing says less than an event: the reference listing has no `roles`, for instance, and
+/// what it has only in `user_detail` (`title`, `active`, …) the normalizer already took from
+/// there. So each field the listed user leaves out (`null`, or an empty list or object) keeps
+/// the stored value, instead of erasing what events said on every full sync; the price is that
+/// a field cleared in the directory is learned from its event, not from a listing.
 pub(crate) fn listed_user_over(
     base: Option<&DirectoryUser>,
     listed: DirectoryUser,
 ) -> DirectoryUser {
-    let active = raw_active(&listed.raw_attributes).unwrap_or(listed.active);
     let Some(b) = base else {
-        return DirectoryUser { active, ..listed };
+        return listed;
     };
     let DirectoryUser {
         id,
@@ -47,7 +33,7 @@ pub(crate) fn listed_user_over(
         given_name,
         family_name,
         nickname,
-        active: _,
+        active,
         emails,
         groups,
         roles,
@@ -170,6 +156,49 @@ fn non_empty_map(v: Map<String, Value>, stored: &Map<String, Value>) -> Map<Stri
     }
 }
 
+/// A full user event's user over the stored one: the event's, except for `emails` when the
+/// event does not state the list.
+///
+/// Reference events carry `email` but no `emails`; the list is in `raw_attributes` (the
+/// provider's SCIM resource), from which the normalizer reads it. An event whose raw resource
+/// lists no `emails` and whose user has no address but its primary does not say the others are
+/// gone: the stored addresses it does not name are kept, after its primary, instead of being
+/// wiped until the next full sync. (The price: an address removed in the directory by such an
+/// event stays until a listing, which always states the list, replaces it.)
+pub(crate) fn event_user_over(
+    base: Option<&DirectoryUser>,
+    event: &DirectoryUser,
+) -> DirectoryUser {
+    let mut user = event.clone();
+    let Some(b) = base else {
+        return user;
+    };
+    if emails_stated(event) {
+        return user;
+    }
+    for e in &b.emails {
+        if !user.emails.iter().any(|x| x.eq_ignore_ascii_case(e)) {
+            user.emails.push(e.clone());
+        }
+    }
+    user
+}
+
+/// Whether an event's user states its whole `emails` list: its raw resource has a non-null
+/// `emails` (any case), or the list holds more than the primary.
+fn emails_stated(user: &DirectoryUser) -> bool {
+    let raw = user
+        .raw_attributes
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("emails") && !v.is_null());
+    raw || user.emails.iter().any(|e| {
+        !user
+            .email
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(e))
+    })
+}
+
 /// A partial user event over the stored user: each field the event states (not `null`)
 /// replaces the stored one, `custom_attributes` are merged key by key, a non-empty
 /// `raw_attributes` replaces the stored one, and each of `cleared_attributes` is reset (a model
@@ -248,27 +277,64 @@ mod tests {
             roles: vec![crate::model::Role {
                 role_name: Some("admin".into()),
             }],
-            active: false,
+            active: true,
             ..DirectoryUser::default()
         };
         let listed = DirectoryUser {
             given_name: Some("Ada L.".into()),
-            raw_attributes: json!({"active": false}).as_object().unwrap().clone(),
+            active: false,
             ..DirectoryUser::default()
         };
-        let merged = listed_user_over(Some(&stored), listed.clone());
+        let merged = listed_user_over(Some(&stored), listed);
         assert_eq!(merged.title.as_deref(), Some("CTO"));
         assert_eq!(merged.given_name.as_deref(), Some("Ada L."));
         assert_eq!(merged.roles, stored.roles);
-        assert!(!merged.active, "the raw resource says inactive");
-        // No raw `active`: the listing's own (true, a listed user exists).
-        let plain = DirectoryUser {
-            raw_attributes: Map::new(),
-            ..listed
+        assert!(
+            !merged.active,
+            "the listing's `active` (its detail's, once normalized)"
+        );
+    }
+
+    #[test]
+    fn an_event_without_the_email_list_keeps_the_stored_addresses() {
+        let stored = DirectoryUser {
+            email: Some("ada@acme.com".into()),
+            emails: vec!["ada@acme.com".into(), "a@mail.acme.com".into()],
+            ..DirectoryUser::default()
         };
-        assert!(listed_user_over(Some(&stored), plain).active);
-        let raw = json!({"Active": "False"});
-        assert_eq!(raw_active(raw.as_object().unwrap()), Some(false));
+        let event = DirectoryUser {
+            email: Some("lovelace@acme.com".into()),
+            emails: vec!["lovelace@acme.com".into()],
+            title: Some("CTO".into()),
+            ..DirectoryUser::default()
+        };
+        let u = event_user_over(Some(&stored), &event);
+        assert_eq!(
+            u.emails,
+            ["lovelace@acme.com", "ada@acme.com", "a@mail.acme.com"]
+        );
+        assert_eq!(u.title.as_deref(), Some("CTO"));
+        assert_eq!(event_user_over(None, &event).emails, ["lovelace@acme.com"]);
+        // Stated by its raw resource (even as just the primary), or by a longer list: the event's.
+        let raw = DirectoryUser {
+            raw_attributes: json!({"Emails": [{"value": "lovelace@acme.com"}]})
+                .as_object()
+                .unwrap()
+                .clone(),
+            ..event.clone()
+        };
+        assert_eq!(
+            event_user_over(Some(&stored), &raw).emails,
+            ["lovelace@acme.com"]
+        );
+        let listed = DirectoryUser {
+            emails: vec!["lovelace@acme.com".into(), "l@mail.acme.com".into()],
+            ..event
+        };
+        assert_eq!(
+            event_user_over(Some(&stored), &listed).emails,
+            listed.emails
+        );
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub use error::SyncError;
 pub use full_sync::{FullSyncOptions, OnMissing};
 pub use memory::MemoryStore;
 pub use record::{GroupRecord, UserRecord};
-pub use store::{Store, StoreError, StoreResult, UnseenQuery, MAX_CONFLICT_RETRIES};
+pub use store::{
+    read_event_by_parts, EventReadAnswer, EventReadQuery, Store, StoreError, StoreResult,
+    UnseenQuery, MAX_CONFLICT_RETRIES,
+};
 pub use summary::{ApplyStatus, RejectedEvent, SyncSummary, MAX_REJECTED_LISTED};
 pub use version::Version;

@@ -74,6 +74,64 @@ for (const [label, make] of STORES) {
   });
 }
 
+/** A store's port methods and reads, its optional readEvent left out (as a store that lacks it). */
+function withoutReadEvent(store) {
+  const port = {};
+  const methods = ["hasEvent", "users", "groups", "userGroups", "groupMembers", "unseenUsers", "unseenGroups", "checkpoint", "commit"];
+  for (const m of [...methods, "getUser", "listUsers", "getGroup", "listGroups", "listMembers", "listUserGroups"]) port[m] = (...a) => store[m](...a);
+  return port;
+}
+
+test("emails: an event's raw resource states them all; an event that does not keeps the stored addresses after its primary", async () => {
+  const store = pkg.memoryStore();
+  const sync = new pkg.DirectorySync({ store });
+  const raw = { userName: "ada@example.com", emails: [{ value: "ada@example.com", primary: true }, { value: "a@mail.example.com" }] };
+  await sync.applyEvent(envelope("evt_1", "user_created", { id: "u1", email: "ada@example.com", title: "CTO", raw_attributes: raw }, 1));
+  assert.deepEqual((await store.getUser("u1")).emails, ["ada@example.com", "a@mail.example.com"], "read from raw_attributes");
+  // A delivery without the list (no `emails`, none in its raw resource): nothing is said about the others.
+  await sync.applyEvent(envelope("evt_2", "user_updated", { id: "u1", email: "lovelace@example.com", title: "CEO" }, 2));
+  const u = await store.getUser("u1");
+  assert.deepEqual(u.emails, ["lovelace@example.com", "ada@example.com", "a@mail.example.com"]);
+  assert.equal(u.title, "CEO");
+  // One that states the list replaces it.
+  const listed = { userName: "lovelace@example.com", emails: [{ value: "lovelace@example.com", primary: true }] };
+  await sync.applyEvent(envelope("evt_3", "user_updated", { id: "u1", email: "lovelace@example.com", raw_attributes: listed }, 3));
+  assert.deepEqual((await store.getUser("u1")).emails, ["lovelace@example.com"]);
+});
+
+describe("the port's optional readEvent", () => {
+  test("a store without readEvent is read method by method, with the same results", () =>
+    withStore(STORES[1][1], (store) => {
+      assert.equal(typeof store.readEvent, "function", "sqliteStore answers readEvent");
+      return engineSmoke(withoutReadEvent(store), { pkg });
+    }));
+
+  test("with readEvent, an event crosses into the store twice: one read, one commit", async () => {
+    const db = new BetterSqlite(":memory:");
+    try {
+      const inner = sqliteStore(db);
+      const calls = [];
+      const port = {};
+      for (const m of ["hasEvent", "users", "groups", "userGroups", "groupMembers", "unseenUsers", "unseenGroups", "checkpoint", "commit", "readEvent"]) {
+        port[m] = (...a) => {
+          calls.push(m);
+          return inner[m](...a);
+        };
+      }
+      const sync = new pkg.DirectorySync({ store: port });
+      const data = { id: "u1", email: "a@example.com", groups: [{ id: "g1", name: "G" }] };
+      assert.equal((await sync.applyEvent(envelope("evt_1", "user_created", data, 1))).status, "applied");
+      assert.deepEqual(calls, ["readEvent", "commit"]);
+      calls.length = 0;
+      assert.equal((await sync.applyEvent(envelope("evt_1", "user_created", data, 1))).status, "duplicate");
+      assert.deepEqual(calls, ["readEvent"]);
+      assert.deepEqual(await inner.listUserGroups("u1"), ["g1"]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 /** Node binaries with node:sqlite that runtimes.test.mjs installs (tests/js/.work/runtimes). */
 const OTHER_NODES = [
   ["node22", join(workDir, "runtimes", "node_modules", "node22", "bin", "node")],

@@ -18,9 +18,9 @@ use crate::errors::{js_error, Family};
 use scimkit::directory::{DirectoryClient, LocalBoxFuture};
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
-    CatchUpOptions, Change, Changeset, FullSyncOptions, GroupRecord, MembershipKey, MemoryStore,
-    OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError, UnseenQuery, UserRecord,
-    Version,
+    read_event_by_parts, CatchUpOptions, Change, Changeset, EventReadAnswer, EventReadQuery,
+    FullSyncOptions, GroupRecord, MembershipKey, MemoryStore, OnMissing, Store, StoreError,
+    StoreResult, SyncEngine, SyncError, UnseenQuery, UserRecord, Version,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +88,8 @@ struct JsStore {
     unseen_groups: Function,
     checkpoint: Function,
     commit: Function,
+    /// The optional one-call read (`readEvent`); without it, the single reads.
+    read_event: Option<Function>,
 }
 
 impl JsStore {
@@ -108,6 +110,9 @@ impl JsStore {
             unseen_groups: method("unseenGroups")?,
             checkpoint: method("checkpoint")?,
             commit: method("commit")?,
+            read_event: Reflect::get(&port, &JsValue::from_str("readEvent"))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok()),
             port,
         })
     }
@@ -205,6 +210,13 @@ impl Store for JsStore {
     fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()> {
         let answer = self.call(&self.commit, "commit", &JsValue::from(to_json(&changeset)));
         Box::pin(async move { answer.await.map(|_| ()) })
+    }
+
+    fn read_event(&self, query: EventReadQuery) -> StoreResult<'_, EventReadAnswer> {
+        match &self.read_event {
+            Some(f) => self.read(f, "readEvent", JsValue::from(to_json(&query))),
+            None => Box::pin(read_event_by_parts(self, query)),
+        }
     }
 }
 

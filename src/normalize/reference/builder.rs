@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::detail::{fill_group, fill_user};
 use crate::json::value::{
     check_depth, fold, opt_bool, pick, strip_passwords, strip_passwords_map, take_string, Ptr,
     MAX_NAME, ROOT,
@@ -173,6 +174,9 @@ pub(crate) trait ReferenceModel: Default {
     ) -> Result<Option<Value>, NormalizationError>;
     /// `raw_attributes` and `custom_attributes`.
     fn attributes(&mut self) -> (&mut Map<String, Value>, &mut Map<String, Value>);
+    /// Fills what the object does not state from its raw resource (see `detail.rs`);
+    /// `states_active`: whether it stated `active`.
+    fn fill_from_raw(&mut self, states_active: bool);
     /// Fills the derived fields.
     fn complete(&mut self);
 }
@@ -184,6 +188,7 @@ pub(crate) struct Builder<M> {
     model: M,
     extras: Map<String, Value>,
     detail: Option<Map<String, Value>>,
+    states_active: bool,
 }
 
 /// A reference user being read (see [`Builder`]).
@@ -200,6 +205,7 @@ impl<M: ReferenceModel> Builder<M> {
         v: Value,
         p: Ptr<'_>,
     ) -> Result<Option<Value>, NormalizationError> {
+        self.states_active |= name == "active";
         let (raw, custom) = self.model.attributes();
         match name {
             "custom_attributes" => *custom = object_or_empty(v, p)?,
@@ -230,6 +236,7 @@ impl<M: ReferenceModel> Builder<M> {
         for (k, v) in self.extras {
             custom.entry(k).or_insert(v);
         }
+        model.fill_from_raw(self.states_active);
         model.complete();
         model
     }
@@ -314,6 +321,10 @@ impl ReferenceModel for DirectoryUser {
         (&mut self.raw_attributes, &mut self.custom_attributes)
     }
 
+    fn fill_from_raw(&mut self, states_active: bool) {
+        fill_user(self, states_active);
+    }
+
     fn complete(&mut self) {
         complete_user(self);
     }
@@ -362,6 +373,10 @@ impl ReferenceModel for DirectoryGroup {
 
     fn attributes(&mut self) -> (&mut Map<String, Value>, &mut Map<String, Value>) {
         (&mut self.raw_attributes, &mut self.custom_attributes)
+    }
+
+    fn fill_from_raw(&mut self, _states_active: bool) {
+        fill_group(self);
     }
 
     fn complete(&mut self) {

@@ -7,6 +7,7 @@
 //! pages in the service's usual shape, from members read straight out of the text.
 
 mod builder;
+mod detail;
 mod group_refs_stream;
 mod page_stream;
 mod user_stream;

@@ -300,25 +300,8 @@ export function diffSnapshots(want, got, limit = 12) {
 }
 
 /**
- * Where the store cannot equal the directory today, because the two sources a sync learns from
- * each leave a user field out (the reference API's shapes), and the core does not fill it from the
- * raw SCIM resource both of them carry:
- * - `listing`: the users listing shows `title`, `department` and the employee number only inside
- *   `user_detail`, the groups listing a group's `external_id` only inside `group_detail`; a user or
- *   group known only from listings (seeded ones, full syncs) has them null.
- * - `events`: webhook and events-API user data have `email` but no `emails`; a user last written by
- *   an event has `emails: [email]` while the directory lists all of them (in `raw_attributes` too).
- * The tests compare everything else strictly, and each gap's fields in a `todo` subtest of their
- * own, so the gap shows in every run until the core closes it.
- */
-export const KNOWN_GAPS = {
-  listing: ["title", "department", "employee_id", "group.external_id"],
-  events: ["emails"],
-};
-
-/**
  * Compares the store with the directory: every user's fields, every group, every membership.
- * `ignore`: user fields left out (see KNOWN_GAPS). `missingDeactivated`: users no longer in the
+ * `ignore`: user fields left out (group fields as `group.<field>`). `missingDeactivated`: users no longer in the
  * directory may remain in the store if they are inactive (what a full sync with onMissing
  * "deactivate" leaves when it saw them missing and no delete event came). Returns `{ diff, ignored, sizes }`: the
  * differences in the fields compared, and those in the ignored fields (described the same way).
@@ -352,13 +335,6 @@ export async function assertStoreEqualsDirectory(svc, store, what, options = {})
   const cmp = await compareStoreWithDirectory(svc, store, options);
   assert.deepEqual(cmp.diff, [], `${what}: the store differs from the directory:\n${cmp.diff.join("\n")}`);
   return cmp;
-}
-
-/** A `todo` subtest that asserts the ignored fields equal too (it fails, visibly, while a gap is open). */
-export async function knownGapSubtest(t, cmp, what, gap) {
-  await t.test(`${what}: ${gap} fields equal too (${KNOWN_GAPS[gap].join(", ")})`, { todo: `known gap (${gap}), see KNOWN_GAPS in tests/js/sync-e2e/lib.mjs` }, () => {
-    assert.deepEqual(cmp.ignored, [], cmp.ignored.join("\n"));
-  });
 }
 
 /** A digest of every row of every table of a SQLite database (to show that nothing changed). */

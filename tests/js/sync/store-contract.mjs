@@ -107,6 +107,37 @@ export function contractCases() {
       },
     ],
     [
+      "readEvent (optional) answers what the single reads answer, in one call",
+      async (store, { pkg }) => {
+        if (typeof store.readEvent !== "function") return; // optional: the engine then reads one by one
+        const { user, group, member, changeset } = makeRecords(pkg);
+        const u1 = user("u1");
+        const u2 = user("u2", { deleted: true, active: false });
+        const g1 = group("g1");
+        await store.commit(
+          changeset({
+            event: { id: "evt_1", occurred_at: V(1) },
+            put_users: [u1, u2],
+            put_groups: [g1],
+            add_members: [member("g1", "u1"), member("g2", "u1"), member("g1", "u3")],
+          }),
+        );
+        const answer = (query) => store.readEvent(query).then((a) => (typeof a === "string" ? JSON.parse(a) : a));
+        const a = await answer({ event_id: "evt_2", users: ["u1", "u2", "nobody"], groups: ["g1", "g9"], user_groups_of: "u1", group_members_of: "g1" });
+        assert.equal(a.applied, false);
+        assert.deepEqual(byId(a.users), [u1, u2], "tombstones included, unknown ids left out");
+        assert.deepEqual(a.groups, [g1]);
+        assert.deepEqual(byKey(a.user_groups), [
+          { group_id: "g1", user_id: "u1" },
+          { group_id: "g2", user_id: "u1" },
+        ]);
+        assert.deepEqual(sorted(a.group_members), ["u1", "u3"]);
+        const none = await answer({ event_id: null, users: [], groups: [], user_groups_of: null, group_members_of: null });
+        assert.deepEqual(none, { applied: false, users: [], groups: [], user_groups: [], group_members: [] });
+        assert.equal((await answer({ event_id: "evt_1", users: ["u1"], groups: [], user_groups_of: null, group_members_of: null })).applied, true, "a stored event id");
+      },
+    ],
+    [
       "an event id commits once: the second commit writes nothing and rejects with store_conflict",
       async (store, { pkg }) => {
         const { user, changeset } = makeRecords(pkg);

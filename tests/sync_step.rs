@@ -213,7 +213,12 @@ fn a_continuation_delivered_twice_changes_nothing_twice() {
     assert_eq!(f.store.commit_count(), commits + 4);
     assert_eq!(f.changes(), want);
     assert_store_matches(&after, &f.store);
-    // A start (no generation) after the end begins the next one, and finds nothing to change.
+    // The start that began the run, delivered again after its end: not a new run.
+    let restart = f.step(&leased("run-a", 3, None)).unwrap();
+    assert_eq!(restart.status, StepStatus::Skipped);
+    assert_eq!(f.generation(), g);
+    // A start of another owner (the next cron tick) after the end begins the next one, and
+    // finds nothing to change.
     let next = f.step(&leased("run-b", 100, None)).unwrap();
     assert_eq!(next.status, StepStatus::Done);
     assert_eq!(next.generation, g + 1);

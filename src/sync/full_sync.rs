@@ -78,7 +78,8 @@ pub struct FullSyncStep {
     /// (`None`: run to the end; 0 is taken as 1).
     pub max_pages: Option<u32>,
     /// Continue this generation only. `None`: continue the run in progress, or start the next
-    /// generation when the last one is done (or there was none).
+    /// generation when the last one is done (or there was none) — unless the lease owner is the
+    /// one that started that last run: then it is the same start delivered again ([`StepStatus::Skipped`]).
     pub generation: Option<u64>,
     /// Take the directory's lease first, and guard every commit on it.
     pub lease: Option<LeaseOptions>,
@@ -147,6 +148,10 @@ struct Progress {
     /// this directory), decided when the run starts.
     #[serde(default)]
     include_unplaced: bool,
+    /// The lease owner whose step started this generation (leased runs only): a later step of
+    /// the same owner without a generation is that start delivered again, not a new run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
     /// What the run did so far.
     counts: SyncSummary,
 }
@@ -157,7 +162,7 @@ pub(crate) fn checkpoint_key(organization_id: &str, directory_id: &str) -> Strin
 }
 
 impl Progress {
-    fn start(generation: u64, now: Version) -> Self {
+    fn start(generation: u64, now: Version, owner: Option<&LeaseOptions>) -> Self {
         Self {
             generation,
             phase: Phase::Groups,
@@ -165,6 +170,7 @@ impl Progress {
             after_id: None,
             started_at: now,
             include_unplaced: false,
+            owner: owner.map(|l| l.owner.clone()),
             counts: SyncSummary::default(),
         }
     }
@@ -225,7 +231,9 @@ pub(crate) async fn full_sync<S: Store + ?Sized>(
     Ok(outcome.total)
 }
 
-/// Runs one step of the full sync of one directory (see [`FullSyncStep`]). `now` is when the
+/// Runs one step of the full sync of one directory (see [`FullSyncStep`]). A leased start (no
+/// generation) whose owner started the run stored, now done, is that start delivered again:
+/// it is skipped rather than starting another generation. `now` is when the
 /// step starts (a new generation's start time), `clock` reads the time for lease renewals.
 pub(crate) async fn full_sync_step<S: Store + ?Sized>(
     store: &S,
@@ -275,8 +283,20 @@ pub(crate) async fn full_sync_step<S: Store + ?Sized>(
             SyncError::InvalidCheckpoint(format!("checkpoint `{key}` does not read: {e}"))
         })?),
     };
+    let owner = step.lease.as_ref();
+    // A start (no generation) whose own run is over: the same start delivered again.
+    let restart = |p: &Progress| {
+        p.phase == Phase::Done && owner.is_some_and(|l| p.owner.as_deref() == Some(&l.owner))
+    };
     let mut progress = match (stored, step.generation) {
         (Some(p), Some(g)) if p.generation == g && p.phase != Phase::Done => p,
+        (Some(p), None) if restart(&p) => {
+            outcome.generation = p.generation;
+            if let Some(held) = &lease {
+                release(store, held).await?;
+            }
+            return Ok(outcome);
+        }
         (stored, Some(_)) => {
             // Not the run this step continues: leave everything as it is (the lease freed).
             outcome.generation = stored.map_or(0, |p| p.generation);
@@ -285,9 +305,9 @@ pub(crate) async fn full_sync_step<S: Store + ?Sized>(
             }
             return Ok(outcome);
         }
-        (None, None) => Progress::start(1, now),
+        (None, None) => Progress::start(1, now, owner),
         (Some(p), None) if p.phase == Phase::Done => {
-            Progress::start(p.generation.saturating_add(1), now)
+            Progress::start(p.generation.saturating_add(1), now, owner)
         }
         (Some(p), None) => p,
     };

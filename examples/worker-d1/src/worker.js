@@ -36,6 +36,7 @@ async function isAdmin(request, env) {
  * The Worker's handlers. `options.store(env)` makes the store (default `d1Store(env.DB)`),
  * `options.onChange(change, env)` is called with each change after its commit (default: none) —
  * your provisioning logic goes there, e.g. revoke a user's sessions on `user_deactivated`.
+ * (`options.hooks` are for the tests' fault injection.)
  */
 export function createWorker(options = {}) {
   const storeOf = options.store ?? ((env) => d1Store(env.DB));
@@ -94,9 +95,11 @@ export function createWorker(options = {}) {
       if (err?.code === "lease_lost") return { status: "lease_lost" };
       throw err;
     }
+    // (Test hooks: tests/js/d1/test-worker.mjs injects deaths between these lines.)
+    if ((await hooks?.afterStep?.(job, out, env)) === "drop") return out;
     if (out.status === "more") {
       await env.SYNC_QUEUE.send({ ...job, generation: out.generation });
-      await hooks?.afterContinuation?.(job, out);
+      await hooks?.afterContinuation?.(job, out, env);
     }
     // done, skipped (a late duplicate), busy (another run holds the lease): nothing to enqueue.
     return out;

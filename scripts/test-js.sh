@@ -43,6 +43,10 @@ run sync 300 sync.test.mjs
 run sync-e2e-app 150 sync-e2e/app.test.mjs
 run sync-e2e-convergence 480 sync-e2e/convergence.test.mjs
 run sync-e2e-crash 480 sync-e2e/crash.test.mjs
+# scimkit/d1: the store contract over Miniflare's D1; then the Worker example (examples/worker-d1) under
+# Miniflare with D1 and Queues, faults at random points, 12,000 users (WORKER_D1_USERS per directory).
+run d1 120 d1.test.mjs
+run worker-d1 300 worker-d1.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then

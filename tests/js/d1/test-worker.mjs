@@ -33,6 +33,7 @@ function chance(env, factor = 1) {
 
 const counts = {};
 let storeMs = 0;
+let moreSteps = 0;
 function fault(env, point, factor = 1) {
   if (!chance(env, factor)) return false;
   counts[point] = (counts[point] ?? 0) + 1;
@@ -91,7 +92,11 @@ const worker = createWorker({
   hooks: {
     async afterStep(job, out, env) {
       if (out.status !== "more") return "go";
-      if (fault(env, "vanish_holding_lease", 0.2)) return "drop";
+      // At random, and surely once (the 3rd step that leaves more to do), so every run shows it.
+      if (++moreSteps === 3 || fault(env, "vanish_holding_lease", 0.3)) {
+        if (moreSteps === 3) counts.vanish_holding_lease = (counts.vanish_holding_lease ?? 0) + 1;
+        return "drop";
+      }
       if (fault(env, "died_before_continuation")) throw new Error("injected fault: died before enqueuing the continuation");
       return "go";
     },

@@ -613,8 +613,9 @@ export class ScalekitClient {
  * The codes of {@link SyncError}: the store failed (`store_failed`) or kept losing races with
  * other writers (`store_conflict`, after the retries), an event lacks what applying needs
  * (`invalid_event`: no `occurred_at`, no id, no organization), a stored checkpoint does not read
- * (`invalid_checkpoint`), a catch-up window holds too many events (`too_many_events`), or the
- * app's `onChange` threw (`on_change_failed`).
+ * (`invalid_checkpoint`), a catch-up window holds too many events (`too_many_events`), a leased
+ * full-sync step lost its lease to another step (`lease_lost`), or the app's `onChange` threw
+ * (`on_change_failed`).
  */
 export type SyncErrorCode =
   | "store_failed"
@@ -622,6 +623,7 @@ export type SyncErrorCode =
   | "invalid_event"
   | "invalid_checkpoint"
   | "too_many_events"
+  | "lease_lost"
   | "on_change_failed";
 
 /**
@@ -762,6 +764,49 @@ export interface CatchUpOptions {
   since?: Date | string | number;
 }
 
+/** One bounded step of one directory's full sync: {@link DirectorySync.fullSyncStep}. */
+export interface FullSyncStepOptions {
+  organizationId: string;
+  directoryId: string;
+  /** Commit at most this many listing pages and sweep batches, then return (default: no bound; 0 is 1). */
+  maxPages?: number;
+  /**
+   * Continue this generation only: when it is over (or another one began), the step does
+   * nothing (`status: "skipped"`). Without it: continue the run in progress, or start the next
+   * generation when the last one is done.
+   */
+  generation?: number;
+  /**
+   * Take the directory's full-sync lease as this owner first (a name for the run, not the
+   * process: give its continuations the same one), and guard every commit on it. Another
+   * owner's unexpired lease makes the step `busy`; a step whose lease is taken over stops
+   * with {@link SyncError} `lease_lost`, its current page not written.
+   */
+  leaseOwner?: string;
+  /** How long the lease lasts after each commit, in seconds (default 60). */
+  leaseTtlSeconds?: number;
+}
+
+/** What one full-sync step did. */
+export interface FullSyncStepResult {
+  /** `done`: the run ended (sweep included); `more`: the page budget ran out; `busy`: another owner holds the lease; `skipped`: the generation asked for is not in progress. */
+  status: "done" | "more" | "busy" | "skipped";
+  /** Nothing left for this run (`done` or `skipped`). */
+  done: boolean;
+  /** The generation worked on (or found; 0: none yet). Pass it as `generation` to continue. */
+  generation: number;
+  /** Commits made by this step. */
+  pages: number;
+  /** What this step did. */
+  summary: SyncSummary;
+  /** What the run did so far, this step included. */
+  total: SyncSummary;
+  /** `busy`: who holds the lease. */
+  lease_owner: string | null;
+  /** When the lease held (or, `busy`, the other owner's) lapses unless a commit renews it (RFC 3339). */
+  lease_expires_at: string | null;
+}
+
 /**
  * Keeps a local copy of the directory — users, groups, memberships — in a store, from webhooks
  * (`handleWebhook`), the events API (`catchUp`) and the listings (`fullSync`). Every event applies
@@ -790,6 +835,12 @@ export class DirectorySync {
    * after a crash. Sees deletions (as absence); memory stays bounded by a page.
    */
   fullSync(scope?: FullSyncScope): Promise<SyncSummary>;
+  /**
+   * One bounded, optionally leased step of one directory's full sync, for runners that cannot
+   * walk a whole directory in one call (a Worker's queue consumer): see {@link FullSyncStepOptions}.
+   * Resumes from the checkpoint; a continuation delivered twice applies nothing twice.
+   */
+  fullSyncStep(options: FullSyncStepOptions): Promise<FullSyncStepResult>;
   /**
    * Replays the events API from the last catch-up (minus `lagSeconds`) to now, oldest first:
    * what webhooks missed, deletions included. Each event applies once.
@@ -854,8 +905,15 @@ export interface Membership {
   directory_id: string | null;
 }
 
-/** "The row read is still there, unchanged" (`revision: null`: there was no row, and must still be none). */
-export type Guard = { kind: "user"; id: string; revision: number | null } | { kind: "group"; id: string; revision: number | null };
+/**
+ * "What I read is still there, unchanged": a user or group row by its `revision` (`null`: there
+ * was no row, and must still be none), or a checkpoint by its exact `value` (`null`: there was
+ * none) — a full sync's lease and progress.
+ */
+export type Guard =
+  | { kind: "user"; id: string; revision: number | null }
+  | { kind: "group"; id: string; revision: number | null }
+  | { kind: "checkpoint"; key: string; value: string | null };
 
 /**
  * Everything one decision writes, all or nothing. In one transaction the store checks that

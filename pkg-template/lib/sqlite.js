@@ -6,80 +6,10 @@
 // The package imports itself ("scimkit") rather than ./errors.js so that, in Node, the error
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/).
 import { ScimkitError, SyncError } from "scimkit";
-
-/**
- * The schema, one migration per version (index 0 makes version 1). A database records its
- * version in `scimkit_meta` (key `schema_version`), not in `PRAGMA user_version`, which belongs to
- * the app when it shares the database. Never edit a released migration: add the next one.
- *
- * Version 1:
- * - `scimkit_users`: one row per user ever seen, tombstones included (`deleted` 1). `version` is
- *   the time of the state held (fixed-width RFC 3339, so text order is time order),
- *   `groups_version` when its group list was last stated, `generation` the full sync that last
- *   listed it, `revision` counts its writes (commits compare it), `data` the user in the normalized
- *   model as JSON (`groups` always `[]`: memberships are rows of their own).
- * - `scimkit_groups`: the same for groups (`data` without members).
- * - `scimkit_memberships`: one row per (group, user).
- * - `scimkit_events`: the id of every event applied (each is applied once).
- * - `scimkit_checkpoints`: sync positions (`events`, `full:{organization}:{directory}`).
- */
-const MIGRATIONS = [
-  `CREATE TABLE scimkit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-   CREATE TABLE scimkit_users (
-     id TEXT PRIMARY KEY,
-     organization_id TEXT NOT NULL,
-     directory_id TEXT,
-     version TEXT NOT NULL,
-     deleted INTEGER NOT NULL,
-     groups_version TEXT,
-     generation INTEGER NOT NULL,
-     revision INTEGER NOT NULL,
-     active INTEGER NOT NULL,
-     data TEXT NOT NULL
-   );
-   CREATE INDEX scimkit_users_scope ON scimkit_users (organization_id, directory_id, id);
-   CREATE TABLE scimkit_groups (
-     id TEXT PRIMARY KEY,
-     organization_id TEXT NOT NULL,
-     directory_id TEXT,
-     version TEXT NOT NULL,
-     deleted INTEGER NOT NULL,
-     generation INTEGER NOT NULL,
-     revision INTEGER NOT NULL,
-     data TEXT NOT NULL
-   );
-   CREATE INDEX scimkit_groups_scope ON scimkit_groups (organization_id, directory_id, id);
-   CREATE TABLE scimkit_memberships (
-     group_id TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     organization_id TEXT NOT NULL,
-     directory_id TEXT,
-     PRIMARY KEY (group_id, user_id)
-   ) WITHOUT ROWID;
-   CREATE INDEX scimkit_memberships_by_user ON scimkit_memberships (user_id, group_id);
-   CREATE TABLE scimkit_events (id TEXT PRIMARY KEY, occurred_at TEXT) WITHOUT ROWID;
-   CREATE TABLE scimkit_checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
-];
+import { GROUP_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, unseenParams, unseenSql, USER_COLUMNS, userText } from "./store-sql.js";
 
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
-
-const USER_COLUMNS = "id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data";
-const GROUP_COLUMNS = "id, organization_id, directory_id, version, deleted, generation, revision, data";
-
-/** Ids as one JSON parameter: `IN (SELECT value FROM json_each(?))` is one statement for any count. */
-const IN_IDS = "IN (SELECT value FROM json_each(?))";
-
-/** A port read's rows as JSON text: `data` is already JSON, so it is spliced in, not parsed. */
-const q = JSON.stringify;
-const userText = (r) =>
-  `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
-  `"deleted":${r.deleted === 1},"groups_version":${q(r.groups_version)},"generation":${r.generation},"revision":${r.revision},` +
-  `"active":${r.active === 1},"data":${r.data}}`;
-const groupText = (r) =>
-  `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
-  `"deleted":${r.deleted === 1},"generation":${r.generation},"revision":${r.revision},"data":${r.data}}`;
-const listOf = (rows, text) => `[${rows.map(text).join(",")}]`;
 
 function invalid(message) {
   return new ScimkitError("invalid_argument", message);
@@ -180,18 +110,9 @@ class SqliteStore {
       dir: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 AND directory_id = ? ORDER BY id`),
       both: p(`SELECT ${columns} FROM ${table} WHERE deleted = 0 AND organization_id = ? AND directory_id = ? ORDER BY id`),
     });
-    // Rows a full sync has not listed, in id order from a cursor. With rows of unknown directory
-    // included, the two ranges are read through the scope index each and merged, so a sweep
-    // reads each row once however many batches it takes.
     const unseen = (table, columns) => {
-      const part = (placed) =>
-        `SELECT ${columns} FROM ${table} WHERE organization_id = ? AND ${placed} AND id > ? AND deleted = 0 AND generation < ? ORDER BY id LIMIT ?`;
-      return {
-        placed: p(part("directory_id = ?")),
-        withUnplaced: p(
-          `SELECT * FROM (SELECT * FROM (${part("directory_id = ?")}) UNION ALL SELECT * FROM (${part("directory_id IS NULL")})) ORDER BY id LIMIT ?`,
-        ),
-      };
+      const sql = unseenSql(table, columns);
+      return { placed: p(sql.placed), withUnplaced: p(sql.withUnplaced) };
     };
     this.#s = {
       hasEvent: p("SELECT 1 AS found FROM scimkit_events WHERE id = ?"),
@@ -334,6 +255,11 @@ class SqliteStore {
         }
       }
       for (const guard of changeset.guards ?? []) {
+        if (guard.kind === "checkpoint") {
+          const row = s.checkpoint.get(requireString(guard.key, "changeset guard key"));
+          if ((row ? row.value : null) !== orNull(guard.value)) throw conflict(`checkpoint ${guard.key} changed since it was read`);
+          continue;
+        }
         const read = guard.kind === "user" ? s.userRevision : guard.kind === "group" ? s.groupRevision : undefined;
         if (read === undefined) throw invalid(`changeset guard of unknown kind ${q(guard.kind)}`);
         const row = read.get(guard.id);
@@ -373,11 +299,8 @@ function scopedRows(statements, [org, dir]) {
 
 function unseenRows(statements, query) {
   if (query === null || typeof query !== "object") throw invalid(`query must be an UnseenQuery object, got ${query === null ? "null" : typeof query}`);
-  const { organization_id: org, directory_id: dir, include_unplaced: unplaced, generation, after_id: after, limit } = query;
-  // Every id sorts after "" (ids are never empty).
-  const from = after ?? "";
-  if (unplaced) return statements.withUnplaced.all(org, dir, from, generation, limit, org, from, generation, limit, limit);
-  return statements.placed.all(org, dir, from, generation, limit);
+  const [which, params] = unseenParams(query);
+  return statements[which].all(...params);
 }
 
 /**

@@ -277,6 +277,35 @@ export class DirectorySync {
     return this.#run((hook) => this.#core.fullSync(JSON.stringify({ organizationId: o.organizationId, directoryId: o.directoryId }), hook));
   }
 
+  /**
+   * One bounded step of one directory's full sync, for a queue consumer or any runner that must
+   * stop and go on later: at most `maxPages` commits, then `{ done: false, status: "more" }` and
+   * the checkpoint says where the next step resumes. `generation` continues that run only (a
+   * duplicate delivered after it ended does nothing: `status: "skipped"`); without it the run in
+   * progress goes on, or the next generation starts. `leaseOwner` takes the directory's lease
+   * first (`status: "busy"` when another owner holds it) and guards every commit on it.
+   */
+  async fullSyncStep(options) {
+    if (options === undefined || options === null) throw invalid("fullSyncStep() needs options: { organizationId, directoryId, maxPages?, generation?, leaseOwner?, leaseTtlSeconds? }");
+    const o = checkOptions(options, ["organizationId", "directoryId", "maxPages", "generation", "leaseOwner", "leaseTtlSeconds"], "options");
+    requireString(o.organizationId, "options.organizationId");
+    requireString(o.directoryId, "options.directoryId");
+    for (const key of ["maxPages", "generation", "leaseTtlSeconds"]) {
+      const v = o[key];
+      if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && v >= 0)) throw invalid(`options.${key} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    }
+    if (o.leaseOwner !== undefined && o.leaseOwner !== null) requireString(o.leaseOwner, "options.leaseOwner");
+    const text = JSON.stringify({
+      organizationId: o.organizationId,
+      directoryId: o.directoryId,
+      maxPages: o.maxPages ?? undefined,
+      generation: o.generation ?? undefined,
+      leaseOwner: o.leaseOwner ?? undefined,
+      leaseTtlSeconds: o.leaseTtlSeconds ?? undefined,
+    });
+    return this.#run((hook) => this.#core.fullSyncStep(text, hook));
+  }
+
   /** Replays the events API from the last catch-up (minus `lagSeconds`), oldest first, each event once. */
   async catchUp(options) {
     const o = checkOptions(options, ["lagSeconds", "since"], "options");

@@ -37,6 +37,14 @@ pub enum Guard {
         /// The revision read; `None`: there was no row.
         revision: Option<u64>,
     },
+    /// The checkpoint `key` (a full sync's lease, its progress): its stored value is exactly
+    /// `value` (`None`: there is no such checkpoint).
+    Checkpoint {
+        /// The checkpoint key.
+        key: String,
+        /// The value read; `None`: there was none.
+        value: Option<String>,
+    },
 }
 
 impl Guard {

@@ -8,7 +8,7 @@ use super::catch_up::{catch_up, CatchUpOptions};
 use super::change::{Change, ChangeHook};
 use super::error::SyncError;
 use super::event_path::apply_parsed;
-use super::full_sync::{full_sync, FullSyncOptions};
+use super::full_sync::{full_sync, full_sync_step, FullSyncOptions, FullSyncStep, StepOutcome};
 use super::probe::{groups_stated_in_bytes, groups_stated_in_value};
 use super::store::Store;
 use super::summary::{ApplyStatus, SyncSummary};
@@ -118,6 +118,32 @@ impl<S: Store> SyncEngine<S> {
         let hook = self.on_change.as_deref();
         let scope = (organization_id, directory_id);
         full_sync(&self.store, client, scope, now, options, hook).await
+    }
+
+    /// One step of the full sync of one directory: at most `step.max_pages` commits, under
+    /// the directory's lease when `step.lease` is given (see [`FullSyncStep`]). `clock` says
+    /// the time for lease renewals; `clock()` at the start dates a new generation.
+    pub async fn full_sync_step(
+        &self,
+        client: &DirectoryClient,
+        (organization_id, directory_id): (&str, &str),
+        clock: &dyn Fn() -> Version,
+        options: &FullSyncOptions,
+        step: &FullSyncStep,
+    ) -> Result<StepOutcome, SyncError> {
+        let hook = self.on_change.as_deref();
+        let scope = (organization_id, directory_id);
+        let now = clock();
+        full_sync_step(
+            &self.store,
+            client,
+            scope,
+            (now, clock),
+            options,
+            step,
+            hook,
+        )
+        .await
     }
 
     /// [`SyncEngine::full_sync`] of each directory of one organization, one after the other;

@@ -24,6 +24,9 @@ pub enum SyncError {
     TooManyEvents(String),
     /// A stored checkpoint does not read (`invalid_checkpoint`).
     InvalidCheckpoint(String),
+    /// A leased full-sync step lost its lease to another step (`lease_lost`): it stopped, and
+    /// what it was about to commit was not written.
+    LeaseLost(String),
 }
 
 impl fmt::Display for SyncError {
@@ -32,9 +35,10 @@ impl fmt::Display for SyncError {
             Self::Store(e) => e.fmt(f),
             Self::Directory(e) => e.fmt(f),
             Self::Event(e) => write!(f, "the event does not read: {e}"),
-            Self::InvalidEvent(m) | Self::TooManyEvents(m) | Self::InvalidCheckpoint(m) => {
-                f.write_str(m)
-            }
+            Self::InvalidEvent(m)
+            | Self::TooManyEvents(m)
+            | Self::InvalidCheckpoint(m)
+            | Self::LeaseLost(m) => f.write_str(m),
         }
     }
 }
@@ -50,6 +54,7 @@ impl ErrorCode for SyncError {
             Self::InvalidEvent(_) => "invalid_event",
             Self::TooManyEvents(_) => "too_many_events",
             Self::InvalidCheckpoint(_) => "invalid_checkpoint",
+            Self::LeaseLost(_) => "lease_lost",
         }
     }
 }

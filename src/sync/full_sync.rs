@@ -8,7 +8,14 @@
 //! plus the members of one missing group.
 //!
 //! One full sync per directory at a time: two runs of the same directory would overwrite each
-//! other's checkpoint (their writes stay correct, their progress does not).
+//! other's checkpoint (their writes stay correct, their progress does not). Where many processes
+//! may run one (a queue consumer, several servers), [`FullSyncStep::lease`] makes that a rule:
+//! each step takes the directory's lease (`lease.rs`) and every commit it makes is guarded on it.
+//!
+//! **Bounded steps** ([`FullSyncStep::max_pages`]): a step commits at most that many pages (or
+//! sweep batches) and returns [`StepStatus::More`]; the next step resumes from the checkpoint.
+//! A step with [`FullSyncStep::generation`] only continues that generation: a duplicate of a
+//! continuation delivered after its run ended does nothing ([`StepStatus::Skipped`]).
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -20,11 +27,12 @@ use super::change::ChangeHook;
 use super::changeset::Checkpoint;
 use super::commit::{commit_plan, gave_up};
 use super::error::SyncError;
+use super::lease::{acquire, lease_key, Acquired, Held, LeaseOptions};
 use super::listing::{
     decide_groups_page, decide_missing_group, decide_missing_users, decide_users_page,
     groups_named, Scope, UsersPageRead,
 };
-use super::store::{Store, UnseenQuery, MAX_CONFLICT_RETRIES};
+use super::store::{Store, StoreError, UnseenQuery, MAX_CONFLICT_RETRIES};
 use super::summary::SyncSummary;
 use super::transition::Plan;
 use super::version::Version;
@@ -66,6 +74,57 @@ impl Default for FullSyncOptions {
     }
 }
 
+/// What one call of a full sync may do: how many commits, which run, under which lease.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FullSyncStep {
+    /// Commit at most this many pages and sweep batches, then return [`StepStatus::More`]
+    /// (`None`: run to the end; 0 is taken as 1).
+    pub max_pages: Option<u32>,
+    /// Continue this generation only. `None`: continue the run in progress, or start the next
+    /// generation when the last one is done (or there was none) — unless the lease owner is the
+    /// one that started that last run: then it is the same start delivered again ([`StepStatus::Skipped`]).
+    pub generation: Option<u64>,
+    /// Take the directory's lease first, and guard every commit on it.
+    pub lease: Option<LeaseOptions>,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// The run is done (its sweep too); the lease, if any, is released.
+    Done,
+    /// The page budget ran out: the checkpoint says where the next step resumes.
+    More,
+    /// Another owner holds the lease: nothing was done.
+    Busy,
+    /// The generation asked for is not the one in progress (it ended, or another began):
+    /// nothing was done.
+    Skipped,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepOutcome {
+    /// How it ended.
+    pub status: StepStatus,
+    /// Whether there is nothing left for this run to do (`Done` or `Skipped`).
+    pub done: bool,
+    /// The generation the step worked on (or found: 0 when there was none).
+    pub generation: u64,
+    /// Commits made by this step (pages and sweep batches).
+    pub pages: u32,
+    /// What this step did.
+    pub summary: SyncSummary,
+    /// What the run did so far, this step included.
+    pub total: SyncSummary,
+    /// Busy: who holds the lease.
+    pub lease_owner: Option<String>,
+    /// When the lease held (or, busy, the other owner's) lapses unless renewed.
+    pub lease_expires_at: Option<Version>,
+}
+
 /// Where a full sync is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -93,6 +152,10 @@ struct Progress {
     /// this directory), decided when the run starts.
     #[serde(default)]
     include_unplaced: bool,
+    /// The lease owner whose step started this generation (leased runs only): a later step of
+    /// the same owner without a generation is that start delivered again, not a new run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
     /// What the run did so far.
     counts: SyncSummary,
 }
@@ -103,7 +166,7 @@ pub(crate) fn checkpoint_key(organization_id: &str, directory_id: &str) -> Strin
 }
 
 impl Progress {
-    fn start(generation: u64, now: Version) -> Self {
+    fn start(generation: u64, now: Version, owner: Option<&LeaseOptions>) -> Self {
         Self {
             generation,
             phase: Phase::Groups,
@@ -111,6 +174,7 @@ impl Progress {
             after_id: None,
             started_at: now,
             include_unplaced: false,
+            owner: owner.map(|l| l.owner.clone()),
             counts: SyncSummary::default(),
         }
     }
@@ -148,30 +212,108 @@ struct Run<'a, S: ?Sized> {
     directory_id: &'a str,
     key: String,
     progress: Progress,
+    lease: Option<Held<'a>>,
+    /// Commits left in this step (`None`: no bound).
+    budget: Option<u32>,
+    pages: u32,
+    /// What this step did.
+    step_counts: SyncSummary,
 }
 
-/// Runs (or resumes) the full sync of one directory.
+/// Runs (or resumes) the full sync of one directory to its end.
 pub(crate) async fn full_sync<S: Store + ?Sized>(
     store: &S,
     client: &DirectoryClient,
-    (organization_id, directory_id): (&str, &str),
+    scope: (&str, &str),
     now: Version,
     options: &FullSyncOptions,
     hook: Option<&ChangeHook>,
 ) -> Result<SyncSummary, SyncError> {
+    let clock = move || now;
+    let step = FullSyncStep::default();
+    let outcome = full_sync_step(store, client, scope, (now, &clock), options, &step, hook).await?;
+    Ok(outcome.total)
+}
+
+/// Runs one step of the full sync of one directory (see [`FullSyncStep`]). A leased start (no
+/// generation) whose owner started the run stored, now done, is that start delivered again:
+/// it is skipped rather than starting another generation. `now` is when the
+/// step starts (a new generation's start time), `clock` reads the time for lease renewals.
+pub(crate) async fn full_sync_step<S: Store + ?Sized>(
+    store: &S,
+    client: &DirectoryClient,
+    (organization_id, directory_id): (&str, &str),
+    (now, clock): (Version, &dyn Fn() -> Version),
+    options: &FullSyncOptions,
+    step: &FullSyncStep,
+    hook: Option<&ChangeHook>,
+) -> Result<StepOutcome, SyncError> {
     let key = checkpoint_key(organization_id, directory_id);
-    let mut progress = match store.checkpoint(key.clone()).await? {
-        None => Progress::start(1, now),
-        Some(text) => {
-            let p: Progress = serde_json::from_str(&text).map_err(|e| {
-                SyncError::InvalidCheckpoint(format!("checkpoint `{key}` does not read: {e}"))
-            })?;
-            if p.phase == Phase::Done {
-                Progress::start(p.generation.saturating_add(1), now)
-            } else {
-                p
+    let mut outcome = StepOutcome {
+        status: StepStatus::Skipped,
+        done: true,
+        generation: 0,
+        pages: 0,
+        summary: SyncSummary::default(),
+        total: SyncSummary::default(),
+        lease_owner: None,
+        lease_expires_at: None,
+    };
+    // The lease first, the progress after: whatever step held the lease before can no longer
+    // commit, so the progress read is the last one written.
+    let lease = match &step.lease {
+        None => None,
+        Some(lease) => match acquire(
+            store,
+            lease_key(organization_id, directory_id),
+            lease,
+            clock,
+        )
+        .await?
+        {
+            Acquired::Held(held) => Some(held),
+            Acquired::Busy { owner, expires_at } => {
+                outcome.status = StepStatus::Busy;
+                outcome.done = false;
+                outcome.lease_owner = Some(owner);
+                outcome.lease_expires_at = Some(expires_at);
+                return Ok(outcome);
             }
+        },
+    };
+    let stored = match store.checkpoint(key.clone()).await? {
+        None => None,
+        Some(text) => Some(serde_json::from_str::<Progress>(&text).map_err(|e| {
+            SyncError::InvalidCheckpoint(format!("checkpoint `{key}` does not read: {e}"))
+        })?),
+    };
+    let owner = step.lease.as_ref();
+    // A start (no generation) whose own run is over: the same start delivered again.
+    let restart = |p: &Progress| {
+        p.phase == Phase::Done && owner.is_some_and(|l| p.owner.as_deref() == Some(&l.owner))
+    };
+    let mut progress = match (stored, step.generation) {
+        (Some(p), Some(g)) if p.generation == g && p.phase != Phase::Done => p,
+        (Some(p), None) if restart(&p) => {
+            outcome.generation = p.generation;
+            if let Some(held) = &lease {
+                release(store, held).await?;
+            }
+            return Ok(outcome);
         }
+        (stored, Some(_)) => {
+            // Not the run this step continues: leave everything as it is (the lease freed).
+            outcome.generation = stored.map_or(0, |p| p.generation);
+            if let Some(held) = &lease {
+                release(store, held).await?;
+            }
+            return Ok(outcome);
+        }
+        (None, None) => Progress::start(1, now, owner),
+        (Some(p), None) if p.phase == Phase::Done => {
+            Progress::start(p.generation.saturating_add(1), now, owner)
+        }
+        (Some(p), None) => p,
     };
     if progress.phase == Phase::Groups && progress.page_token.is_none() {
         // Users known only from webhooks have no directory: when the organization has this one
@@ -189,15 +331,51 @@ pub(crate) async fn full_sync<S: Store + ?Sized>(
         directory_id,
         key,
         progress,
+        lease,
+        budget: step.max_pages.map(|n| n.max(1)),
+        pages: 0,
+        step_counts: SyncSummary::default(),
     };
     loop {
+        if run.progress.phase != Phase::Done && !run.has_budget() {
+            break;
+        }
         match run.progress.phase {
             Phase::Groups => run.groups().await?,
             Phase::Users => run.users().await?,
             Phase::SweepGroups => run.sweep_groups().await?,
             Phase::SweepUsers => run.sweep_users().await?,
-            Phase::Done => return Ok(run.progress.counts),
+            Phase::Done => break,
         }
+    }
+    let done = run.progress.phase == Phase::Done;
+    outcome.status = if done {
+        StepStatus::Done
+    } else {
+        StepStatus::More
+    };
+    outcome.done = done;
+    outcome.generation = run.progress.generation;
+    outcome.pages = run.pages;
+    outcome.summary = run.step_counts;
+    outcome.total = run.progress.counts;
+    outcome.lease_expires_at = run.lease.as_ref().map(Held::expires_at);
+    Ok(outcome)
+}
+
+/// Frees a lease held (it expires now), guarded like any leased commit.
+async fn release<S: Store + ?Sized>(store: &S, held: &Held<'_>) -> Result<(), SyncError> {
+    let (guard, checkpoint, _) = held.renewal(true);
+    let cs = super::changeset::Changeset {
+        guards: vec![guard],
+        checkpoints: vec![checkpoint],
+        ..Default::default()
+    };
+    match store.commit(cs).await {
+        Ok(()) => Ok(()),
+        // Taken over meanwhile: it is the other step's now, nothing to free.
+        Err(StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -211,8 +389,14 @@ impl<S: Store + ?Sized> Run<'_, S> {
         }
     }
 
-    /// Commits `plan` with the checkpoint `step` makes of the progress; `false`: a conflict,
-    /// decide again.
+    /// Whether this step may commit another page.
+    fn has_budget(&self) -> bool {
+        self.budget.is_none_or(|b| self.pages < b)
+    }
+
+    /// Commits `plan` with the checkpoint `step` makes of the progress (and, leased, the guard
+    /// on the lease and its renewal; freed when the run ends); `false`: a conflict, decide
+    /// again. A conflict because another step took the lease over stops the run (`lease_lost`).
     async fn commit(
         &mut self,
         mut plan: Plan,
@@ -221,14 +405,43 @@ impl<S: Store + ?Sized> Run<'_, S> {
     ) -> Result<bool, SyncError> {
         let (next, checkpoint) = self.progress.after(&plan, &self.key, step);
         plan.changeset.checkpoints.push(checkpoint);
-        if commit_plan(self.store, plan, attempt, self.hook)
-            .await?
-            .is_some()
-        {
-            self.progress = next;
-            return Ok(true);
+        let renewal = self.lease.as_ref().map(|held| {
+            let (guard, checkpoint, value) = held.renewal(next.phase == Phase::Done);
+            plan.changeset.guards.push(guard);
+            plan.changeset.checkpoints.push(checkpoint);
+            value
+        });
+        let unchanged = plan.unchanged;
+        let changes = match commit_plan(self.store, plan, attempt, self.hook).await {
+            Ok(Some(changes)) => changes,
+            Ok(None) => {
+                self.check_lease().await?;
+                return Ok(false);
+            }
+            Err(SyncError::Store(StoreError::Conflict(m))) => {
+                self.check_lease().await?;
+                return Err(SyncError::Store(StoreError::Conflict(m)));
+            }
+            Err(e) => return Err(e),
+        };
+        if let (Some(held), Some(value)) = (self.lease.as_mut(), renewal) {
+            held.renewed(value);
         }
-        Ok(false)
+        for c in &changes {
+            self.step_counts.count_change(c.kind);
+        }
+        self.step_counts.unchanged += unchanged;
+        self.pages = self.pages.saturating_add(1);
+        self.progress = next;
+        Ok(true)
+    }
+
+    /// After a conflict: an error when the lease held was taken over.
+    async fn check_lease(&self) -> Result<(), SyncError> {
+        match &self.lease {
+            Some(held) if !held.still_held(self.store).await? => Err(held.lost()),
+            _ => Ok(()),
+        }
     }
 
     /// The walk of a listing from the stored page token. A server that rejects a stored token
@@ -248,7 +461,7 @@ impl<S: Store + ?Sized> Run<'_, S> {
         let mut first = true;
         // The next page, fetched while the current one was decided and committed.
         let mut ahead = None;
-        while self.progress.phase == phase {
+        while self.progress.phase == phase && self.has_budget() {
             let fetched = match ahead.take() {
                 Some(fetched) => fetched,
                 None => walker.next_page(self.client).await,
@@ -267,12 +480,15 @@ impl<S: Store + ?Sized> Run<'_, S> {
                 // Exactly one page ahead: the request for the next page runs (the server works,
                 // the body arrives and is read) while this one is decided and committed, instead
                 // of after. After the last page the walker answers `None` without a request.
-                Some(page) => {
+                // A bounded step fetches ahead only while its budget has room for that page: it
+                // makes no request it will not use (in a Worker each one is a subrequest).
+                Some(page) if self.budget.is_none_or(|b| self.pages.saturating_add(1) < b) => {
                     let next = walker.next_page(self.client);
                     let (done, next) = both(each(self, page), next).await;
                     done?;
                     ahead = Some(next);
                 }
+                Some(page) => each(self, page).await?,
                 // Only when the listing ends without a last page (never from a fresh walk).
                 None => return Err(ended_early()),
             }

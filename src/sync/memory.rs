@@ -214,6 +214,14 @@ impl Inner {
         }
         for guard in &cs.guards {
             let (what, id, revision, current) = match guard {
+                Guard::Checkpoint { key, value } => {
+                    if self.checkpoints.get(key) != value.as_ref() {
+                        return Err(StoreError::Conflict(format!(
+                            "checkpoint {key} changed since it was read"
+                        )));
+                    }
+                    continue;
+                }
                 Guard::User { id, revision } => {
                     ("user", id, revision, self.users.get(id).map(|r| r.revision))
                 }
@@ -440,6 +448,31 @@ mod tests {
         block_on(s.commit(cs)).unwrap();
         assert!(s.list_user_groups("u1").is_empty());
         assert_eq!(s.commit_count(), 2);
+    }
+
+    #[test]
+    fn a_checkpoint_guard_holds_on_exactly_the_value_read() {
+        let s = MemoryStore::new();
+        let put = |value: Option<&str>, next: &str| Changeset {
+            guards: vec![Guard::Checkpoint {
+                key: "lease".into(),
+                value: value.map(str::to_owned),
+            }],
+            checkpoints: vec![Checkpoint {
+                key: "lease".into(),
+                value: next.into(),
+            }],
+            ..Changeset::default()
+        };
+        block_on(s.commit(put(None, "a"))).unwrap();
+        // No row any more is not what it read; nor is another value.
+        for read in [None, Some("b"), Some("")] {
+            let err = block_on(s.commit(put(read, "c"))).unwrap_err();
+            assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        }
+        assert_eq!(s.checkpoint_value("lease").as_deref(), Some("a"));
+        block_on(s.commit(put(Some("a"), "b"))).unwrap();
+        assert_eq!(s.checkpoint_value("lease").as_deref(), Some("b"));
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod engine;
 mod error;
 mod event_path;
 mod full_sync;
+mod lease;
 mod listing;
 mod memory;
 mod merge;
@@ -50,7 +51,8 @@ pub use change::{Change, ChangeHook, ChangeKind, ChangeState};
 pub use changeset::{AppliedEvent, Changeset, Checkpoint, Guard, Membership, MembershipKey};
 pub use engine::{EventOutcome, SyncEngine};
 pub use error::SyncError;
-pub use full_sync::{FullSyncOptions, OnMissing};
+pub use full_sync::{FullSyncOptions, FullSyncStep, OnMissing, StepOutcome, StepStatus};
+pub use lease::{LeaseOptions, DEFAULT_LEASE_TTL_SECONDS};
 pub use memory::MemoryStore;
 pub use record::{GroupRecord, UserRecord};
 pub use store::{

@@ -137,7 +137,7 @@ impl SyncSummary {
     }
 
     /// Adds `other`'s counts to these.
-    pub(crate) fn add(&mut self, other: SyncSummary) {
+    pub fn add(&mut self, other: SyncSummary) {
         for kind in ChangeKind::ALL {
             *self.count_of(kind) += other.changes_of(kind);
         }

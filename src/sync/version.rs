@@ -140,6 +140,23 @@ impl Version {
         }
     }
 
+    /// This instant plus `seconds`, no later than the last instant of year 9999.
+    pub fn plus_seconds(self, seconds: u64) -> Version {
+        match i64::try_from(seconds)
+            .ok()
+            .and_then(|s| self.secs.checked_add(s))
+        {
+            Some(secs) if secs <= MAX_SECS => Version {
+                secs,
+                nanos: self.nanos,
+            },
+            _ => Version {
+                secs: MAX_SECS,
+                nanos: 999_999_999,
+            },
+        }
+    }
+
     /// This instant minus `seconds`, no earlier than [`Version::MIN`].
     pub fn minus_seconds(self, seconds: u64) -> Version {
         match i64::try_from(seconds)

@@ -32,6 +32,7 @@ import {
   type SyncStore,
   type SyncStorePort,
   type SyncSummary,
+  type FullSyncStepResult,
   type SyncErrorCode,
   type UserRecord,
   type DirectoryGroup,
@@ -46,6 +47,7 @@ import {
 } from "scimkit";
 import { sqliteStore, SCHEMA_VERSION, type SqliteStore } from "scimkit/sqlite";
 import { postgresStore, SCHEMA_VERSION as PG_SCHEMA_VERSION, type PostgresPool, type PostgresStore } from "scimkit/postgres";
+import { d1Store, type D1DatabaseLike, type D1Store } from "scimkit/d1";
 
 export async function handler(request: Request, secret: string): Promise<Response> {
   await init();
@@ -252,6 +254,22 @@ export async function keepCopyInPostgres(pool: PostgresPool, client: DirectoryCl
   const summary: SyncSummary = await sync.fullSync();
   const users: DirectoryUser[] = await store.listUsers({ organizationId: "org_1" });
   return version + PG_SCHEMA_VERSION + (await store.schemaVersion()) + summary.user_created + users.length;
+}
+
+/** A Worker's queue consumer: one bounded, leased full-sync step over D1. */
+export async function queueStep(db: D1DatabaseLike, client: DirectoryClient, job: { organizationId: string; directoryId: string; generation?: number; owner: string }): Promise<number | null> {
+  const store: D1Store = d1Store(db);
+  await store.ready();
+  const sync = new DirectorySync({ client, store });
+  try {
+    const out: FullSyncStepResult = await sync.fullSyncStep({ ...job, maxPages: 8, leaseOwner: job.owner, leaseTtlSeconds: 60 });
+    const status: "done" | "more" | "busy" | "skipped" = out.status;
+    const total: SyncSummary = out.total;
+    return status === "more" && !out.done ? out.generation + out.pages + total.user_created + out.summary.unchanged + (out.lease_expires_at?.length ?? 0) : null;
+  } catch (err) {
+    if (err instanceof SyncError && err.code === "lease_lost") return null;
+    throw err;
+  }
 }
 
 /** A store of one's own: the port alone is enough for DirectorySync. */

@@ -19,8 +19,9 @@ use scimkit::directory::{DirectoryClient, LocalBoxFuture};
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
     read_event_by_parts, CatchUpOptions, Change, Changeset, EventReadAnswer, EventReadQuery,
-    FullSyncOptions, GroupRecord, MembershipKey, MemoryStore, OnMissing, Store, StoreError,
-    StoreResult, SyncEngine, SyncError, UnseenQuery, UserRecord, Version,
+    FullSyncOptions, FullSyncStep, GroupRecord, LeaseOptions, MembershipKey, MemoryStore,
+    OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError, UnseenQuery, UserRecord,
+    Version, DEFAULT_LEASE_TTL_SECONDS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -406,6 +407,44 @@ struct JsFullSyncScope {
     directory_id: Option<String>,
 }
 
+/// `fullSyncStep()`'s options: one directory, and the step's bound and lease.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an options object (FullSyncStepOptions)"
+)]
+struct JsFullSyncStep {
+    organization_id: String,
+    directory_id: String,
+    max_pages: Option<u32>,
+    generation: Option<u64>,
+    lease_owner: Option<String>,
+    lease_ttl_seconds: Option<u64>,
+}
+
+impl JsFullSyncStep {
+    fn step(&self) -> Result<FullSyncStep, JsValue> {
+        let lease = match (&self.lease_owner, self.lease_ttl_seconds) {
+            (Some(owner), ttl) => Some(LeaseOptions {
+                owner: owner.clone(),
+                ttl_seconds: ttl.unwrap_or(DEFAULT_LEASE_TTL_SECONDS),
+            }),
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(argument_error(
+                    "options.leaseTtlSeconds needs options.leaseOwner (who holds the lease)",
+                ))
+            }
+        };
+        Ok(FullSyncStep {
+            max_pages: self.max_pages,
+            generation: self.generation,
+            lease,
+        })
+    }
+}
+
 /// `catchUp()`'s options, converted field by field into the core's.
 #[derive(Deserialize)]
 #[serde(
@@ -509,6 +548,30 @@ impl SyncCore {
                 "options.directoryId needs options.organizationId (the directory's organization)",
             )),
         })
+    }
+
+    /// Runs one step of one directory's full sync (`FullSyncStepOptions` as JSON): at most
+    /// `maxPages` commits, under the lease of `leaseOwner` when given; resolves to the
+    /// `StepOutcome` as JSON text. The clock (`Date.now()`) dates a new generation and renews
+    /// the lease at each commit.
+    #[wasm_bindgen(js_name = fullSyncStep)]
+    pub fn full_sync_step(
+        &self,
+        options: &str,
+        hook: Option<Function>,
+    ) -> Result<Promise, JsValue> {
+        let o: JsFullSyncStep = parse_options(options, "options")?;
+        let step = o.step()?;
+        let client = self.client("fullSyncStep")?;
+        now()?;
+        let (engine, options) = (self.engine(hook), self.options.clone());
+        Ok(settle(async move {
+            let clock = || now().unwrap_or(Version::MIN);
+            let scope = (o.organization_id.as_str(), o.directory_id.as_str());
+            engine
+                .full_sync_step(&client, scope, &clock, &options, &step)
+                .await
+        }))
     }
 
     /// Replays the events API from the stored checkpoint (`CatchUpOptions` as JSON); resolves

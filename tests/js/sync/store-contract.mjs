@@ -186,6 +186,26 @@ export function contractCases() {
       },
     ],
     [
+      "checkpoint guards (a full sync's lease): the exact value read holds; another value, or a checkpoint where none was read, conflicts with nothing written",
+      async (store, { pkg }) => {
+        const { user, changeset } = makeRecords(pkg);
+        const lease = (value, next, extra = {}) =>
+          changeset({ guards: [{ kind: "checkpoint", key: "lease:o:d", value }], checkpoints: [{ key: "lease:o:d", value: next }], ...extra });
+        await store.commit(lease(null, '{"owner":"a"}'));
+        for (const stale of [null, '{"owner":"b"}', "", '{"owner":"a"} ']) {
+          await rejectsWith(store.commit(lease(stale, '{"owner":"c"}', { put_users: [user("u_lost")] })), "store_conflict", pkg, JSON.stringify(stale));
+          assert.equal(await store.checkpoint("lease:o:d"), '{"owner":"a"}', "nothing written");
+          assert.deepEqual(rows(await store.users(["u_lost"])), []);
+        }
+        await store.commit(lease('{"owner":"a"}', '{"owner":"b"}', { put_users: [user("u_won")] }));
+        assert.equal(await store.checkpoint("lease:o:d"), '{"owner":"b"}');
+        assert.equal(rows(await store.users(["u_won"])).length, 1);
+        // A guard on a checkpoint that is absent holds while it stays absent.
+        await store.commit(changeset({ guards: [{ kind: "checkpoint", key: "never", value: null }], checkpoints: [{ key: "other", value: "1" }] }));
+        assert.equal(await store.checkpoint("other"), "1");
+      },
+    ],
+    [
       "put replaces a whole row by id; adding a membership twice keeps one row (the first), removing one that is not there is fine",
       async (store, { pkg }) => {
         const { user, group, member, changeset } = makeRecords(pkg);

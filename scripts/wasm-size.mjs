@@ -20,10 +20,12 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
  *   RFC 7644 fixes and `scimType` (same issue): 605.7 → 661.3 KB;
  * - +10.2 KB: a reference user or group filled from the raw resource it carries (+5.1 KB) and the
  *   port's optional one-call `readEvent` (+5.1 KB; 11 % more webhook events per CPU-second into
- *   SQLite, in-process A/B of the two builds).
+ *   SQLite, in-process A/B of the two builds);
+ * - +16.8 KB: the full-sync lease, bounded steps and the checkpoint guard (issue "Sync that outgrows
+ *   one process"): 688.1 KB.
  * Set at the measured size plus 1 %: lower it when the module shrinks.
  */
-const GZIP_BUDGET = 678_000;
+const GZIP_BUDGET = 695_000;
 
 const file = process.argv[2] ?? join(import.meta.dirname, "..", "pkg", "scimkit_bg.wasm");
 const wasm = readFileSync(file);

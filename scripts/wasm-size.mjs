@@ -18,12 +18,12 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
  * - +8 KB: bounds on every input, checked options (issue "Hostile input…");
  * - +56 KB: the keyed multi-valued index of linear PATCH, member lists returned as runs, the
  *   RFC 7644 fixes and `scimType` (same issue): 605.7 → 661.3 KB, set at 661.3 KB plus 1 %;
- * - +10.2 KB (measured on the sync branch alone, 602.7 → 612.9 KB): a reference user or group
- *   filled from the raw resource it carries (+5.1 KB) and the port's optional one-call `readEvent`
- *   (+5.1 KB; 11 % more webhook events per CPU-second into SQLite, in-process A/B of the builds).
- * Set at the merged build's measured size plus 1 %: lower it when the module shrinks.
+ * - +9.9 KB (661.3 → 671.2 KB): a reference user or group filled from the raw resource it
+ *   carries and the port's optional one-call `readEvent` (measured apart before the merge: +5.1 KB
+ *   each; `readEvent` gives 11 % more webhook events per CPU-second into SQLite, in-process A/B).
+ * Set at the measured 671.2 KB plus 1 %: lower it when the module shrinks.
  */
-const GZIP_BUDGET = 668_000;
+const GZIP_BUDGET = 678_000;
 
 const file = process.argv[2] ?? join(import.meta.dirname, "..", "pkg", "scimkit_bg.wasm");
 const wasm = readFileSync(file);

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// A/B of two (or more) builds of the package in ONE process, rounds alternating, for a machine
+// shared with other work where separate runs differ more than the builds do. Reports wall time
+// and this process's CPU time (user + system), medians over the rounds.
+//   node bench/sync-ab.mjs webhooks N ROUNDS PKG_DIR...   applyEvent of N signed events into SQLite
+//   node bench/sync-ab.mjs full USERS ROUNDS PKG_DIR...   bare walk, then fullSync() into SQLite
+// PKG_DIR: a built package (pkg/, or a copy of another build's pkg/). SQLite as the example app
+// opens it: WAL, synchronous = NORMAL, a fresh file per run.
+import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [mode, countArg, roundsArg, ...pkgs] = process.argv.slice(2);
+const count = Number(countArg);
+const rounds = Number(roundsArg);
+if (!["webhooks", "full"].includes(mode) || !(count > 0) || !(rounds > 0) || pkgs.length === 0) {
+  console.error("usage: node bench/sync-ab.mjs webhooks|full COUNT ROUNDS PKG_DIR...");
+  process.exit(2);
+}
+const Database = createRequire(join(root, "package.json"))("better-sqlite3");
+
+async function load(pkg) {
+  const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+  const entry = (spec) => {
+    let e = manifest.exports[spec];
+    while (e && typeof e === "object") e = e.node?.import ?? e.node ?? e.import ?? e.default;
+    return pathToFileURL(join(pkg, e)).href;
+  };
+  return { pkg, main: await import(entry(".")), sqlite: await import(entry("./sqlite")), runs: [] };
+}
+
+function openDb() {
+  const dir = mkdtempSync(join(tmpdir(), "scimkit-sync-ab-"));
+  const db = new Database(join(dir, "directory.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  return { db, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+async function measure(f) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await f();
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000, out };
+}
+
+/** user_created then user_updated (2 groups) events, as bench/sync.mjs sends them. */
+function events(n) {
+  const half = n / 2;
+  return Array.from({ length: n }, (_, i) => {
+    const u = i % half;
+    const updated = i >= half;
+    return JSON.stringify({
+      spec_version: "1",
+      id: `evt_${String(1e15 + i)}`,
+      type: `organization.directory.user_${updated ? "updated" : "created"}`,
+      occurred_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace("Z", "000000Z"),
+      environment_id: "env_1",
+      organization_id: "org_1",
+      object: "DirectoryUser",
+      data: {
+        id: `diruser_${String(u).padStart(7, "0")}`,
+        organization_id: "org_1",
+        directory_id: "dir_1",
+        active: true,
+        email: `user${u}@example.test`,
+        given_name: "Given",
+        family_name: `Family${u}`,
+        title: updated ? "Senior Engineer" : "Engineer",
+        groups: updated ? [{ id: `dirgroup_${u % 50}`, name: "G" }, { id: `dirgroup_${(u * 7 + 1) % 50}`, name: "H" }] : null,
+        raw_attributes: { userName: `user${u}@example.test`, active: true, name: { givenName: "Given", familyName: `Family${u}` } },
+      },
+    });
+  });
+}
+
+const builds = [];
+for (const pkg of pkgs) builds.push(await load(pkg));
+let service = null;
+if (mode === "full") {
+  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", "--orgs", "1", "--users", String(count), "--groups", "50", "--memberships", "2"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const info = JSON.parse(await new Promise((resolve) => createInterface({ input: child.stdout }).once("line", resolve)));
+  service = { info, org: info.organizations[0].id, dir: info.organizations[0].directories[0].id, stop: () => child.kill() };
+}
+const bodies = mode === "webhooks" ? events(count) : [];
+
+try {
+  for (let r = 0; r < rounds; r++) {
+    for (const b of r % 2 ? [...builds].reverse() : builds) {
+      const { db, close } = openDb();
+      try {
+        if (mode === "webhooks") {
+          const sync = new b.main.DirectorySync({ store: b.sqlite.sqliteStore(db) });
+          const run = await measure(async () => {
+            for (const body of bodies) if ((await sync.applyEvent(body)).status !== "applied") throw new Error("not applied");
+          });
+          b.runs.push(run);
+          console.log(`round ${r} ${b.pkg}: ${Math.round((count / run.wall) * 1000)} events/s wall, ${Math.round((count / run.cpu) * 1000)} per CPU-second`);
+        } else {
+          const { info, org, dir } = service;
+          const client = new b.main.DirectoryClient({ environmentUrl: info.url, clientId: info.client_id, clientSecret: info.client_secret });
+          const walk = await measure(async () => {
+            for await (const p of client.directoryGroupPages(org, dir, { pageSize: 30, includeDetail: true })) void p;
+            for await (const p of client.directoryUserPages(org, dir, { pageSize: 30, includeDetail: true })) void p;
+          });
+          const sync = new b.main.DirectorySync({ client, store: b.sqlite.sqliteStore(db) });
+          const run = await measure(() => sync.fullSync());
+          if (run.out.user_created !== count) throw new Error(`created ${run.out.user_created}, expected ${count}`);
+          b.runs.push({ ...run, walk });
+          console.log(`round ${r} ${b.pkg}: walk ${(walk.wall / 1000).toFixed(2)} s (CPU ${(walk.cpu / 1000).toFixed(2)}), fullSync ${(run.wall / 1000).toFixed(2)} s (CPU ${(run.cpu / 1000).toFixed(2)})`);
+        }
+      } finally {
+        close();
+      }
+    }
+  }
+} finally {
+  service?.stop();
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const b of builds) {
+  if (mode === "webhooks") {
+    console.log(`${b.pkg}: median ${Math.round(median(b.runs.map((x) => (count / x.wall) * 1000)))} events/s wall, ${Math.round(median(b.runs.map((x) => (count / x.cpu) * 1000)))} per CPU-second`);
+  } else {
+    const s = (f) => (median(b.runs.map(f)) / 1000).toFixed(2);
+    const x = (f) => median(b.runs.map(f)).toFixed(2);
+    console.log(
+      `${b.pkg}: median walk ${s((r) => r.walk.wall)} s (CPU ${s((r) => r.walk.cpu)}), fullSync ${s((r) => r.wall)} s (CPU ${s((r) => r.cpu)}), ` +
+        `fullSync / walk ${x((r) => r.wall / r.walk.wall)}× wall, ${x((r) => r.cpu / r.walk.cpu)}× CPU`,
+    );
+  }
+}

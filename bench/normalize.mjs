@@ -171,7 +171,9 @@ function writeInput(text) {
   return encoder.encodeInto(text, mem().subarray(ptr, ptr + text.length * 3)).written;
 }
 let inLen = writeInput(userText);
-const outText = glue.normalizeUserInput(inLen, undefined);
+// The core's default limits, passed as the façade passes them.
+const { maxInputBytes, maxResourceBytes } = glue.defaultLimits();
+const outText = glue.normalizeUserInput(inLen, undefined, maxInputBytes);
 const outBytes = encoder.encode(outText);
 if (!isDeepStrictEqual(JSON.parse(outText), skUser)) throw new Error("direct glue call differs from the package");
 
@@ -239,7 +241,7 @@ const parts = await measure(
   {
     stringify: () => JSON.stringify(user),
     encodeIn: () => writeInput(userText),
-    core: () => glue.normalizeUserInput(inLen, undefined),
+    core: () => glue.normalizeUserInput(inLen, undefined, maxInputBytes),
     decodeOut: () => decoder.decode(mem().subarray(outPtr, outPtr + outBytes.length)),
     parse: () => JSON.parse(outText),
     full: () => scimkit.normalizeUser(user),
@@ -263,13 +265,13 @@ function writePatchInputs() {
   return [a, b];
 }
 const patchLens = writePatchInputs();
-const patchOut = glue.applyScimPatchInput(...patchLens);
+const patchOut = glue.applyScimPatchInput(...patchLens, maxInputBytes, maxResourceBytes);
 if (!isDeepStrictEqual(JSON.parse(patchOut), scimkit.applyScimPatch(patchResource, patchBody))) throw new Error("direct PATCH call differs");
 const patchParts = await measure(
   {
     stringify: () => [JSON.stringify(patchResource), JSON.stringify(patchBody)],
     encodeIn: () => writePatchInputs(),
-    core: () => glue.applyScimPatchInput(...patchLens),
+    core: () => glue.applyScimPatchInput(...patchLens, maxInputBytes, maxResourceBytes),
     parse: () => JSON.parse(patchOut),
     full: () => scimkit.applyScimPatch(patchResource, patchBody),
     scimPatch: () => scimPatch(patchResource, patchBody.Operations, SCIM_PATCH_OPTIONS),

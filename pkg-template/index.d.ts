@@ -30,6 +30,7 @@ export type WebhookErrorCode =
   | "invalid_signature"
   | "parsed_body"
   | "payload_too_large"
+  | "header_too_large"
   | "invalid_json";
 
 /** The codes of {@link NormalizationError}. */
@@ -40,7 +41,17 @@ export type NormalizationErrorCode =
   | "invalid_path"
   | "invalid_filter"
   | "invalid_value"
-  | "too_complex";
+  | "too_complex"
+  | "no_target"
+  | "payload_too_large";
+
+/**
+ * The RFC 7644 §3.12 `scimType` of a {@link NormalizationError}: what a SCIM endpoint answers
+ * with (HTTP 400). `invalid_json`, `unsupported_resource`, `invalid_patch` → `invalidSyntax`;
+ * `invalid_path` → `invalidPath`; `invalid_filter` → `invalidFilter`; `invalid_value` →
+ * `invalidValue`; `too_complex` and `payload_too_large` (HTTP 413, no RFC scimType of its own) → `tooMany`; `no_target` → `noTarget`.
+ */
+export type ScimErrorType = "invalidSyntax" | "invalidPath" | "invalidFilter" | "invalidValue" | "tooMany" | "noTarget";
 
 /** The codes of {@link DirectoryApiError}. */
 export type DirectoryErrorCode =
@@ -53,15 +64,28 @@ export type DirectoryErrorCode =
   | "timeout"
   | "network"
   | "invalid_response"
-  | "pagination_loop";
+  | "pagination_loop"
+  | "too_many_pages"
+  /** A walk lost with a trapped instance (see {@link ScimkitError}); `pageToken` resumes it. */
+  | "wasm_trap";
 
 /**
  * Base class of every error scimkit throws. `code` is stable; the message says what was wrong and
  * where, and never contains a secret, a token or an expected signature. Base-class codes:
- * `invalid_argument` (an option of the wrong type) and `not_initialized` (browser, before `init()`).
+ * `invalid_argument` (an unknown option name, or an option of the wrong type or value — `NaN`,
+ * `-1` — named in the message), `not_initialized` (browser, before `init()`) and `wasm_trap`: the
+ * WebAssembly instance trapped (a bug, or an allocation failure on a huge input) and was replaced
+ * by a fresh one from the same module; the call failed, as did any Directory API call waiting at
+ * that moment, and the next call runs normally, so retrying is safe.
+ *
+ * Options everywhere: an unknown name is refused (a typo never silently means a default), and an
+ * option set to `null` is the same as leaving it out — its default — except where its type gives
+ * `null` a meaning of its own (`now` of {@link normalizeScimRequest}).
  */
 export class ScimkitError extends Error {
   readonly code: string;
+  /** For `wasm_trap`: what escaped the wasm call (e.g. `RuntimeError: unreachable`). */
+  readonly cause?: unknown;
 }
 
 /** A webhook delivery could not be verified (or signed). */
@@ -74,6 +98,8 @@ export class NormalizationError extends ScimkitError {
   readonly code: NormalizationErrorCode;
   /** JSON pointer (RFC 6901) to the offending place in the input; `""` for the whole input. */
   readonly pointer: string;
+  /** The RFC 7644 §3.12 `scimType` to answer a SCIM client with (see {@link ScimErrorType}). */
+  readonly scimType: ScimErrorType;
 }
 
 /** A Directory API call failed (after retries, where retrying made sense). */
@@ -83,9 +109,12 @@ export class DirectoryApiError extends ScimkitError {
   readonly status?: number;
   /** The server's own error code (e.g. `INVALID_CLIENT`), when it sent one. */
   readonly serverCode?: string;
-  /** For walks: the page token to resume from (the page that failed). */
+  /**
+   * For walks: the page token to resume from — the page that failed (not handed out), or the next
+   * page after `too_many_pages`. Absent when the walk's first page failed: resume from its start.
+   */
   readonly pageToken?: string;
-  /** Requests sent for the failed call. */
+  /** Requests sent for the failed call (0 for `wasm_trap`: the count was lost with the instance). */
   readonly attempts: number;
 }
 
@@ -117,13 +146,25 @@ export interface VerifyOptions {
   /**
    * Allowed distance between `webhook-timestamp` and now, in whole seconds, both ways, inclusive.
    * Default 300. `Infinity` accepts any timestamp: only for deliberately replaying a stored
-   * delivery (the timestamp must still be well-formed and signed).
+   * delivery (the timestamp must still be well-formed and signed). `NaN`, negative or fractional
+   * values are `invalid_argument`.
    */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | null;
   /** The current time (for tests). Default `Date.now()`. */
-  now?: Date | number;
+  now?: Date | number | null;
   /** Larger bodies fail with `payload_too_large` before hashing. Default 1 MiB (1,048,576). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | null;
+  /**
+   * Longest value of each of the three headers, in bytes (repeated lines joined). Longer ones fail
+   * with `header_too_large` before anything is hashed. Default 8 KiB (8,192).
+   */
+  maxHeaderBytes?: number | null;
+  /**
+   * Most values one header may carry: the space-separated signatures of `webhook-signature`, and
+   * repeated lines of any of the three (an array in Node's `req.headers`). More fail with
+   * `header_too_large`. Default 32.
+   */
+  maxHeaderValues?: number | null;
 }
 
 /** Verifies a delivery and returns its normalized event. Throws {@link WebhookVerificationError}. */
@@ -174,13 +215,14 @@ export interface SigningKeyPair {
 /** A new Ed25519 key pair, seeded by `crypto.getRandomValues`. */
 export function generateSigningKeyPair(): SigningKeyPair;
 
+/** What to sign: an object (anything else, a string included, is `invalid_argument`). */
 export interface SignInput {
   /** Message id; default a random `msg_…`. */
-  id?: string;
+  id?: string | null;
   /** Unix seconds or a `Date`; default now. */
-  timestamp?: number | Date;
+  timestamp?: number | Date | null;
   /** The body to sign; default `""`. */
-  body?: WebhookBody;
+  body?: WebhookBody | null;
 }
 
 /**
@@ -341,19 +383,38 @@ export type JsonInput = string | Uint8Array | ArrayBuffer | JsonValue;
 /** Identity providers whose quirks scimkit knows (case-insensitive; aliases like `azure` accepted). */
 export type ProviderName = "okta" | "entra" | "google" | "onelogin" | "jumpcloud" | "pingfederate" | "generic" | (string & {});
 
-export interface NormalizeOptions {
+/** The size limit of what a sender sent. */
+export interface InputOptions {
+  /**
+   * Larger inputs (in UTF-8 bytes: the event, resource, PATCH or request) fail with
+   * `payload_too_large` before they are parsed — or copied into wasm memory. Default 1 MiB
+   * (1,048,576).
+   */
+  maxInputBytes?: number | null;
+}
+
+/** The size limits of a PATCH: the sender's input, and the app's stored resource. */
+export interface PatchOptions extends InputOptions {
+  /**
+   * Largest stored resource (the part of it a PATCH touches, or `current`), in UTF-8 bytes:
+   * `payload_too_large` beyond. Default 64 MiB (a 100,000-member group is about 8 MiB).
+   */
+  maxResourceBytes?: number | null;
+}
+
+export interface NormalizeOptions extends InputOptions {
   /** The sending provider, when known; otherwise detected where the payload shows it. */
-  provider?: ProviderName;
+  provider?: ProviderName | null;
 }
 
 /**
  * The provider a raw user or group resource shows (Entra's schema URIs, Google's `kind`, …), or
  * `null` when nothing in the payload tells (SCIM 1.x is not guessed). Canonical lower-case names.
  */
-export function detectProvider(resource: JsonInput): ProviderName | null;
+export function detectProvider(resource: JsonInput, options?: InputOptions): ProviderName | null;
 
 /** A reference-service event, in either envelope shape → the normalized event. */
-export function normalizeEvent(payload: JsonInput): DirectoryEvent;
+export function normalizeEvent(payload: JsonInput, options?: InputOptions): DirectoryEvent;
 
 /** Raw SCIM 2.0 / 1.x, a Google Workspace resource or a reference-service user → the model. */
 export function normalizeUser(resource: JsonInput, options?: NormalizeOptions): DirectoryUser;
@@ -365,9 +426,11 @@ export function normalizeGroup(resource: JsonInput, options?: NormalizeOptions):
  * Applies a SCIM PATCH (RFC 7644 §3.5.2 plus providers' quirks); returns the new resource. The
  * input is never modified. Given an object, only the attributes the patch touches cross into the
  * core, and the result shares the untouched ones with the input (as immutable-update libraries
- * do): copy before mutating the result in place.
+ * do), as well as the values a patch leaves alone in a list it only adds to or removes from (a
+ * group's members): copy before mutating the result in place. Failures are
+ * {@link NormalizationError}s whose `scimType` is the RFC 7644 §3.12 one to answer with.
  */
-export function applyScimPatch(resource: JsonInput, patch: JsonInput): JsonObject;
+export function applyScimPatch(resource: JsonInput, patch: JsonInput, options?: PatchOptions): JsonObject;
 
 /** A SCIM request your app received. Paths may carry a base prefix (`/scim/v2/Users/42`). */
 export interface ScimRequest {
@@ -376,9 +439,9 @@ export interface ScimRequest {
   body?: JsonInput | null;
 }
 
-export interface ScimRequestOptions extends NormalizeOptions {
-  organizationId?: string;
-  directoryId?: string;
+export interface ScimRequestOptions extends NormalizeOptions, PatchOptions {
+  organizationId?: string | null;
+  directoryId?: string | null;
   /** The resource before this request: updates then emit the full result instead of a partial one. */
   current?: JsonInput | null;
   /** Event time (`Date`, epoch ms or RFC 3339); default now; `null` leaves `occurred_at` null. */
@@ -405,38 +468,47 @@ export interface DirectoryClientOptions {
    */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Retries of 429, 408, 502, 503, 504, network errors, timeouts and malformed JSON. Default 4. */
-  maxRetries?: number;
-  /** Per-request timeout in ms. Default 30,000; 0 disables it. */
-  timeoutMs?: number;
+  maxRetries?: number | null;
+  /**
+   * Per-request timeout in ms. Default 30,000; 0 disables it. At most 2,147,483,647 (2³¹ − 1, the
+   * longest JavaScript timer); larger, `NaN` or `Infinity` is `invalid_argument`.
+   */
+  timeoutMs?: number | null;
   /** Backoff before retry n (from 0): a random wait up to min(backoffMaxMs, backoffBaseMs · 2ⁿ). Default 500. */
-  backoffBaseMs?: number;
+  backoffBaseMs?: number | null;
   /** Default 30,000. */
-  backoffMaxMs?: number;
+  backoffMaxMs?: number | null;
   /** Longest `Retry-After` honoured; longer ones are cut to this. Default 60,000. */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | null;
+  /**
+   * Largest response body read, in bytes. A larger one is not read further (refused from its
+   * `Content-Length`, or as soon as reading passes the limit): the call fails with
+   * `invalid_response`, not retried. Default 16 MiB (16,777,216).
+   */
+  maxResponseBytes?: number | null;
 }
 
 export interface PageOptions {
   /** Organizations: 1–100; the server's default when absent. */
-  pageSize?: number;
+  pageSize?: number | null;
   /** Start (or resume) from this page token. */
-  pageToken?: string;
+  pageToken?: string | null;
 }
 
 export interface UserListOptions extends PageOptions {
   /** 1–30 (the server's limit); the server's default (10) when absent. */
-  pageSize?: number;
-  includeDetail?: boolean;
-  directoryGroupId?: string;
-  updatedAfter?: string | Date;
+  pageSize?: number | null;
+  includeDetail?: boolean | null;
+  directoryGroupId?: string | null;
+  updatedAfter?: string | Date | null;
 }
 
 export interface GroupListOptions extends PageOptions {
   /** 1–30 (the server's limit); the server's default (10) when absent. */
-  pageSize?: number;
-  includeDetail?: boolean;
-  updatedAfter?: string | Date;
-  includeExternalGroups?: boolean;
+  pageSize?: number | null;
+  includeDetail?: boolean | null;
+  updatedAfter?: string | Date | null;
+  includeExternalGroups?: boolean | null;
 }
 
 /** Options of the walks (iterators): the listing's, plus how far ahead they request. */
@@ -447,7 +519,13 @@ export interface WalkOptions {
    * requested ahead; breaking off the walk aborts it. `false`: exactly one request per page you
    * get (e.g. a Worker counting its subrequests).
    */
-  prefetch?: boolean;
+  prefetch?: boolean | null;
+  /**
+   * Most pages one walk hands out; then it fails with `too_many_pages` and the `pageToken` of the
+   * next page, so a server that keeps returning fresh page tokens cannot make a walk run forever.
+   * Resume with a new walk from that token. Default 100,000; at least 1.
+   */
+  maxPages?: number | null;
 }
 
 interface PageInfo {

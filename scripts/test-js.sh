@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Runs the cross-runtime JavaScript suite against an already-built pkg/ (node scripts/build.mjs):
+# Runs the cross-runtime JavaScript suite against an already-built pkg/ (node scripts/build.mjs) and
+# build/pkg-trap-test/ (node scripts/build.mjs --trap-test, for the trap runner):
 # Node (CJS + ESM, from the packed tarball), workerd (Miniflare), Chromium (playwright-core),
 # and Node 22/24, Bun, Deno (binaries from npm); the runners start the local directory service
 # (tools/directory-service) for the Directory API cases. guide.test.mjs runs the reference guide's
-# snippets unchanged against the tarball installed as @scalekit-sdk/node. Fails if any runner fails.
+# snippets unchanged against the tarball installed as @scalekit-sdk/node; soak.test.mjs sends 100,000
+# malformed inputs through the tarball in Node and in workerd. Fails if any runner fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -f pkg/package.json ] || [ ! -f pkg/scimkit_bg.wasm ]; then
   echo "pkg/ is missing: build it first (node scripts/build.mjs)" >&2
+  exit 2
+fi
+if [ ! -f build/pkg-trap-test/package.json ]; then
+  echo "build/pkg-trap-test/ is missing: build it first (node scripts/build.mjs --trap-test)" >&2
   exit 2
 fi
 if [ ! -d node_modules/miniflare ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/better-sqlite3 ]; then
@@ -31,10 +37,13 @@ run() {
 
 run node 120 node.test.mjs
 run workerd 120 workerd.test.mjs
+run campaign 240 fault-campaign.test.mjs
 run readme 120 readme.test.mjs
 run browser 150 browser.test.mjs
+run trap 180 trap.test.mjs
 run demo 150 demo.test.mjs
 run guide 90 guide.test.mjs
+run soak 330 soak.test.mjs
 run runtimes 300 runtimes.test.mjs
 # After runtimes: its Node 22/24 binaries run the node:sqlite store cases (Node 20 has no node:sqlite).
 run sync 300 sync.test.mjs

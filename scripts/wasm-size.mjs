@@ -15,9 +15,12 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
  *   crate brings it to 323 KB, not yet adopted: its speed cost is unmeasured on a quiet machine);
  * - +25 KB: `v1a` Ed25519 (ed25519-dalek without precomputed tables);
  * - +197 KB: the sync engine and its store port in the binding (issue "Provisioning that converges").
- * Set at the measured 601.6 KB plus 1 %: lower it when the module shrinks.
+ * - +8 KB: bounds on every input, checked options (issue "Hostile input…");
+ * - +56 KB: the keyed multi-valued index of linear PATCH, member lists returned as runs, the
+ *   RFC 7644 fixes and `scimType` (same issue): 605.7 → 661.3 KB.
+ * Set at the measured 661.3 KB plus 1 %: lower it when the module shrinks.
  */
-const GZIP_BUDGET = 608_000;
+const GZIP_BUDGET = 668_000;
 
 const file = process.argv[2] ?? join(import.meta.dirname, "..", "pkg", "scimkit_bg.wasm");
 const wasm = readFileSync(file);

@@ -386,11 +386,14 @@ fn repeating_token_is_a_pagination_loop() {
     });
     let err = err.expect("a loop error, not a silent end");
     assert_eq!(err.code(), "pagination_loop");
-    assert_eq!(err.page_token.as_deref(), Some("pt_10"));
+    // The page that carried the repeated token (offset 20) is not handed back: the error's token
+    // re-requests it, so a resumed walk delivers each user exactly once.
+    assert_eq!(err.page_token.as_deref(), Some("pt_20"));
+    assert_eq!(w.resume_token().as_deref(), Some("pt_20"));
     assert_eq!(
         ids,
-        server.user_ids[..30],
-        "each page once, the repeated token is not fetched"
+        server.user_ids[..20],
+        "each page once, the looping page withheld, the repeated token not fetched"
     );
     assert!(w.is_done());
     // Stays failed, without requests.
@@ -420,11 +423,49 @@ fn token_pointing_to_itself_is_a_loop() {
         },
     )
     .unwrap();
-    assert!(run(&rt, w.next_page(&c)).unwrap().is_some());
+    let err = run(&rt, w.next_page(&c)).unwrap_err();
+    assert_eq!(err.code(), "pagination_loop");
+    assert_eq!(
+        err.page_token.as_deref(),
+        Some("pt_10"),
+        "resume re-requests it"
+    );
     assert_eq!(
         run(&rt, w.next_page(&c)).unwrap_err().code(),
         "pagination_loop"
     );
+}
+
+/// A repeat that goes away (a transient server fault): resuming from the loop error's token
+/// completes the walk, every user exactly once overall.
+#[test]
+fn resuming_after_a_loop_delivers_each_user_once() {
+    let rt = FakeRuntime::new();
+    let server = looping_server();
+    let c = client(server.clone(), &rt);
+    let w = UsersWalker::users("org_1", "dir_1", UserListOptions::default()).unwrap();
+    let mut ids = Vec::new();
+    let err = loop {
+        match run(&rt, w.next_page(&c)) {
+            Ok(Some(p)) => ids.extend(p.users.into_iter().map(|u| u.id.unwrap())),
+            Ok(None) => panic!("a loop error, not a silent end"),
+            Err(e) => break e,
+        }
+    };
+    server.next_token_override.borrow_mut().clear();
+    let resumed = UsersWalker::users(
+        "org_1",
+        "dir_1",
+        UserListOptions {
+            page_token: err.page_token.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    while let Some(p) = run(&rt, resumed.next_page(&c)).unwrap() {
+        ids.extend(p.users.into_iter().map(|u| u.id.unwrap()));
+    }
+    assert_eq!(ids, server.user_ids);
 }
 
 #[test]
@@ -708,7 +749,7 @@ fn prefetch_never_requests_a_repeated_token() {
         }
     };
     assert_eq!(err.code(), "pagination_loop");
-    assert_eq!(ids, server.user_ids[..30]);
+    assert_eq!(ids, server.user_ids[..20]);
     let tokens: Vec<String> = server
         .requests
         .borrow()

@@ -42,7 +42,9 @@ fn resolve(value: Value) -> Value {
 fn output<T: Serialize>(result: Result<T, NormalizationError>) -> Value {
     match result {
         Ok(v) => serde_json::to_value(v).expect("serializable"),
-        Err(e) => json!({"error": {"code": e.kind.code(), "pointer": e.pointer}}),
+        Err(e) => {
+            json!({"error": {"code": e.kind.code(), "pointer": e.pointer, "scim_type": e.scim_type()}})
+        }
     }
 }
 

@@ -10,7 +10,9 @@ use scimkit::normalize::{
     normalize_event, normalize_event_value, normalize_group, normalize_scim_request,
     normalize_user, reference, NormalizeOptions, RequestContext, ScimRequest,
 };
-use scimkit::scim::{apply_scim_patch, plan_scim_patch, PASSWORD_KEYS};
+use scimkit::scim::{
+    apply_scim_patch, apply_scim_patch_part, plan_scim_patch, PatchedPart, Run, PASSWORD_KEYS,
+};
 use serde_json::{json, Map, Value};
 
 const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -368,9 +370,31 @@ fn deep_values_built_in_rust_are_bounded() {
     std::mem::forget(body);
 }
 
+/// The members of a [`PatchedPart`] with its runs filled in from the part given (as the façade
+/// does from the caller's arrays).
+fn rebuilt(
+    part: &serde_json::Map<String, Value>,
+    patched: PatchedPart,
+) -> serde_json::Map<String, Value> {
+    let mut members = patched.members;
+    for (key, runs) in patched.runs {
+        let given = part[&key].as_array().expect("runs are of arrays given");
+        let mut items = Vec::new();
+        for run in runs {
+            match run {
+                Run::Given(r) => items.extend(given[r].iter().cloned()),
+                Run::Value(v) => items.push(v),
+            }
+        }
+        members.insert(key, Value::Array(items));
+    }
+    members
+}
+
 /// What the JS façade does with an object resource (src/scim/apply.rs): plan on the top-level
 /// keys, send the needed members plus any holding one of `PASSWORD_KEYS` at some depth, apply the
-/// patched part to a copy of the resource.
+/// patch to that part, and put the patched part (its runs filled in from the caller's arrays)
+/// into a copy of the resource.
 fn via_delta(
     resource: &Value,
     body: &Value,
@@ -393,9 +417,10 @@ fn via_delta(
         .filter(|(i, k)| needed.contains(i) || sensitive(&map[k.as_str()]))
         .map(|(_, k)| ((*k).clone(), map[k.as_str()].clone()))
         .collect();
-    let Value::Object(patched) = apply_scim_patch(Value::Object(part.clone()), body)? else {
-        unreachable!("an object in, an object out");
-    };
+    let patched = rebuilt(
+        &part,
+        apply_scim_patch_part(Value::Object(part.clone()), body)?,
+    );
     let mut out = map.clone();
     for k in part.keys() {
         if !patched.contains_key(k) {

@@ -129,6 +129,7 @@ fn limits_are_inclusive_and_zero_limits_work() {
     let zero = VerifyOptions {
         tolerance_secs: 0,
         max_body_bytes: 0,
+        ..VerifyOptions::default()
     };
     assert!(wh.verify(&h, b"", TS, &zero).is_ok());
     let err = wh.verify(&h, b"x", TS, &zero).unwrap_err();

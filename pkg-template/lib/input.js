@@ -1,6 +1,6 @@
 // Writes inputs straight into the core's input buffer in wasm memory (see src/wasm/input.rs).
 import * as wasm from "./glue.js";
-import { memoryView } from "./state.js";
+import { memoryView, onReset } from "./state.js";
 
 const encoder = new TextEncoder();
 
@@ -9,6 +9,12 @@ const encoder = new TextEncoder();
 let inputPtr = 0;
 let inputCap = -1;
 let view = new Uint8Array(0);
+// A reset instance has no buffer yet (and a memory of its own).
+onReset(() => {
+  inputPtr = 0;
+  inputCap = -1;
+  view = new Uint8Array(0);
+});
 
 /** A view of all wasm memory, with the input buffer (at `inputPtr`) holding at least `size` bytes. */
 function inputView(size) {

@@ -1,7 +1,7 @@
 // Normalization: JSON text into the core, the normalized model back as JSON text.
 import * as wasm from "./glue.js";
-import { checkOptions } from "./args.js";
-import { NormalizationError, ScimkitError } from "./errors.js";
+import { checkOptions, defaultLimits, limitOf, optionNames } from "./args.js";
+import { ScimkitError } from "./errors.js";
 import { writeInputs } from "./input.js";
 import { ensureReady } from "./state.js";
 
@@ -14,11 +14,11 @@ function jsonText(value, what) {
     text = JSON.stringify(value);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new NormalizationError("invalid_json", `${what} cannot be serialized as JSON: ${reason}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} cannot be serialized as JSON: ${reason}`);
   }
   // JSON.stringify gives undefined for undefined, functions and symbols.
   if (typeof text !== "string") {
-    throw new NormalizationError("invalid_json", `${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`, { pointer: "" });
+    throw wasm.jsonInputError(`${what} is ${value === undefined ? "missing" : `a ${typeof value}, not JSON`}`);
   }
   return text;
 }
@@ -42,65 +42,118 @@ function rfc3339(now) {
   return date.toISOString();
 }
 
-function providerOf(options, where) {
-  return optionalString(checkOptions(options, ["provider"], where).provider, `${where}.provider`);
+/**
+ * Refuses JSON text or bytes over `limit` before they are copied into wasm memory (which never
+ * shrinks): a string's UTF-8 length is at least its length, so this refuses only what is certainly
+ * over; the core checks the exact size. `option` names the setting that raises the limit.
+ */
+function checkSize(input, what, limit, option, pointer = "") {
+  if (input !== undefined && input.length > limit) throw wasm.inputTooLarge(what, pointer, input.length, limit, option);
+  return input;
+}
+
+/** The options of a normalize call, checked: unknown names are refused (names from the core). */
+function optionsOf(options, kind) {
+  return checkOptions(options, optionNames()[kind], "options");
+}
+
+/** `maxInputBytes` of checked options (the core's default when not given). */
+const maxInput = (o) => limitOf(o, "maxInputBytes");
+/** `maxResourceBytes` of checked options (the core's default when not given). */
+const maxResource = (o) => limitOf(o, "maxResourceBytes");
+
+/** The core's default [maxInputBytes, maxResourceBytes], made once (never modified). */
+let defaultPair;
+
+/** `[maxInputBytes, maxResourceBytes]` of a call's options (of `kind`, checked), or the defaults. */
+function limitsOf(options, kind) {
+  if (options === undefined || options === null) {
+    const d = defaultLimits();
+    return (defaultPair ??= [d.maxInputBytes, d.maxResourceBytes]);
+  }
+  const o = optionsOf(options, kind);
+  return [maxInput(o), maxResource(o)];
 }
 
 /** A reference-service event (either envelope shape) → `DirectoryEvent`. */
-export function normalizeEvent(payload) {
+export function normalizeEvent(payload, options) {
   ensureReady();
-  const [len] = writeInputs([jsonText(payload, "payload")]);
-  return JSON.parse(wasm.normalizeEventInput(len));
+  const max = limitsOf(options, "event")[0];
+  const [len] = writeInputs([checkSize(jsonText(payload, "payload"), "payload", max, "maxInputBytes")]);
+  return JSON.parse(wasm.normalizeEventInput(len, max));
+}
+
+function normalizeResource(resource, options, exported) {
+  ensureReady();
+  let provider;
+  let max;
+  if (options === undefined || options === null) {
+    max = defaultLimits().maxInputBytes;
+  } else {
+    const o = optionsOf(options, "normalize");
+    provider = optionalString(o.provider, "options.provider");
+    max = maxInput(o);
+  }
+  const [len] = writeInputs([checkSize(jsonText(resource, "resource"), "resource", max, "maxInputBytes")]);
+  return JSON.parse(exported(len, provider, max));
 }
 
 /**
  * The provider a raw user or group resource shows (`"okta"`, `"entra"`, …), or `null` when nothing
  * in the payload tells; the same detection the normalizers use when no provider is given.
  */
-export function detectProvider(resource) {
+export function detectProvider(resource, options) {
   ensureReady();
-  const [len] = writeInputs([jsonText(resource, "resource")]);
-  return wasm.detectProviderInput(len) ?? null;
+  const max = limitsOf(options, "event")[0];
+  const [len] = writeInputs([checkSize(jsonText(resource, "resource"), "resource", max, "maxInputBytes")]);
+  return wasm.detectProviderInput(len, max) ?? null;
 }
 
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service user → `DirectoryUser`. */
 export function normalizeUser(resource, options) {
-  ensureReady();
-  const provider = providerOf(options, "options");
-  const [len] = writeInputs([jsonText(resource, "resource")]);
-  return JSON.parse(wasm.normalizeUserInput(len, provider));
+  return normalizeResource(resource, options, wasm.normalizeUserInput);
 }
 
 /** A raw SCIM (2.0 or 1.x), Google Workspace or reference-service group → `DirectoryGroup`. */
 export function normalizeGroup(resource, options) {
-  ensureReady();
-  const provider = providerOf(options, "options");
-  const [len] = writeInputs([jsonText(resource, "resource")]);
-  return JSON.parse(wasm.normalizeGroupInput(len, provider));
+  return normalizeResource(resource, options, wasm.normalizeGroupInput);
 }
 
 /** Applies a SCIM PATCH (RFC 7644 §3.5.2, with providers' quirks) and returns the new resource. */
-export function applyScimPatch(resource, patch) {
+export function applyScimPatch(resource, patch, options) {
   ensureReady();
+  const limits = limitsOf(options, "patch");
   const shape = resource !== null && typeof resource === "object" ? plainShape(resource) : undefined;
   let part;
   let patchText;
   let sent;
   if (shape === undefined) {
     // JSON text or bytes, or an object that is not plain JSON data: the whole resource as text.
-    part = jsonText(resource, "resource");
-    patchText = jsonText(patch, "patch");
+    part = checkSize(jsonText(resource, "resource"), "resource", limits[1], "maxResourceBytes");
+    patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
   } else {
-    patchText = jsonText(patch, "patch");
-    ({ part, sent } = partOf(shape, patchText));
+    patchText = checkSize(jsonText(patch, "patch"), "patch", limits[0], "maxInputBytes");
+    ({ part, sent } = partOf(shape, patchText, limits));
+    checkSize(part, "resource (the attributes the patch touches)", limits[1], "maxResourceBytes");
   }
   const [partLen, patchLen] = writeInputs([part, patchText]);
-  const patched = JSON.parse(wasm.applyScimPatchInput(partLen, patchLen));
-  if (sent === undefined) return patched;
+  if (sent === undefined) return JSON.parse(wasm.applyScimPatchInput(partLen, patchLen, limits[0], limits[1]));
+  const { members: patched, runs } = JSON.parse(wasm.applyScimPatchPartInput(partLen, patchLen, limits[0], limits[1]));
+  const { keys, values } = shape;
+  // Member lists the PATCH only added to or removed from come back as runs: positions of the
+  // caller's own array (values unchanged, shared) and values written (src/scim/apply.rs).
+  for (const key of Object.keys(runs)) {
+    const given = values[keys.indexOf(key)];
+    const items = [];
+    for (const run of runs[key]) {
+      if (Array.isArray(run)) for (let j = run[0]; j < run[1]; j++) items.push(given[j]);
+      else items.push(run.v);
+    }
+    setOwn(patched, key, items);
+  }
   // A shallow copy of the caller's object: the members not sent as they are, the ones sent and
   // returned in their places with their new values, the ones sent and not returned (removed) left
   // out, then the members the PATCH added.
-  const { keys, values } = shape;
   const out = {};
   for (let i = 0; i < keys.length; i++) {
     if (sent[i] === 0 || Object.hasOwn(patched, keys[i])) setOwn(out, keys[i], values[i]);
@@ -220,9 +273,10 @@ export function plainShape(resource) {
  * `{ part, sent }`: the members the core asks for and those holding a password key, as one JSON
  * object's text, and which of the keys those are (1 for sent).
  */
-function partOf({ keys, values, flagged }, patchText) {
-  const [keysLen, patchLen] = writeInputs([JSON.stringify(keys), patchText]);
-  const needed = wasm.planScimPatchInput(keysLen, patchLen);
+function partOf({ keys, values, flagged }, patchText, [maxInputBytes, maxResourceBytes]) {
+  const keysText = checkSize(JSON.stringify(keys), "resource (its attribute names)", maxResourceBytes, "maxResourceBytes");
+  const [keysLen, patchLen] = writeInputs([keysText, patchText]);
+  const needed = wasm.planScimPatchInput(keysLen, patchLen, maxInputBytes, maxResourceBytes);
   const send = new Uint8Array(keys.length);
   for (let i = 0; i < needed.length; i++) send[needed[i]] = 1;
   if (flagged) for (const i of flagged) send[i] = 1;
@@ -241,21 +295,21 @@ export function setOwn(o, k, v) {
   else o[k] = v;
 }
 
-const REQUEST_OPTIONS = ["organizationId", "directoryId", "provider", "current", "now"];
-
 /**
  * A SCIM request a provider sent your app (`{ method, path, body }`) → the directory events it
  * means and the resulting resource: `{ events, resource }`.
  */
 export function normalizeScimRequest(request, options) {
   ensureReady();
-  const r = checkOptions(request, ["method", "path", "body"], "request");
+  const names = optionNames();
+  const r = checkOptions(request, names.scimRequest, "request");
   for (const key of ["method", "path"]) {
     if (typeof r[key] !== "string") {
       throw new ScimkitError("invalid_argument", `request.${key} must be a string, got ${r[key] === null ? "null" : typeof r[key]}`);
     }
   }
-  const o = checkOptions(options, REQUEST_OPTIONS, "options");
+  const o = checkOptions(options, names.request, "options");
+  const limits = [maxInput(o), maxResource(o)];
   const context = JSON.stringify({
     organization_id: optionalString(o.organizationId, "options.organizationId"),
     directory_id: optionalString(o.directoryId, "options.directoryId"),
@@ -263,7 +317,10 @@ export function normalizeScimRequest(request, options) {
     now: rfc3339(o.now),
   });
   const body = r.body === undefined || r.body === null || r.body === "" ? undefined : jsonText(r.body, "request.body");
+  const sent = r.method.length + r.path.length + (body?.length ?? 0);
+  if (sent > limits[0]) throw wasm.inputTooLarge("request (method, path and body)", "", sent, limits[0], "maxInputBytes");
   const current = o.current === undefined || o.current === null ? undefined : jsonText(o.current, "options.current");
+  checkSize(current, "options.current", limits[1], "maxResourceBytes");
   const lens = writeInputs([r.method, r.path, body, context, current]);
-  return JSON.parse(wasm.normalizeScimRequestInput(...lens));
+  return JSON.parse(wasm.normalizeScimRequestInput(...lens, limits[0], limits[1]));
 }

@@ -4,11 +4,11 @@
 // a JS store into the core's port (JSON text both ways), calls the app's onChange, and parses
 // results.
 import * as wasm from "./glue.js";
-import { checkOptions } from "./args.js";
+import { checkOptions, readArgument } from "./args.js";
 import { coreOf, DirectoryClient } from "./directory.js";
 import { ScimkitError, SyncError } from "./errors.js";
 import { directoryClientOf, ScalekitClient } from "./scalekit.js";
-import { ensureReady } from "./state.js";
+import { ensureReady, instanceEpoch, pending } from "./state.js";
 import { checkSecret, rawBody, verifySignature } from "./webhook.js";
 
 const encoder = new TextEncoder();
@@ -42,15 +42,31 @@ let memoryCoreOf;
  * normalized model); the port methods answer as a JS store must (the contract tests run on it).
  */
 class MemoryStore {
-  #core;
+  #live;
+  #epoch;
 
   static {
-    memoryCoreOf = (store) => (#core in store ? store.#core : undefined);
+    memoryCoreOf = (store) => (#live in store ? store.#core : undefined);
   }
 
   constructor() {
     ensureReady();
-    this.#core = new wasm.MemoryStoreCore();
+    this.#live = new wasm.MemoryStoreCore();
+    this.#epoch = instanceEpoch();
+  }
+
+  /**
+   * The core's store. Its rows live in the instance's memory, so a trap (which replaces the
+   * instance) loses them: from then on every call says so instead of answering from an empty store.
+   */
+  get #core() {
+    if (this.#epoch !== instanceEpoch()) {
+      throw new SyncError(
+        "store_failed",
+        "this memoryStore() was lost when the WebAssembly instance trapped and was replaced: make a new one (and a full sync to fill it)",
+      );
+    }
+    return this.#live;
   }
 
   async getUser(id) {
@@ -185,7 +201,9 @@ function sinceText(since) {
 
 /** Keeps a store (memoryStore(), sqliteStore(db), or your own SyncStorePort) in step with a directory. */
 export class DirectorySync {
-  #core;
+  #make;
+  #live;
+  #epoch;
   #secret;
   #onChange;
 
@@ -203,13 +221,31 @@ export class DirectorySync {
       throw invalid(`options.onMissing must be "deactivate" or "delete", got ${typeof o.onMissing}`);
     }
     if (o.webhookSecret !== undefined && o.webhookSecret !== null) checkSecret(o.webhookSecret);
-    const client = o.client === undefined || o.client === null ? undefined : clientCore(o.client);
-    const memory = memoryCoreOf(o.store);
+    const client = o.client === undefined || o.client === null ? undefined : o.client;
+    if (client) clientCore(client);
+    const store = o.store;
+    const port = memoryCoreOf(store) ? undefined : readArgument("options.store", () => portOf(store));
     const onMissing = o.onMissing ?? undefined;
-    this.#core = memory ? wasm.SyncCore.overMemory(memory, onMissing) : wasm.SyncCore.overPort(portOf(o.store), onMissing);
-    if (client) this.#core.setClient(client);
+    // Made again after a trap replaced the instance (the client's core is made again too).
+    this.#make = () => {
+      const core = port ? wasm.SyncCore.overPort(port, onMissing) : wasm.SyncCore.overMemory(memoryCoreOf(store), onMissing);
+      if (client) core.setClient(clientCore(client));
+      return core;
+    };
+    this.#live = this.#make();
+    this.#epoch = instanceEpoch();
     this.#secret = o.webhookSecret ?? undefined;
     this.#onChange = o.onChange ?? undefined;
+  }
+
+  /** The core on the current instance (made again after a trap). */
+  get #core() {
+    if (this.#epoch !== instanceEpoch()) {
+      ensureReady();
+      this.#live = this.#make();
+      this.#epoch = instanceEpoch();
+    }
+    return this.#live;
   }
 
   /**
@@ -228,7 +264,7 @@ export class DirectorySync {
 
   /** Applies one event (already verified): the envelope as received, its JSON text or bytes. */
   async applyEvent(event) {
-    const bytes = eventBytes(event);
+    const bytes = readArgument("event", () => eventBytes(event));
     return this.#run((hook) => this.#core.applyEvent(bytes, hook));
   }
 
@@ -293,7 +329,7 @@ export class DirectorySync {
       });
     let text;
     try {
-      text = await call(hook);
+      text = await pending(call(hook));
     } catch (err) {
       if (failures.length > 0 && err !== null && typeof err === "object") err.onChangeFailures = failures;
       throw err;

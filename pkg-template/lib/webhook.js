@@ -1,12 +1,10 @@
 // Webhook verification and signing: adapts headers and bodies, the core does the rest.
 import * as wasm from "./glue.js";
+import { checkOptions, defaultLimits, limitOf, optionNames, readArgument } from "./args.js";
 import { ScimkitError, WebhookVerificationError } from "./errors.js";
 import { lens4, writeInputs4 } from "./input.js";
-import { ensureReady } from "./state.js";
+import { ensureReady, onReset } from "./state.js";
 
-/** The core's default body limit (asked once, not restated here). */
-let defaultMaxBody;
-const defaultMaxBodyBytes = () => (defaultMaxBody ??= wasm.defaultMaxBodyBytes());
 const ID = "webhook-id";
 const TIMESTAMP = "webhook-timestamp";
 const SIGNATURE = "webhook-signature";
@@ -18,59 +16,73 @@ const SVIX_SIGNATURE = "svix-signature";
 /** Random bytes for a generated secret or key seed (the core's SECRET_BYTES and SEED_BYTES). */
 const RANDOM_BYTES = 32;
 
-function flatten(value) {
+/**
+ * A header's value as one string: repeated lines (an array, as Node gives them) joined as Fetch
+ * joins them — the core skips the trailing commas. More lines than `maxValues` are refused before
+ * joining (`header_too_large`): a header carries one value per signature at most.
+ */
+function flatten(value, name, maxValues) {
   if (value === undefined || value === null) return undefined;
-  // Repeated headers are joined as Fetch does; the core skips the trailing commas.
-  if (Array.isArray(value)) return value.length ? value.map(String).join(", ") : undefined;
+  if (Array.isArray(value)) {
+    if (value.length > maxValues) throw wasm.headerTooLarge(name, value.length, maxValues, true);
+    return value.length ? value.map(String).join(", ") : undefined;
+  }
   return String(value);
 }
 
-function lookupObject(headers, name) {
+function lookupObject(headers, name, maxValues) {
   const direct = headers[name];
-  if (direct !== undefined) return flatten(direct);
+  if (direct !== undefined) return flatten(direct, name, maxValues);
   let found;
+  let lines = 0;
   for (const key of Object.keys(headers)) {
     if (key.length === name.length && key.toLowerCase() === name) {
-      const v = flatten(headers[key]);
+      const raw = headers[key];
+      lines += Array.isArray(raw) ? raw.length : 1;
+      if (lines > maxValues) throw wasm.headerTooLarge(name, lines, maxValues, true);
+      const v = flatten(raw, name, maxValues);
       if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
     }
   }
   return found;
 }
 
-function lookupMap(headers, name) {
+function lookupMap(headers, name, maxValues) {
   const direct = headers.get(name);
-  if (direct !== undefined) return flatten(direct);
+  if (direct !== undefined) return flatten(direct, name, maxValues);
   for (const [key, value] of headers) {
-    if (typeof key === "string" && key.toLowerCase() === name) return flatten(value);
+    if (typeof key === "string" && key.toLowerCase() === name) return flatten(value, name, maxValues);
   }
   return undefined;
 }
 
 function lookupFetch(headers, name) {
-  // Fetch Headers: already case-insensitive; a missing header is null.
+  // Fetch Headers: already case-insensitive and joined; a missing header is null.
   return headers.get(name) ?? undefined;
 }
 
 /** The webhook-* values, or the svix-* ones when no webhook-* header is present. */
-function pickSet(lookup, headers) {
-  const id = lookup(headers, ID);
-  const timestamp = lookup(headers, TIMESTAMP);
-  const signature = lookup(headers, SIGNATURE);
+function pickSet(lookup, headers, maxValues) {
+  const id = lookup(headers, ID, maxValues);
+  const timestamp = lookup(headers, TIMESTAMP, maxValues);
+  const signature = lookup(headers, SIGNATURE, maxValues);
   if (id !== undefined || timestamp !== undefined || signature !== undefined) return [id, timestamp, signature];
-  return [lookup(headers, SVIX_ID), lookup(headers, SVIX_TIMESTAMP), lookup(headers, SVIX_SIGNATURE)];
+  return [lookup(headers, SVIX_ID, maxValues), lookup(headers, SVIX_TIMESTAMP, maxValues), lookup(headers, SVIX_SIGNATURE, maxValues)];
 }
 
-/** Picks the three Standard Webhooks headers (or their svix-* aliases) out of a Headers, Map or plain object. */
-function readHeaders(headers) {
+/**
+ * Picks the three Standard Webhooks headers (or their svix-* aliases) out of a Headers, Map or
+ * plain object; a header with more than `maxValues` lines is refused.
+ */
+function readHeaders(headers, maxValues) {
   if (headers === null || typeof headers !== "object") {
     throw new WebhookVerificationError(
       "invalid_header",
       "headers must be a Fetch Headers, a Map or a plain object (e.g. Node's req.headers)",
     );
   }
-  if (headers instanceof Map) return pickSet(lookupMap, headers);
-  if (typeof headers.get === "function") return pickSet(lookupFetch, headers);
+  if (headers instanceof Map) return pickSet(lookupMap, headers, maxValues);
+  if (typeof headers.get === "function") return pickSet(lookupFetch, headers, maxValues);
   // Usual case first: three string values under the lowercase names (Node's req.headers), read
   // with constant keys so each load stays a monomorphic inline cache.
   const id = headers[ID];
@@ -79,7 +91,16 @@ function readHeaders(headers) {
   if (typeof id === "string" && typeof timestamp === "string" && typeof signature === "string") {
     return [id, timestamp, signature];
   }
-  return pickSet(lookupObject, headers);
+  return pickSet(lookupObject, headers, maxValues);
+}
+
+/**
+ * Refuses a header longer than `max` bytes before it is copied into wasm memory: a string's UTF-8
+ * length is at least its length, so this only refuses what is certainly over (the core checks the
+ * exact size).
+ */
+function checkHeader(name, value, max) {
+  if (value !== undefined && value.length > max) throw wasm.headerTooLarge(name, value.length, max, false);
 }
 
 /** Returns the body as a string or a Uint8Array, refusing anything that is not raw bytes. */
@@ -110,10 +131,13 @@ function nowMs(now) {
 
 const MAX_CACHED_SECRETS = 16;
 const verifiers = new Map();
+onReset(() => verifiers.clear()); // objects of the discarded instance: not freed, never used again
 
 /** The prepared keys for `secret` (a string or an array for rotation), computed once per secret. */
 function verifierFor(secret) {
-  const key = typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined;
+  const key = readArgument("secret", () =>
+    typeof secret === "string" ? secret : Array.isArray(secret) ? `\n${secret.join("\n")}` : undefined,
+  );
   if (key === undefined) return new wasm.Verifier(secret); // throws invalid_secret
   let v = verifiers.get(key);
   if (v === undefined) {
@@ -134,8 +158,9 @@ export function checkSecret(secret) {
   verifierFor(secret);
 }
 
+/** A number option, or undefined when not given (`undefined` or `null`); the core checks its value. */
 function optionalNumber(v, name) {
-  if (v === undefined || v === null) return Number.NaN;
+  if (v === undefined || v === null) return undefined;
   if (typeof v !== "number") throw new ScimkitError("invalid_argument", `options.${name} must be a number, got ${typeof v}`);
   return v;
 }
@@ -143,21 +168,39 @@ function optionalNumber(v, name) {
 function verifyWith(method, secret, headers, body, options) {
   ensureReady();
   const verifier = verifierFor(secret);
-  const [id, timestamp, signature] = readHeaders(headers);
-  const raw = rawBody(body);
-  if (options !== undefined && options !== null && typeof options !== "object") {
-    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
+  // Options resolved without allocating on the usual path (no options): the core's defaults.
+  // What a hostile argument throws while read (a revoked Proxy, a throwing getter) is invalid_argument.
+  const d = defaultLimits();
+  let now, tolerance, maxBody, maxHeader, maxValues;
+  if (options === undefined || options === null) {
+    now = Date.now();
+    maxBody = d.maxBodyBytes;
+    maxHeader = d.maxHeaderBytes;
+    maxValues = d.maxHeaderValues;
+  } else {
+    [now, tolerance, maxBody, maxHeader, maxValues] = readArgument("options", () => {
+      const o = checkOptions(options, optionNames().verify, "options");
+      return [
+        nowMs(o.now),
+        optionalNumber(o.toleranceSeconds, "toleranceSeconds"),
+        limitOf(o, "maxBodyBytes"),
+        limitOf(o, "maxHeaderBytes"),
+        limitOf(o, "maxHeaderValues"),
+      ];
+    });
   }
-  const o = options ?? {};
-  const limit = o.maxBodyBytes ?? defaultMaxBodyBytes();
-  // A string's UTF-8 length is at least its length: refuse a certainly-oversized body before
-  // copying it into wasm memory (which never shrinks). The core checks the exact size.
-  if (typeof limit === "number" && raw.length > limit) throw wasm.payloadTooLarge(raw.length, limit);
-  const now = nowMs(o.now);
-  const tolerance = optionalNumber(o.toleranceSeconds, "toleranceSeconds");
-  const maxBody = optionalNumber(o.maxBodyBytes, "maxBodyBytes");
+  const [id, timestamp, signature] = readArgument("headers", () => readHeaders(headers, maxValues));
+  const raw = readArgument("body", () => rawBody(body));
+  // A string's UTF-8 length is at least its length: refuse a certainly-oversized body or header
+  // before copying it into wasm memory (which never shrinks). The core checks the exact sizes.
+  if (raw.length > maxBody) throw wasm.payloadTooLarge(raw.length, maxBody);
+  if ((id?.length ?? 0) > maxHeader || (timestamp?.length ?? 0) > maxHeader || (signature?.length ?? 0) > maxHeader) {
+    checkHeader(ID, id, maxHeader);
+    checkHeader(TIMESTAMP, timestamp, maxHeader);
+    checkHeader(SIGNATURE, signature, maxHeader);
+  }
   writeInputs4(id, timestamp, signature, raw);
-  const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody);
+  const result = verifier[method](lens4[0], lens4[1], lens4[2], lens4[3], now, tolerance, maxBody, maxHeader, maxValues);
   return method === "verifyInput" ? { id, timestamp: result } : result;
 }
 
@@ -177,7 +220,7 @@ export function verifySignature(secret, headers, body, options) {
  */
 export async function verifyRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  return verifyWebhook(secret, request.headers, body, options);
+  return verifyWebhook(secret, readArgument("request", () => request.headers), body, options);
 }
 
 /**
@@ -186,7 +229,7 @@ export async function verifyRequest(secret, request, options) {
  */
 export async function verifySignatureRequest(secret, request, options) {
   const body = await readRequestBody(secret, request, options);
-  const { id, timestamp } = verifySignature(secret, request.headers, body, options);
+  const { id, timestamp } = verifySignature(secret, readArgument("request", () => request.headers), body, options);
   return { id, timestamp, body };
 }
 
@@ -194,26 +237,25 @@ export async function verifySignatureRequest(secret, request, options) {
 async function readRequestBody(secret, request, options) {
   ensureReady();
   verifierFor(secret); // a bad secret or key fails before the body is consumed
-  if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
-    throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
-  }
-  if (options !== undefined && options !== null && typeof options !== "object") {
-    throw new ScimkitError("invalid_argument", `options must be an object, got ${typeof options}`);
-  }
-  if (request.bodyUsed) {
-    throw new WebhookVerificationError(
-      "parsed_body",
-      "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
-        "or pass the raw body you read to verifyWebhook",
-    );
-  }
-  const max = options?.maxBodyBytes;
-  const limit = typeof max === "number" && max >= 0 ? max : defaultMaxBodyBytes();
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
-    throw wasm.payloadTooLarge(Number(declared), limit);
-  }
-  const stream = request.body;
+  // What a hostile request or options object throws while read is invalid_argument.
+  const [limit, stream] = readArgument("request", () => {
+    if (request === null || typeof request !== "object" || typeof request.headers?.get !== "function") {
+      throw new ScimkitError("invalid_argument", "request must be a Fetch Request (with headers and a body)");
+    }
+    const limit = limitOf(checkOptions(options, optionNames().verify, "options"), "maxBodyBytes");
+    if (request.bodyUsed) {
+      throw new WebhookVerificationError(
+        "parsed_body",
+        "the request body was already read (request.bodyUsed): call verifyRequest before anything else reads it, " +
+          "or pass the raw body you read to verifyWebhook",
+      );
+    }
+    const declared = request.headers.get("content-length");
+    if (declared !== null && /^[0-9]{1,15}$/.test(declared) && Number(declared) > limit) {
+      throw wasm.payloadTooLarge(Number(declared), limit);
+    }
+    return [limit, request.body];
+  });
   if (stream === null || stream === undefined) return new Uint8Array(0);
   const chunks = [];
   let size = 0;
@@ -282,11 +324,16 @@ function randomId() {
 /** Signs a body; returns the three headers to send with it. */
 export function signWebhook(secret, message) {
   ensureReady();
-  const m = message ?? {};
-  const id = m.id ?? randomId();
-  let ts = m.timestamp ?? Math.floor(Date.now() / 1000);
-  if (ts instanceof Date) ts = Math.floor(ts.getTime() / 1000);
-  const raw = rawBody(m.body ?? "");
+  const [id, ts, raw] = readArgument("message", () => {
+    if (message === null || typeof message !== "object" || Array.isArray(message)) {
+      // Never a default: signWebhook(secret, "text") must not sign an empty body.
+      const got = message === null ? "null" : Array.isArray(message) ? "an array" : typeof message;
+      throw new ScimkitError("invalid_argument", `message must be an object { id?, timestamp?, body }, got ${got}`);
+    }
+    const m = checkOptions(message, optionNames().sign, "message");
+    const ts = m.timestamp ?? Math.floor(Date.now() / 1000);
+    return [m.id ?? randomId(), ts instanceof Date ? Math.floor(ts.getTime() / 1000) : ts, rawBody(m.body ?? "")];
+  });
   if (typeof id !== "string") throw new WebhookVerificationError("invalid_header", "message.id must be a string");
   if (typeof ts !== "number") {
     throw new WebhookVerificationError("invalid_timestamp", "message.timestamp must be Unix seconds or a Date");

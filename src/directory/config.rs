@@ -27,9 +27,20 @@ pub struct ClientConfig {
     pub backoff_max_ms: u64,
     /// Longest `Retry-After` honoured; longer values are cut to this. Default 60 000.
     pub max_retry_after_ms: u64,
+    /// Largest response body read, in bytes. Default 16 MiB ([`Self::DEFAULT_MAX_RESPONSE_BYTES`]).
+    /// Handed to the transport with each request ([`super::HttpRequest::max_response_bytes`]) so
+    /// it stops reading there; a larger body fails the call with `invalid_response`, not retried.
+    pub max_response_bytes: usize,
 }
 
 impl ClientConfig {
+    /// The default [`Self::max_response_bytes`]: 16 MiB. A page of 30 users with their raw SCIM
+    /// detail is about 100 KiB, a page of 100 events a few hundred.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1_048_576;
+    /// The longest `timeout_ms` accepted: 2^31 − 1 ms (about 24.8 days), the longest delay a
+    /// JavaScript timer takes (longer ones fire at once in Node and browsers).
+    pub const MAX_TIMEOUT_MS: u64 = 2_147_483_647;
+
     /// A configuration with the defaults documented on each field.
     pub fn new(
         environment_url: impl Into<String>,
@@ -45,11 +56,13 @@ impl ClientConfig {
             backoff_base_ms: 500,
             backoff_max_ms: 30_000,
             max_retry_after_ms: 60_000,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
     /// The base URL requests are made against (trimmed, no trailing `/`), or `invalid_argument`
-    /// when the URL is not `http(s)://host…` or a credential is empty.
+    /// when the URL is not `http(s)://host…`, a credential is empty, `timeout_ms` is above
+    /// [`Self::MAX_TIMEOUT_MS`] or `max_response_bytes` is 0.
     pub(crate) fn base_url(&self) -> Result<String, DirectoryError> {
         let base_url = self.environment_url.trim().trim_end_matches('/').to_owned();
         let lower = base_url.to_ascii_lowercase();
@@ -71,6 +84,19 @@ impl ClientConfig {
                 "client_secret must not be empty",
             ));
         }
+        if self.timeout_ms > Self::MAX_TIMEOUT_MS {
+            return Err(DirectoryError::invalid_argument(format!(
+                "timeout_ms must be at most {} (about 24.8 days, the longest timer JavaScript \
+                 runtimes take; 0 disables the timeout), got {}",
+                Self::MAX_TIMEOUT_MS,
+                self.timeout_ms
+            )));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(DirectoryError::invalid_argument(
+                "max_response_bytes must be at least 1",
+            ));
+        }
         Ok(base_url)
     }
 }
@@ -86,6 +112,7 @@ impl fmt::Debug for ClientConfig {
             .field("backoff_base_ms", &self.backoff_base_ms)
             .field("backoff_max_ms", &self.backoff_max_ms)
             .field("max_retry_after_ms", &self.max_retry_after_ms)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }

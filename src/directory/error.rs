@@ -29,6 +29,8 @@ pub enum DirectoryErrorKind {
     InvalidResponse,
     /// The server handed back a page token already seen in this walk.
     PaginationLoop,
+    /// A walk reached its page limit (`max_pages`) with more pages to go.
+    TooManyPages,
 }
 
 impl DirectoryErrorKind {
@@ -45,6 +47,7 @@ impl DirectoryErrorKind {
             Self::Network => "network",
             Self::InvalidResponse => "invalid_response",
             Self::PaginationLoop => "pagination_loop",
+            Self::TooManyPages => "too_many_pages",
         }
     }
 }

@@ -22,6 +22,10 @@
 //!   it is retried like a network error.
 //! - **Walks**: one entry point, [`PageWalker::next_page`]; with prefetch (the default) the next
 //!   page is requested as soon as this one's body arrives.
+//! - **Bounds**: a response body larger than `max_response_bytes` (default 16 MiB) is not read
+//!   (`invalid_response`, not retried); a walk ends after `max_pages` pages (default 100,000:
+//!   `too_many_pages`) or at a repeated page token (`pagination_loop`), each carrying the page
+//!   token to resume from; `timeout_ms` is at most 2^31 − 1.
 //!
 //! Files, bottom up (each imports only from the ones above it; `scripts/check-layers.mjs`):
 //! `transport` (the injected I/O), `error`, `retry` (policy), `url` (encoding, argument checks),
@@ -49,6 +53,9 @@ pub use client::DirectoryClient;
 pub use config::ClientConfig;
 pub use error::{DirectoryError, DirectoryErrorKind};
 pub use events::{EventFilter, EventsPage, EventsQuery, MAX_EVENT_PAGE_SIZE, MAX_EVENT_TYPES};
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use pages::fuzzing as pages_fuzzing;
 #[doc(hidden)]
 pub use pages::parse_users_page_body;
 pub use pages::{
@@ -59,4 +66,4 @@ pub use queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
 pub use transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
 };
-pub use walker::{GroupsWalker, OrganizationsWalker, PageWalker, UsersWalker};
+pub use walker::{GroupsWalker, OrganizationsWalker, PageWalker, UsersWalker, DEFAULT_MAX_PAGES};

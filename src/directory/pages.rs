@@ -403,6 +403,31 @@ pub(crate) fn parse_directory(v: Value) -> Result<Directory, DirectoryError> {
     }
 }
 
+/// The two readers of a users or groups page side by side, for the fuzz targets (`fuzz/`): the
+/// text fast path must answer only what the general path answers. Built only under
+/// `--cfg fuzzing` (which `cargo fuzz` sets); not an API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{DirectoryError, GroupsPage, UsersPage, Value};
+
+    pub fn users_fast(body: &str) -> Option<UsersPage> {
+        super::users_page_from_text(body)
+    }
+    pub fn users_general(v: Value) -> Result<UsersPage, DirectoryError> {
+        super::parse_users_page(v)
+    }
+    pub fn groups_fast(body: &str) -> Option<GroupsPage> {
+        super::groups_page_from_text(body)
+    }
+    pub fn groups_general(v: Value) -> Result<GroupsPage, DirectoryError> {
+        super::parse_groups_page(v)
+    }
+    pub fn next_token_hint(body: &str) -> Option<&str> {
+        super::next_token_hint(body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -156,6 +156,10 @@ impl Session {
                     None,
                     format!("network error: {}", m.chars().take(200).collect::<String>()),
                 ),
+                Ok(Err(TransportError::TooLarge { status })) => self.too_large(status),
+                Ok(Ok(resp)) if resp.body.len() > self.config.max_response_bytes => {
+                    self.too_large(resp.status)
+                }
                 Ok(Ok(resp)) if (200..300).contains(&resp.status) => {
                     if let Some(hook) = on_body {
                         hook(&resp.body).await;
@@ -225,6 +229,23 @@ impl Session {
             url: format!("{}{}{}", self.base_url, call.path, call.query),
             headers,
             body: call.body.clone(),
+            max_response_bytes: self.config.max_response_bytes,
+        }
+    }
+
+    /// A body over `max_response_bytes`: not retried (a server that sent one will send it again),
+    /// and never read further (the transport stopped, or the body is dropped unread).
+    fn too_large(&self, status: u16) -> Failure {
+        Failure {
+            kind: DirectoryErrorKind::InvalidResponse,
+            status: Some(status),
+            server_code: None,
+            detail: format!(
+                "HTTP {status} with a body larger than the {}-byte limit (max_response_bytes)",
+                self.config.max_response_bytes
+            ),
+            retryable: false,
+            retry_after_ms: None,
         }
     }
 

@@ -23,6 +23,10 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body (the token request's form body), if any.
     pub body: Option<String>,
+    /// The client's `max_response_bytes`: a transport should stop reading a body beyond this
+    /// many bytes and fail with [`TransportError::TooLarge`] (the client checks the body it gets
+    /// as well, so a transport that reads whole bodies is still bounded by what it reads).
+    pub max_response_bytes: usize,
 }
 
 impl HttpRequest {
@@ -50,6 +54,7 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &headers)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field(
                 "body",
                 &self
@@ -109,6 +114,13 @@ pub enum TransportError {
     /// A layer below the transport gave up waiting (e.g. a `fetch` passed an `AbortSignal`
     /// with a timeout); retried like the client's own timeout.
     Timeout,
+    /// The response's body is larger than [`HttpRequest::max_response_bytes`] (from its
+    /// `Content-Length`, or as soon as reading passed the limit): the transport stopped reading.
+    /// The client fails the call with `invalid_response` and does not retry it.
+    TooLarge {
+        /// The response's status.
+        status: u16,
+    },
 }
 
 /// Sends HTTP requests. Implemented natively by test doubles and in wasm with `fetch`.

@@ -19,9 +19,14 @@ use super::transport::LocalBoxFuture;
 enum WalkState {
     Active,
     Done,
-    /// The server repeated a token; every further call fails with this error.
+    /// The server repeated a token; every further call fails with this error (whose page token,
+    /// like [`PageWalker::resume_token`], is that of the page that carried the repeat).
     Looped(DirectoryError),
 }
+
+/// The default [`PageWalker::with_max_pages`]: 100,000 pages (3,000,000 users at 30 a page).
+/// Loop detection keeps 8 bytes per page, so this also bounds a walk's memory (about 2 MiB).
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
 
 /// Walks a listing page by page. It holds the query, the token of the next page and the tokens
 /// seen so far — never a page it has read: each page is handed to the caller.
@@ -33,7 +38,15 @@ enum WalkState {
 ///
 /// On failure the walker stays where it was: the error's `page_token` (and
 /// [`PageWalker::resume_token`]) is the token of the page that failed, and calling
-/// `next_page` again retries that page.
+/// `next_page` again retries that page. Every page is handed back at most once, so a walk
+/// resumed from that token (by a new walker) delivers each item exactly once overall.
+///
+/// **Bounds**: a page whose `next_page_token` was already seen in this walk is not handed back:
+/// the call fails with `pagination_loop`, carrying that page's own token (the server gave no
+/// usable successor; resuming re-requests the page). After [`PageWalker::with_max_pages`] pages
+/// (default [`DEFAULT_MAX_PAGES`]) with more to go, calls fail with `too_many_pages`, carrying
+/// the token of the next page, so a server that keeps returning fresh tokens cannot make a walk
+/// run (and its loop detection grow) forever.
 ///
 /// **Prefetch** (on by default; [`PageWalker::with_prefetch`]): the request for a page's
 /// successor is sent as soon as the page's body arrives — its `next_page_token` is found in the
@@ -58,6 +71,7 @@ struct Walk<Q: PageQuery> {
     state: WalkState,
     in_flight: bool,
     pages: u64,
+    max_pages: u64,
     prefetch: bool,
     /// The request for `next_token`'s page, already started.
     ahead: Option<Ahead<Q::Page>>,
@@ -157,6 +171,7 @@ impl<Q: PageQuery> PageWalker<Q> {
             state: WalkState::Active,
             in_flight: false,
             pages: 0,
+            max_pages: DEFAULT_MAX_PAGES,
             prefetch: true,
             ahead: None,
             early: None,
@@ -175,9 +190,19 @@ impl<Q: PageQuery> PageWalker<Q> {
         self
     }
 
+    /// Most pages this walk hands back (default [`DEFAULT_MAX_PAGES`]); then calls fail with
+    /// `too_many_pages` and the token to resume from. At least 1 (0 is taken as 1).
+    pub fn with_max_pages(self, max_pages: u64) -> Self {
+        if let Ok(mut w) = self.walk.try_borrow_mut() {
+            w.max_pages = max_pages.max(1);
+        }
+        self
+    }
+
     /// The token the next call will request: save it to resume later with a new walker.
     /// `None` before the first page of a walk that started from the beginning, and once the walk
-    /// is over (see [`PageWalker::is_done`]).
+    /// is over (see [`PageWalker::is_done`]); after a `pagination_loop`, the token of the page
+    /// that carried the repeated token.
     pub fn resume_token(&self) -> Option<String> {
         self.read(|w| w.next_token.clone()).flatten()
     }
@@ -200,8 +225,8 @@ impl<Q: PageQuery> PageWalker<Q> {
     }
 
     /// The next page, or `None` after the last one. If the server hands back a token already
-    /// seen in this walk, the page that carried it is still returned and the following call fails
-    /// with `pagination_loop` (no request is made for the repeated token).
+    /// seen in this walk, the page that carried it is not returned: this call and every later
+    /// one fail with `pagination_loop` (no request is made for the repeated token).
     ///
     /// The future is `'static` (it holds the walk and a clone of `client`) and keeps no borrow of
     /// the walker across the request. A second call while one is pending fails with
@@ -250,9 +275,10 @@ impl<Q: PageQuery> PageWalker<Q> {
                 };
                 let early = w.early.take();
                 let page = w.finish(token, result)?;
-                let want = match (&w.state, w.prefetch) {
-                    (WalkState::Active, true) => w.next_token.clone(),
-                    _ => None,
+                let want = if w.prefetch && w.may_request(0) {
+                    w.next_token.clone()
+                } else {
+                    None
                 };
                 (page, early, want)
             };
@@ -278,8 +304,23 @@ impl<Q: PageQuery> Walk<Q> {
         match &self.state {
             WalkState::Done => Ok(None),
             WalkState::Looped(e) => Err(e.clone()),
+            WalkState::Active if self.pages >= self.max_pages => Err(DirectoryError::new(
+                DirectoryErrorKind::TooManyPages,
+                format!(
+                    "the walk stopped after {} pages (max_pages) with more to go: resume from \
+                     the error's page token with a new walk, or raise max_pages",
+                    self.pages
+                ),
+            )
+            .with_page_token(self.next_token.as_deref())),
             WalkState::Active => Ok(Some((self.query.clone(), self.next_token.clone()))),
         }
+    }
+
+    /// Whether a request for the page after the next one may be sent now: the walk goes on and
+    /// that page is within `max_pages` (`ahead` pages beyond those returned).
+    fn may_request(&self, ahead: u64) -> bool {
+        matches!(self.state, WalkState::Active) && self.pages.saturating_add(ahead) < self.max_pages
     }
 
     fn finish(
@@ -288,29 +329,32 @@ impl<Q: PageQuery> Walk<Q> {
         result: Result<Q::Page, DirectoryError>,
     ) -> Result<Option<Q::Page>, DirectoryError> {
         let page = result.map_err(|e| e.with_page_token(requested.as_deref()))?;
-        self.pages += 1;
         match page.next_page_token().filter(|t| !t.is_empty()) {
             None => {
                 self.state = WalkState::Done;
                 self.next_token = None;
             }
             Some(t) if self.seen.contains(&token_hash(t)) || requested.as_deref() == Some(t) => {
+                // Not handed back: its successor is unknown, so resuming must re-request it.
                 let err = DirectoryError::new(
                     DirectoryErrorKind::PaginationLoop,
                     format!(
-                        "pagination loop: page {} returned a next_page_token already seen in this walk",
-                        self.pages
+                        "pagination loop: page {} returned a next_page_token already seen in this \
+                         walk; that page was not handed back: resume from the error's page token",
+                        self.pages + 1
                     ),
                 )
-                .with_page_token(Some(t));
-                self.state = WalkState::Looped(err);
-                self.next_token = None;
+                .with_page_token(requested.as_deref());
+                self.state = WalkState::Looped(err.clone());
+                self.next_token = requested;
+                return Err(err);
             }
             Some(t) => {
                 self.seen.insert(token_hash(t));
                 self.next_token = Some(t.to_owned());
             }
         }
+        self.pages += 1;
         Ok(Some(page))
     }
 }
@@ -374,7 +418,7 @@ fn early_hook<Q: PageQuery>(
             w.prefetch
                 && w.in_flight
                 && w.next_token == requested
-                && matches!(w.state, WalkState::Active)
+                && w.may_request(1)
                 && requested.as_deref() != Some(hint)
                 && !w.seen.contains(&token_hash(hint))
                 && w.early.as_ref().is_none_or(|(t, _)| t != hint)

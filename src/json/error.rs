@@ -19,6 +19,11 @@ pub enum NormalizationErrorKind {
     InvalidValue,
     /// The input exceeds a bound (nesting depth, filter size, number of operations).
     TooComplex,
+    /// The input is larger than its byte limit ([`crate::json::limits::check_input_bytes`]).
+    PayloadTooLarge,
+    /// A PATCH operation has nothing to act on: a `remove` without a `path`, or a value filter
+    /// that selects no value and does not describe one to create (RFC 7644 §3.5.2).
+    NoTarget,
 }
 
 impl NormalizationErrorKind {
@@ -32,6 +37,31 @@ impl NormalizationErrorKind {
             Self::InvalidFilter => "invalid_filter",
             Self::InvalidValue => "invalid_value",
             Self::TooComplex => "too_complex",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::NoTarget => "no_target",
+        }
+    }
+
+    /// The RFC 7644 §3.12 `scimType` a SCIM service provider answers this error with (HTTP 400):
+    /// what a SCIM endpoint built on scimkit puts in its error response.
+    ///
+    /// | kind | `scimType` |
+    /// |---|---|
+    /// | `invalid_json`, `unsupported_resource`, `invalid_patch` | `invalidSyntax` (the body is not JSON, or not the resource or PatchOp the request needs) |
+    /// | `invalid_path` | `invalidPath` |
+    /// | `invalid_filter` | `invalidFilter` |
+    /// | `invalid_value` | `invalidValue` |
+    /// | `too_complex` | `tooMany` (more than the service is willing to process) |
+    /// | `no_target` | `noTarget` |
+    /// | `payload_too_large` | `tooMany` (a SCIM endpoint answers it with HTTP 413, for which RFC 7644 names no `scimType`; `tooMany`, "more than the service is willing to process", is the nearest) |
+    pub fn scim_type(self) -> &'static str {
+        match self {
+            Self::InvalidJson | Self::UnsupportedResource | Self::InvalidPatch => "invalidSyntax",
+            Self::InvalidPath => "invalidPath",
+            Self::InvalidFilter => "invalidFilter",
+            Self::InvalidValue => "invalidValue",
+            Self::TooComplex | Self::PayloadTooLarge => "tooMany",
+            Self::NoTarget => "noTarget",
         }
     }
 }
@@ -72,6 +102,15 @@ impl NormalizationError {
 
     pub(crate) fn invalid_value(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(NormalizationErrorKind::InvalidValue, pointer, message)
+    }
+
+    pub(crate) fn no_target(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(NormalizationErrorKind::NoTarget, pointer, message)
+    }
+
+    /// The RFC 7644 §3.12 `scimType` of this error (see [`NormalizationErrorKind::scim_type`]).
+    pub fn scim_type(&self) -> &'static str {
+        self.kind.scim_type()
     }
 
     pub(crate) fn too_complex(pointer: impl Into<String>, message: impl Into<String>) -> Self {

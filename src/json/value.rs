@@ -304,7 +304,7 @@ pub(crate) fn strip_passwords_map(map: &mut Map<String, Value>) {
 }
 
 /// Whether `value` has a `password` member anywhere.
-fn has_password(value: &Value) -> bool {
+pub(crate) fn has_password(value: &Value) -> bool {
     match value {
         Value::Object(map) => {
             sets_password(map) || map.iter().any(|(k, v)| is_password(k) || has_password(v))

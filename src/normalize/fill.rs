@@ -243,9 +243,28 @@ pub(crate) fn roles_from_value(
             Value::Object(m) => string_of(m, &["role_name", "value", "display", "name"], p)?,
             other => opt_string(other, p)?,
         };
-        out.push(Role { role_name });
+        out.push(Role {
+            role_name: role_name.map(unwrap_app_role),
+        });
     }
     Ok(out)
+}
+
+/// Entra's `AppRoleAssignmentsComplex` mapping sends each role's `value` as the JSON text of the
+/// app role (`"{\"id\":\"…\",\"value\":\"Admin\",\"displayName\":\"Admin\"}"`, some tenants with
+/// `$ref` and `display`): the role's name is that object's `value`. Any other text, or an object
+/// without a string `value`, is kept as it came (nothing dropped).
+fn unwrap_app_role(name: String) -> String {
+    if !name.trim_start().starts_with('{') {
+        return name;
+    }
+    match serde_json::from_str::<Value>(&name) {
+        Ok(Value::Object(role)) => match crate::json::value::get_ci(&role, "value") {
+            Some((_, Value::String(inner))) if !inner.is_empty() => inner.clone(),
+            _ => name,
+        },
+        _ => name,
+    }
 }
 
 /// `given family`, whichever of the two are known.
@@ -276,8 +295,10 @@ pub(crate) fn complete_user(user: &mut DirectoryUser) {
     // The listed emails are moved into the new list, not copied; only the primary is.
     let listed = std::mem::take(&mut user.emails);
     let mut emails = Vec::with_capacity(listed.len() + 1);
+    // Seen addresses in a set (ASCII case folded): a scan per address was quadratic.
+    let mut seen = std::collections::BTreeSet::new();
     for e in user.email.iter().cloned().chain(listed) {
-        if !emails.iter().any(|x: &String| x.eq_ignore_ascii_case(&e)) {
+        if seen.insert(e.to_ascii_lowercase()) {
             emails.push(e);
         }
     }

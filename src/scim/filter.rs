@@ -349,6 +349,19 @@ impl Filter {
         }
     }
 
+    /// The string of `value eq "…"`, when the filter is only that: the one filter the PATCH
+    /// engine answers from an index (see `super::multi`).
+    pub(crate) fn value_equals(&self) -> Option<&str> {
+        match self {
+            Filter::Compare {
+                attr,
+                op: CompareOp::Eq,
+                value: Value::String(s),
+            } if attr.eq_ignore_ascii_case("value") => Some(s),
+            _ => None,
+        }
+    }
+
     /// The `attr eq "literal"` terms, when the filter is nothing but a conjunction of them: what
     /// a new value must hold to match (used to create the value a filtered replace targets).
     pub fn equalities(&self) -> Option<Vec<(&str, &Value)>> {

@@ -4,33 +4,50 @@
 use serde_json::{Map, Value};
 
 use super::filter::Filter;
-use super::patch_op::{patch_err, PatchOpKind};
-use super::values::{case_rule, merge_into, prepared, set_ci, single_primary};
-use crate::json::value::{key_ci, Ptr};
+use super::keys;
+use super::patch_op::{patch_err, PatchOpKind, Site, Target};
+use super::values::{case_rule, set_ci, single_primary};
+use crate::json::value::key_ci;
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// Applies one operation whose path selects values with a filter (`emails[type eq "work"].value`):
-/// removes, replaces or merges into the matching values of the multi-valued `attr`, creating the value
-/// an equality filter describes when none matches (Entra does this for absent work emails).
+/// removes, replaces or merges into the matching values of the multi-valued `attr`. `new` is the
+/// value add and replace write (prepared; `None` for remove).
+///
+/// When no value matches, add and replace create the value an equality filter describes, filled
+/// from `new` (Entra replaces `emails[type eq "work"].value` on users without a work email); a
+/// filter that describes no value, or a plain `new` with nothing to hold it (no `.sub`, not an
+/// object), is `no_target` (RFC 7644 §3.5.2.3) rather than a success that drops `new`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn apply_filtered(
-    target: &mut Map<String, Value>,
+    at: Target<'_, '_>,
     kind: PatchOpKind,
     attr: &str,
     key: Option<String>,
     filter: &Filter,
     sub: Option<&str>,
-    value: Option<&Value>,
-    at: &Ptr<'_>,
+    new: Option<Value>,
+    site: Site<'_>,
 ) -> Result<(), NormalizationError> {
-    let path_ptr = || at.key("path").render();
+    let Target {
+        map: target,
+        loc,
+        folds,
+    } = at;
     let rule = case_rule(attr);
     let slot_key = key.unwrap_or_else(|| attr.to_owned());
     let items = match target.get_mut(&slot_key) {
         Some(Value::Array(items)) => items,
         None | Some(Value::Null) if kind == PatchOpKind::Remove => return Ok(()),
         None | Some(Value::Null) => {
-            target.insert(slot_key.clone(), Value::Array(Vec::new()));
+            if target
+                .insert(slot_key.clone(), Value::Array(Vec::new()))
+                .is_none()
+            {
+                folds.inserted(loc, &slot_key);
+            } else {
+                folds.replaced(loc, &slot_key);
+            }
             match target.get_mut(&slot_key) {
                 Some(Value::Array(items)) => items,
                 _ => return Ok(()),
@@ -39,7 +56,7 @@ pub(super) fn apply_filtered(
         Some(_) => {
             return Err(NormalizationError::new(
                 NormalizationErrorKind::InvalidPath,
-                path_ptr(),
+                site.path.render(),
                 format!("`{attr}` is not multi-valued; a filter cannot select in it"),
             ))
         }
@@ -74,13 +91,40 @@ pub(super) fn apply_filtered(
         }
         if items.is_empty() {
             target.remove(&slot_key);
+            folds.removed(loc, &slot_key);
         }
         return Ok(());
     }
-    let Some(value) = value else {
-        return Err(patch_err(at.render(), "`add` and `replace` need a `value`"));
+    let Some(new) = new else {
+        return Err(patch_err(
+            site.op.render(),
+            "`add` and `replace` need a `value`",
+        ));
     };
-    let new = prepared(sub.unwrap_or(attr), value);
+    if sub.is_none() && !new.is_object() {
+        // A plain value replaces none of the selected complex values (it would drop their
+        // sub-attributes) and fills no new one.
+        let complex = matched
+            .iter()
+            .any(|&i| items.get(i).is_some_and(Value::is_object));
+        if matched.is_empty() || complex {
+            if items.is_empty() {
+                target.remove(&slot_key);
+                folds.removed(loc, &slot_key);
+            }
+            return Err(if complex {
+                NormalizationError::invalid_value(
+                    site.value.render(),
+                    "the filter selects complex values: give an object of sub-attributes, or a `.sub` path",
+                )
+            } else {
+                NormalizationError::no_target(
+                    site.path.render(),
+                    "no value matches the filter, and a plain value cannot create one (give an object, or a `.sub` path)",
+                )
+            });
+        }
+    }
     let mut touched = matched.clone();
     if matched.is_empty() {
         // Entra replaces `emails[type eq "work"].value` on users without a work email: create the
@@ -88,10 +132,10 @@ pub(super) fn apply_filtered(
         let Some(eqs) = filter.equalities() else {
             if items.is_empty() {
                 target.remove(&slot_key);
+                folds.removed(loc, &slot_key);
             }
-            return Err(NormalizationError::new(
-                NormalizationErrorKind::InvalidPath,
-                path_ptr(),
+            return Err(NormalizationError::no_target(
+                site.path.render(),
                 "no value matches the filter, and the filter does not describe one to create",
             ));
         };
@@ -117,7 +161,7 @@ pub(super) fn apply_filtered(
             // `replace` swaps the selected values whole (RFC 7644 §3.5.2.3).
             (None, Value::Object(m)) if kind == PatchOpKind::Add || matched.is_empty() => {
                 if let Value::Object(src) = new.clone() {
-                    merge_into(m, src);
+                    keys::merge_into(m, src);
                 }
             }
             (None, slot) => *slot = new.clone(),

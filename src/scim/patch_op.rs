@@ -1,9 +1,11 @@
 //! What the PATCH files share, below all of them: an operation's kind, one operation as read from
-//! a body, and the `invalid_patch` error.
+//! a body, where an operation sits in it, the map it writes to, and the `invalid_patch` error.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::keys::{Folds, Loc};
 use super::path::PatchPath;
+use crate::json::value::Ptr;
 use crate::json::{NormalizationError, NormalizationErrorKind};
 
 /// A PATCH operation kind.
@@ -36,4 +38,22 @@ pub(crate) fn patch_err(
     message: impl Into<String>,
 ) -> NormalizationError {
     NormalizationError::new(NormalizationErrorKind::InvalidPatch, pointer, message)
+}
+
+/// Where an operation on one attribute sits in the request, for errors.
+#[derive(Clone, Copy)]
+pub(super) struct Site<'a> {
+    /// The operation (`/Operations/2`).
+    pub op: &'a Ptr<'a>,
+    /// Its path: the `path` member, or the member of a path-less `value` naming the attribute.
+    pub path: &'a Ptr<'a>,
+    /// Its value: the `value` member, or that member of a path-less `value`.
+    pub value: &'a Ptr<'a>,
+}
+
+/// A map the engine writes members of, with where it is (for [`Folds`]).
+pub(super) struct Target<'a, 'f> {
+    pub map: &'a mut Map<String, Value>,
+    pub loc: &'a Loc,
+    pub folds: &'f mut Folds,
 }

@@ -20,6 +20,21 @@ pub struct PatchPath {
     pub sub: Option<String>,
 }
 
+impl PatchPath {
+    /// Whether an operation on this path may read or write the resource's top-level member
+    /// `key`: the member named like its attribute (any ASCII case), or for an extension path the
+    /// extension object under any spelling of its URN (and the enterprise URN's aliases).
+    pub(crate) fn reaches(&self, key: &str) -> bool {
+        match (&self.schema, &self.attr) {
+            (None, Some(attr)) => key.eq_ignore_ascii_case(attr),
+            (Some(urn), _) => {
+                key.eq_ignore_ascii_case(urn) || (is_enterprise_urn(urn) && is_enterprise_urn(key))
+            }
+            (None, None) => false,
+        }
+    }
+}
+
 fn invalid(message: impl Into<String>) -> NormalizationError {
     NormalizationError::new(NormalizationErrorKind::InvalidPath, "", message)
 }
@@ -41,6 +56,25 @@ fn is_schema_urn(lower: &str) -> bool {
     segments.next().is_some_and(|v| {
         !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.') && v.contains('.')
     })
+}
+
+fn is_urn(text: &str) -> bool {
+    text.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+}
+
+/// `(schema URN, attribute path)` when `head` is a schema URN joined to its attribute by a dot
+/// rather than a colon (`urn:…:enterprise:2.0:User.manager`, `…:User.name.givenName`): the part
+/// of the last `:`-segment before its first dot must complete a schema URN, which
+/// `urn:…:User:name.givenName` (a colon, then `attr.sub`) does not.
+fn dotted_urn(head: &str) -> Option<(&str, &str)> {
+    if !is_urn(head) {
+        return None;
+    }
+    let last = head.rfind(':')?;
+    let dot = last + 1 + head.get(last + 1..)?.find('.')?;
+    let urn = head.get(..dot)?;
+    is_schema_urn(&urn.to_ascii_lowercase()).then(|| (urn, head.get(dot + 1..).unwrap_or("")))
 }
 
 /// Splits `attr` or `attr.sub` (no filter) into names.
@@ -94,11 +128,14 @@ pub fn parse_path(path: &str) -> Result<PatchPath, NormalizationError> {
     };
     let mut schema = None;
     let mut attr_text = head;
-    if head.len() >= 4
-        && head
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
-    {
+    if let Some((urn, rest)) = dotted_urn(head) {
+        // `urn:…:enterprise:2.0:User.manager` (Microsoft's examples): the schema, a dot, the
+        // attribute; read as `urn:…:User:manager`.
+        if !CORE_URNS.contains(&urn.to_ascii_lowercase().as_str()) {
+            schema = Some(urn.to_owned());
+        }
+        attr_text = rest;
+    } else if is_urn(head) {
         let lower = head.to_ascii_lowercase();
         if bracket.is_none() && is_schema_urn(&lower) {
             if CORE_URNS.contains(&lower.as_str()) {
@@ -173,6 +210,29 @@ mod tests {
         );
         let p = parse_path(r#"emails[type eq "work" and value ew "]"].value"#).unwrap();
         assert_eq!(p.sub.as_deref(), Some("value"));
+        // Schema and attribute joined by a dot (Microsoft's examples).
+        let p = parse_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager")
+            .unwrap();
+        assert_eq!(
+            (p.schema.as_deref(), p.attr.as_deref(), p.sub.as_deref()),
+            (
+                Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+                Some("manager"),
+                None
+            )
+        );
+        let p =
+            parse_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.manager.value")
+                .unwrap();
+        assert_eq!(
+            (p.attr.as_deref(), p.sub.as_deref()),
+            (Some("manager"), Some("value"))
+        );
+        let p = parse_path("urn:ietf:params:scim:schemas:core:2.0:User.name.givenName").unwrap();
+        assert_eq!(
+            (p.schema, p.attr.as_deref(), p.sub.as_deref()),
+            (None, Some("name"), Some("givenName"))
+        );
         assert!(parse_path("emails[type eq \"work\"]x").is_err());
         assert!(parse_path("a b").is_err());
         assert!(parse_path("").is_err());

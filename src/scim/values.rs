@@ -1,12 +1,12 @@
 //! Value-level pieces of PATCH application: the coercions providers need (string booleans,
-//! manager forms), case-insensitive member access, and multi-valued appends that deduplicate.
-
-use std::collections::BTreeMap;
+//! manager forms) and the checks on what they coerce, case-insensitive member access, one
+//! `primary`. Appends and removals on multi-valued attributes: [`super::multi`].
 
 use serde_json::{Map, Value};
 
 use super::filter::CaseRule;
-use crate::json::value::{get_ci, key_ci, parse_bool_str};
+use crate::json::value::{get_ci, key_ci, parse_bool_str, Ptr};
+use crate::json::NormalizationError;
 
 /// Multi-valued attributes of the core schemas: an `add` of one value creates an array.
 pub(super) const MULTI_VALUED: [&str; 11] = [
@@ -67,6 +67,49 @@ pub(super) fn prepared(attr: &str, value: &Value) -> Value {
     v
 }
 
+/// Checks the booleans the engine writes: `active` (RFC 7643 §4.1.1), a multi-valued value's
+/// `primary` (§2.4), written whole or as `attr[filter].primary`. After [`prepared`], a valid one
+/// is a boolean (or `null`, which removes it); anything else is `invalid_value` at its place in
+/// the request (`at`, the operation's value) rather than surfacing later, pointing into the
+/// stored resource, when the resource is normalized.
+pub(super) fn check_booleans(
+    attr: &str,
+    sub: Option<&str>,
+    new: &Value,
+    at: Ptr<'_>,
+) -> Result<(), NormalizationError> {
+    let is_bool = |v: &Value| matches!(v, Value::Bool(_) | Value::Null);
+    let bad = |at: Ptr<'_>| NormalizationError::invalid_value(at, "expected a boolean");
+    match sub {
+        Some(sub) if sub.eq_ignore_ascii_case("primary") && !is_bool(new) => return Err(bad(at)),
+        Some(_) => return Ok(()),
+        None if attr.eq_ignore_ascii_case("active") && !is_bool(new) => return Err(bad(at)),
+        None => {}
+    }
+    let primary = |item: &Value| {
+        item.as_object()
+            .and_then(|m| get_ci(m, "primary"))
+            .filter(|(_, v)| !is_bool(v))
+            .map(|(k, _)| k.to_owned())
+    };
+    match new {
+        Value::Array(items) if is_multi(attr) => {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(k) = primary(item) {
+                    return Err(bad(at.index(i).key(&k)));
+                }
+            }
+        }
+        Value::Object(_) if is_multi(attr) => {
+            if let Some(k) = primary(new) {
+                return Err(bad(at.key(&k)));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 pub(super) fn is_multi(attr: &str) -> bool {
     MULTI_VALUED.iter().any(|m| attr.eq_ignore_ascii_case(m))
 }
@@ -108,13 +151,16 @@ pub(super) fn merge_into(dst: &mut Map<String, Value>, src: Map<String, Value>) 
     }
 }
 
+/// Whether `item` is an object whose `name` member (any ASCII case) is `true`.
+pub(super) fn get_bool_true(item: &Value, name: &str) -> bool {
+    item.as_object()
+        .and_then(|m| get_ci(m, name))
+        .is_some_and(|(_, v)| v == &Value::Bool(true))
+}
+
 /// Keeps at most one `primary: true`: the one at `keep` (RFC 7643 §2.4).
 pub(super) fn single_primary(items: &mut [Value], keep: usize) {
-    let keeps = items
-        .get(keep)
-        .and_then(Value::as_object)
-        .and_then(|m| get_ci(m, "primary"))
-        .is_some_and(|(_, v)| v == &Value::Bool(true));
+    let keeps = items.get(keep).is_some_and(|v| get_bool_true(v, "primary"));
     if !keeps {
         return;
     }
@@ -128,46 +174,6 @@ pub(super) fn single_primary(items: &mut [Value], keep: usize) {
                 }
             }
         }
-    }
-}
-
-/// Appends values to a multi-valued attribute; a value whose `value` is already there is merged
-/// into it instead of duplicated (Entra re-adds members with `"$ref": null`).
-pub(super) fn append(items: &mut Vec<Value>, new: Vec<Value>) {
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Some(k) = item_key(item) {
-            index.entry(k.to_string()).or_insert(i);
-        }
-    }
-    for item in new {
-        if item.is_null() {
-            continue;
-        }
-        let at = match item_key(&item)
-            .map(Value::to_string)
-            .and_then(|k| index.get(&k).copied())
-        {
-            Some(i) => {
-                if let (Some(Value::Object(dst)), Value::Object(src)) = (items.get_mut(i), item) {
-                    for (k, v) in src.into_iter().filter(|(_, v)| !v.is_null()) {
-                        set_ci(dst, &k, v);
-                    }
-                }
-                i
-            }
-            None => {
-                if items.contains(&item) {
-                    continue;
-                }
-                if let Some(k) = item_key(&item) {
-                    index.insert(k.to_string(), items.len());
-                }
-                items.push(item);
-                items.len() - 1
-            }
-        };
-        single_primary(items, at);
     }
 }
 

@@ -89,6 +89,18 @@ pub enum WebhookError {
         /// Number of `whpk_`/`whsk_` keys each `v1a` entry was compared against.
         public_keys: usize,
     },
+    /// A header is longer than [`VerifyOptions::max_header_bytes`](super::VerifyOptions), or
+    /// carries more values than [`VerifyOptions::max_header_values`](super::VerifyOptions).
+    HeaderTooLarge {
+        /// The header's lowercase name.
+        header: &'static str,
+        /// Its size: bytes, or values when `values` is set.
+        size: usize,
+        /// The configured limit, in the same unit.
+        limit: usize,
+        /// Whether `size` and `limit` count values (signature entries, repeated lines), not bytes.
+        values: bool,
+    },
     /// The body is larger than [`VerifyOptions::max_body_bytes`](super::VerifyOptions).
     PayloadTooLarge {
         /// The body's size in bytes.
@@ -258,6 +270,26 @@ impl fmt::Display for WebhookError {
                     "); the {what} covers the raw body bytes, so a re-serialized body will not verify"
                 )
             }
+            Self::HeaderTooLarge {
+                header,
+                size,
+                limit,
+                values: false,
+            } => write!(
+                f,
+                "{header} header is {size} bytes, larger than the {limit}-byte limit \
+                 (max_header_bytes)"
+            ),
+            Self::HeaderTooLarge {
+                header,
+                size,
+                limit,
+                values: true,
+            } => write!(
+                f,
+                "{header} header has {size} values, more than the limit of {limit} \
+                 (max_header_values; a sender sends one signature per secret or key)"
+            ),
             Self::PayloadTooLarge { size, limit } => write!(
                 f,
                 "webhook body is {size} bytes, larger than the {limit}-byte limit (max_body_bytes)"
@@ -305,6 +337,7 @@ impl ErrorCode for WebhookError {
             Self::TimestampTooOld { .. } => "timestamp_too_old",
             Self::TimestampTooNew { .. } => "timestamp_too_new",
             Self::InvalidSignature { .. } => "invalid_signature",
+            Self::HeaderTooLarge { .. } => "header_too_large",
             Self::PayloadTooLarge { .. } => "payload_too_large",
         }
     }

@@ -60,6 +60,14 @@ pub struct VerifyOptions {
     pub tolerance_secs: u64,
     /// Largest accepted body in bytes (checked before hashing). Default 1 MiB (1_048_576).
     pub max_body_bytes: usize,
+    /// Largest accepted value of each of the three headers, in bytes (after repeated header
+    /// lines are joined). Default 8 KiB (8_192): HTTP servers commonly cap a whole header block
+    /// at 8–16 KiB, and a signature header holds ~50 bytes per `v1` entry, ~95 per `v1a`.
+    pub max_header_bytes: usize,
+    /// Most values one header may carry: the space-separated entries of `webhook-signature`
+    /// (the JS package also counts repeated header lines of each header). Default 32: senders
+    /// send one signature per secret or key, two or three during a rotation.
+    pub max_header_values: usize,
 }
 
 impl VerifyOptions {
@@ -67,6 +75,10 @@ impl VerifyOptions {
     pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
     /// The default body limit: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
+    /// The default limit on each header's length: 8 KiB.
+    pub const DEFAULT_MAX_HEADER_BYTES: usize = 8_192;
+    /// The default limit on the values of one header (signature entries): 32.
+    pub const DEFAULT_MAX_HEADER_VALUES: usize = 32;
     /// A tolerance no timestamp exceeds: any two `i64` seconds are at most `u64::MAX` apart, so
     /// the window covers them all. For replaying a stored delivery on purpose, never the default;
     /// the timestamp must still be well-formed and signed.
@@ -78,6 +90,8 @@ impl Default for VerifyOptions {
         Self {
             tolerance_secs: Self::DEFAULT_TOLERANCE_SECS,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            max_header_bytes: Self::DEFAULT_MAX_HEADER_BYTES,
+            max_header_values: Self::DEFAULT_MAX_HEADER_VALUES,
         }
     }
 }

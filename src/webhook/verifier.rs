@@ -87,13 +87,15 @@ impl Webhook {
     /// Verifies a delivery against `now_secs` (Unix seconds, supplied by the caller: the core reads
     /// no clock). `body` must be the raw bytes as received.
     ///
-    /// Checks, in order: body size (`payload_too_large`, before any hashing); the three headers
-    /// are present (`missing_header`; an empty or whitespace-only value counts as missing);
-    /// the timestamp is plain ASCII digits (`invalid_timestamp`); it is within
-    /// `now_secs ± tolerance_secs` inclusive (`timestamp_too_old` / `timestamp_too_new`); some
-    /// `v1` entry matches under some `whsec_` secret, or some `v1a` entry under some
-    /// `whpk_`/`whsk_` key (`invalid_signature`). Other versions and malformed entries in the
-    /// signature header are skipped; `v1` entries are checked first (HMAC is far cheaper).
+    /// Checks, in order: body size (`payload_too_large`, before any hashing); each header's
+    /// length (`header_too_large`); the three headers are present (`missing_header`; an empty
+    /// or whitespace-only value counts as missing); the timestamp is plain ASCII digits
+    /// (`invalid_timestamp`); it is within `now_secs ± tolerance_secs` inclusive
+    /// (`timestamp_too_old` / `timestamp_too_new`); the number of signature entries
+    /// (`header_too_large`, before any hashing); some `v1` entry matches under some `whsec_`
+    /// secret, or some `v1a` entry under some `whpk_`/`whsk_` key (`invalid_signature`). Other
+    /// versions and malformed entries in the signature header are skipped; `v1` entries are
+    /// checked first (HMAC is far cheaper).
     pub fn verify(
         &self,
         headers: &WebhookHeaders<'_>,
@@ -123,6 +125,21 @@ impl Webhook {
                 limit: opts.max_body_bytes,
             });
         }
+        for (value, header) in [
+            (headers.id, ID),
+            (headers.timestamp, TIMESTAMP),
+            (headers.signature, SIGNATURE),
+        ] {
+            let size = value.map_or(0, str::len);
+            if size > opts.max_header_bytes {
+                return Err(WebhookError::HeaderTooLarge {
+                    header,
+                    size,
+                    limit: opts.max_header_bytes,
+                    values: false,
+                });
+            }
+        }
         let id = required(headers.id, ID)?;
         let ts_str = required(headers.timestamp, TIMESTAMP)?;
         let sig_header = required(headers.signature, SIGNATURE)?;
@@ -145,6 +162,15 @@ impl Webhook {
                 Entry::V1a(_) => v1a_seen += 1,
                 Entry::Skipped => skipped += 1,
             }
+        }
+        let values = v1_seen + v1a_seen + skipped;
+        if values > opts.max_header_values {
+            return Err(WebhookError::HeaderTooLarge {
+                header: SIGNATURE,
+                size: values,
+                limit: opts.max_header_values,
+                values: true,
+            });
         }
         // Nothing to compare against: skip hashing the body.
         if v1_seen > 0 {

@@ -5,6 +5,7 @@ import {
   DirectoryClient,
   init,
   NormalizationError,
+  type ScimErrorType,
   ScalekitClient,
   ScimkitError,
   generateSigningKeyPair,
@@ -97,7 +98,10 @@ export async function sync(client: DirectoryClient, org: string, dir: string): P
     await client.getPrimaryDirectory(org);
   } catch (err) {
     if (err instanceof DirectoryApiError && err.code === "not_found") return emails;
-    if (err instanceof NormalizationError) console.log(err.pointer);
+    if (err instanceof NormalizationError) {
+      const scimType: ScimErrorType = err.scimType;
+      console.log(err.pointer, scimType, err.code === "no_target");
+    }
     if (err instanceof ScimkitError) console.log(err.code);
   }
   return emails;
@@ -111,6 +115,8 @@ export async function guide(): Promise<void> {
   console.log(directory.id);
   const ok: true = scalekit.verifyWebhookPayload("whsec_x", { "webhook-id": "a" }, "{}");
   console.log(ok, new DirectoryClient({ environmentUrl: "u", clientId: "c", clientSecret: "s", fetch: globalThis.fetch }));
+  // The bounds, and `null` for "not given".
+  console.log(new DirectoryClient({ environmentUrl: "u", clientId: "c", clientSecret: "s", maxResponseBytes: 1 << 20, timeoutMs: null }));
 }
 
 export function normalization(raw: string, bytes: Uint8Array): boolean {
@@ -121,7 +127,9 @@ export function normalization(raw: string, bytes: Uint8Array): boolean {
     { method: "PATCH", path: "/scim/v2/Users/42", body: { Operations: [] } },
     { organizationId: "org_1", current: resource0(), now: new Date() },
   );
-  const e: DirectoryEvent = normalizeEvent(raw);
+  const e: DirectoryEvent = normalizeEvent(raw, { maxInputBytes: 1 << 20 });
+  applyScimPatch({ members: [] }, { Operations: [] }, { maxInputBytes: null, maxResourceBytes: 8 << 20 });
+  normalizeScimRequest({ method: "DELETE", path: "/Users/1" }, { maxInputBytes: 4096, maxResourceBytes: null, provider: null });
   const provider: ProviderName | null = detectProvider(raw);
   return u.active && g.members !== undefined && "userName" in patched && events.length >= 0 && resource !== undefined && e.partial === false && provider !== "google";
 }
@@ -136,6 +144,7 @@ export function roundTrip(secret: string): DirectoryEvent {
   const signed = signWebhook(secret, { body });
   const headers = new Headers(signed); // SignedHeaders is a HeadersInit
   verifySignature([secret, "whsec_old"], headers, new TextEncoder().encode(body));
+  verifySignature(secret, headers, body, { maxHeaderBytes: 16_384, maxHeaderValues: null, toleranceSeconds: null, maxBodyBytes: 1 << 20 });
   return verifyWebhook(secret, signWebhook(secret, { body }), body);
 }
 
@@ -144,7 +153,7 @@ export async function everyWalk(client: DirectoryClient, org: string, dir: strin
   for await (const o of client.organizations({ pageSize: 100 })) n += o.id.length;
   for await (const p of client.organizationPages()) n += p.organizations.length + p.total_size;
   for await (const u of client.directoryUsers(org, dir, { directoryGroupId: "g", includeDetail: true })) n += u.groups.length;
-  for await (const p of client.directoryUserPages(org, dir, { pageToken: "t", prefetch: false })) n += p.users.length;
+  for await (const p of client.directoryUserPages(org, dir, { pageToken: "t", prefetch: false, maxPages: 1_000 })) n += p.users.length;
   for await (const g of client.directoryGroups(org, dir, { includeExternalGroups: true })) n += g.members?.length ?? 0;
   for await (const p of client.directoryGroupPages(org, dir)) n += p.groups.length;
   const page: UsersPage = await client.listDirectoryUsers(org, dir);
@@ -166,6 +175,7 @@ export function explain(err: unknown): string {
       case "invalid_signature":
       case "parsed_body":
       case "payload_too_large":
+      case "header_too_large":
       case "invalid_json":
         return `webhook: ${err.code}`;
       default:

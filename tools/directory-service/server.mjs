@@ -30,7 +30,8 @@ const badArg = (msg) => new ApiError(400, GRPC.INVALID_ARGUMENT, 'INVALID_ARGUME
 const notFound = (msg) => new ApiError(404, GRPC.NOT_FOUND, 'NOT_FOUND', msg);
 
 const FAULT_KEYS = ['rateLimitEvery', 'retryAfterSeconds', 'retryAfterHttpDate', 'serverErrorBurst', 'slowEvery', 'slowMs',
-  'malformedEvery', 'expireTokensEvery', 'dropConnectionEvery', 'includeTokenEndpoint', 'lateEventEvery', 'lateEventMs'];
+  'malformedEvery', 'expireTokensEvery', 'dropConnectionEvery', 'includeTokenEndpoint', 'lateEventEvery', 'lateEventMs',
+  'repeatTokenEvery', 'oversizeEvery', 'oversizeBytes', 'oversizeDeclared'];
 
 /** validate + normalize a fault config; throws RangeError on nonsense or on permanently-failing settings */
 export function normalizeFaults(f = {}) {
@@ -54,7 +55,12 @@ export function normalizeFaults(f = {}) {
     includeTokenEndpoint: Boolean(f.includeTokenEndpoint),
     lateEventEvery: every('lateEventEvery', f.lateEventEvery),
     lateEventMs: f.lateEventMs ?? 2000,
+    repeatTokenEvery: every('repeatTokenEvery', f.repeatTokenEvery),
+    oversizeEvery: every('oversizeEvery', f.oversizeEvery),
+    oversizeBytes: f.oversizeBytes ?? 32 * 1024 * 1024,
+    oversizeDeclared: Boolean(f.oversizeDeclared),
   };
+  if (!Number.isInteger(out.oversizeBytes) || out.oversizeBytes < 1 || out.oversizeBytes > 2 ** 30) throw new RangeError('oversizeBytes must be an integer in [1, 2^30]');
   if (!Number.isInteger(out.lateEventMs) || out.lateEventMs < 1 || out.lateEventMs > 600_000) throw new RangeError('lateEventMs must be an integer in [1, 600000]');
   if (!Number.isInteger(out.retryAfterSeconds) || out.retryAfterSeconds < 0 || out.retryAfterSeconds > 3600) throw new RangeError('retryAfterSeconds must be an integer in [0, 3600]');
   if (!Number.isInteger(out.slowMs) || out.slowMs < 0 || out.slowMs > 120_000) throw new RangeError('slowMs must be an integer in [0, 120000]');
@@ -81,10 +87,12 @@ function activeFaults(f) {
   if (f.dropConnectionEvery) o.dropConnectionEvery = f.dropConnectionEvery;
   if (f.includeTokenEndpoint) o.includeTokenEndpoint = true;
   if (f.lateEventEvery) Object.assign(o, { lateEventEvery: f.lateEventEvery, lateEventMs: f.lateEventMs });
+  if (f.repeatTokenEvery) o.repeatTokenEvery = f.repeatTokenEvery;
+  if (f.oversizeEvery) Object.assign(o, { oversizeEvery: f.oversizeEvery, oversizeBytes: f.oversizeBytes, oversizeDeclared: f.oversizeDeclared });
   return o;
 }
 
-const freshCounters = () => ({ drop: 0, burst: 0, rateLimit: 0, expire: 0, malformed: 0, slow: 0, late: 0 });
+const freshCounters = () => ({ drop: 0, burst: 0, rateLimit: 0, expire: 0, malformed: 0, slow: 0, late: 0, repeat: 0, oversize: 0 });
 const freshStats = () => ({
   requests: 0,
   apiRequests: 0,
@@ -92,7 +100,8 @@ const freshStats = () => ({
   byStatus: {},
   tokenRequests: 0,
   tokensIssued: 0,
-  faultsInjected: { rateLimit: 0, serverError: 0, slow: 0, malformed: 0, expireToken: 0, dropConnection: 0, lateEvent: 0 },
+  faultsInjected: { rateLimit: 0, serverError: 0, slow: 0, malformed: 0, expireToken: 0, dropConnection: 0, lateEvent: 0, repeatToken: 0, oversize: 0 },
+  oversizeBytesSent: 0,
   webhooks: { runs: 0, ...freshDeliveryCounters() },
 });
 
@@ -539,6 +548,7 @@ export async function startDirectoryService(options = {}) {
     let status = 200;
     let body;
     let truncate = false;
+    let oversize = false;
     let err = null;
     try {
       const method = route?.method ?? 'GET';
@@ -555,13 +565,55 @@ export async function startDirectoryService(options = {}) {
       if (!route) throw notFound(`no route for ${u.pathname}`);
       body = apiResponse(route, u.searchParams, reqBody);
       if (faults.malformedEvery && ++counters.malformed % faults.malformedEvery === 0) { truncate = true; stats.faultsInjected.malformed++; }
+      // A stuck cursor: the page names the token it was requested with as its next one. Only
+      // listing pages asked for with a token and having a next page are eligible (and counted).
+      const asked = u.searchParams.get('page_token');
+      if (faults.repeatTokenEvery && asked && body?.next_page_token && ['listUsers', 'listGroups', 'listOrganizations'].includes(endpoint)
+        && ++counters.repeat % faults.repeatTokenEvery === 0) {
+        body = { ...body, next_page_token: asked };
+        stats.faultsInjected.repeatToken++;
+      }
+      if (faults.oversizeEvery && ++counters.oversize % faults.oversizeEvery === 0) oversize = true;
     } catch (e) {
       err = e;
     }
     if (slow) await delay(faults.slowMs);
     if (closed) return;
     if (err) return sendError(res, err, endpoint);
+    if (oversize) return sendOversize(res, status, body, endpoint);
     sendJson(res, status, body, { endpoint, truncate });
+  }
+
+  /**
+   * The `oversize` fault: the page's JSON followed by `oversizeBytes` of whitespace (still valid
+   * JSON), streamed in 64 KiB chunks as the client reads them — chunked, or with its true
+   * Content-Length when `oversizeDeclared` — so the service never holds it. A client that stops
+   * reading ends the stream: `stats.oversizeBytesSent` shows how much it took.
+   */
+  function sendOversize(res, status, obj, endpoint) {
+    stats.faultsInjected.oversize++;
+    const head = Buffer.from(obj instanceof RawJson ? obj.text : JSON.stringify(obj));
+    const total = head.length + faults.oversizeBytes;
+    const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+    if (faults.oversizeDeclared) headers['content-length'] = total;
+    res.writeHead(status, headers);
+    record(endpoint, status);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let left = faults.oversizeBytes;
+    const count = (n) => { stats.oversizeBytesSent += n; };
+    res.write(head);
+    count(head.length);
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        count(n);
+        if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('close', () => { left = 0; });
+    pump();
   }
 
   // ---------- admin ----------

@@ -50,6 +50,16 @@ pub(crate) fn with_parts<const N: usize, T>(
     })
 }
 
+/// Test builds only: runs `f` with the buffer borrowed for writing, as `input_buffer` holds it while
+/// it grows (where a huge input's allocation fails), so a trap in `f` leaves it borrowed.
+#[cfg(feature = "trap-test")]
+pub(crate) fn hold_for_test<T>(f: impl FnOnce() -> T) -> T {
+    INPUT.with(|b| {
+        let _held = b.borrow_mut();
+        f()
+    })
+}
+
 /// Text the façade wrote with `encodeInto` is always UTF-8; anything else is a misuse.
 pub(crate) fn text(part: Option<&[u8]>) -> Result<Option<&str>, JsValue> {
     part.map(|p| std::str::from_utf8(p).map_err(|_| misuse()))

@@ -8,5 +8,8 @@ mod directory;
 mod errors;
 mod input;
 mod normalize;
+mod options;
 mod sync;
+#[cfg(feature = "trap-test")]
+mod trap_test;
 mod webhook;

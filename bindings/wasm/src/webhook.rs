@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::{from_core, js_error, Family};
 use crate::input::{text, with_parts};
+use crate::options::{limit, non_negative_int, MAX_SAFE};
 use scimkit::webhook::{VerifyOptions, Webhook, WebhookError, WebhookHeaders};
 
 /// Splits the input buffer `[id][timestamp][signature][body]` (negative length: header absent).
@@ -66,6 +67,8 @@ impl Verifier {
     /// Verifies the message in the input buffer; returns its timestamp (Unix seconds). Errors are
     /// thrown, as from every export (one error channel; the `Result` costs about 1 % of a 1 KiB
     /// verification, measured when an out-of-band NaN channel was tried and removed).
+    /// `tolerance_secs` absent (`undefined`) is the default; the limits are the façade's
+    /// resolved values (`defaultLimits`, or `checkLimit` of an option given).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = verifyInput)]
     pub fn verify_input(
@@ -75,11 +78,19 @@ impl Verifier {
         sig_len: f64,
         body_len: usize,
         now_ms: f64,
-        tolerance_secs: f64,
+        tolerance_secs: Option<f64>,
         max_body_bytes: f64,
+        max_header_bytes: f64,
+        max_header_values: f64,
     ) -> Result<f64, JsValue> {
         let lens = [id_len, ts_len, sig_len, body_len as f64];
-        self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |_| Ok(()))
+        let opts = options(
+            tolerance_secs,
+            max_body_bytes,
+            max_header_bytes,
+            max_header_values,
+        )?;
+        self.verify(lens, now_ms, &opts, |_| Ok(()))
             .map(|(ts, ())| ts)
     }
 
@@ -94,11 +105,19 @@ impl Verifier {
         sig_len: f64,
         body_len: usize,
         now_ms: f64,
-        tolerance_secs: f64,
+        tolerance_secs: Option<f64>,
         max_body_bytes: f64,
+        max_header_bytes: f64,
+        max_header_values: f64,
     ) -> Result<String, JsValue> {
         let lens = [id_len, ts_len, sig_len, body_len as f64];
-        self.verify(lens, now_ms, tolerance_secs, max_body_bytes, |body| {
+        let opts = options(
+            tolerance_secs,
+            max_body_bytes,
+            max_header_bytes,
+            max_header_values,
+        )?;
+        self.verify(lens, now_ms, &opts, |body| {
             crate::normalize::event_json(body).map_err(|e| {
                 // The caller asked for an event, so a verified body that is not one is a webhook
                 // error; the normalizer's pointer says where.
@@ -134,11 +153,9 @@ impl Verifier {
         &self,
         lens: [f64; 4],
         now_ms: f64,
-        tolerance_secs: f64,
-        max_body_bytes: f64,
+        opts: &VerifyOptions,
         then: impl FnOnce(&[u8]) -> Result<T, JsValue>,
     ) -> Result<(f64, T), JsValue> {
-        let opts = options(tolerance_secs, max_body_bytes)?;
         if !now_ms.is_finite() {
             return Err(js_error(
                 Family::Argument,
@@ -151,43 +168,62 @@ impl Verifier {
         with_input(lens, |headers, body| {
             let timestamp = self
                 .hook
-                .verify_timestamp(&headers, body, now, &opts)
+                .verify_timestamp(&headers, body, now, opts)
                 .map_err(|e| from_core(Family::Webhook, &e))?;
             Ok((timestamp as f64, then(body)?))
         })
     }
 }
 
-/// The core's default body limit, so the façade's early size check (before copying a body into
-/// wasm memory) uses the same number instead of restating it.
-#[wasm_bindgen(js_name = defaultMaxBodyBytes)]
-pub fn default_max_body_bytes() -> f64 {
-    VerifyOptions::DEFAULT_MAX_BODY_BYTES as f64
+/// A tolerance absent is the default; `Infinity` is the core's `ANY_TIMESTAMP` (deliberate
+/// replays); `NaN` (e.g. `Number(process.env.X)` of a typo) or any other non-integer is
+/// `invalid_argument`, never the default. The limits are the façade's resolved values.
+fn options(
+    tolerance_secs: Option<f64>,
+    max_body_bytes: f64,
+    max_header_bytes: f64,
+    max_header_values: f64,
+) -> Result<VerifyOptions, JsValue> {
+    let tolerance_secs = match tolerance_secs {
+        None => VerifyOptions::DEFAULT_TOLERANCE_SECS,
+        Some(f64::INFINITY) => VerifyOptions::ANY_TIMESTAMP,
+        Some(t) => non_negative_int(t, "options.toleranceSeconds").map_err(|_| {
+            let msg = format!(
+                "options.toleranceSeconds must be whole seconds >= 0, or Infinity to accept any \
+                 timestamp, got {t}"
+            );
+            js_error(Family::Argument, "invalid_argument", &msg, None)
+        })?,
+    };
+    Ok(VerifyOptions {
+        tolerance_secs,
+        max_body_bytes: limit(max_body_bytes, "options.maxBodyBytes")?,
+        max_header_bytes: limit(max_header_bytes, "options.maxHeaderBytes")?,
+        max_header_values: limit(max_header_values, "options.maxHeaderValues")?,
+    })
 }
 
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-
-/// NaN means "use the default"; a tolerance of `Infinity` is the core's `ANY_TIMESTAMP`.
-fn options(tolerance_secs: f64, max_body_bytes: f64) -> Result<VerifyOptions, JsValue> {
-    let mut opts = VerifyOptions::default();
-    if tolerance_secs == f64::INFINITY {
-        opts.tolerance_secs = VerifyOptions::ANY_TIMESTAMP;
-    } else if !tolerance_secs.is_nan() {
-        opts.tolerance_secs = non_negative_int(tolerance_secs, "options.toleranceSeconds")?;
-    }
-    if !max_body_bytes.is_nan() {
-        opts.max_body_bytes = non_negative_int(max_body_bytes, "options.maxBodyBytes")? as usize;
-    }
-    Ok(opts)
-}
-
-fn non_negative_int(v: f64, what: &str) -> Result<u64, JsValue> {
-    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= MAX_SAFE {
-        Ok(v as u64)
-    } else {
-        let msg = format!("{what} must be a non-negative integer, got {v}");
-        Err(js_error(Family::Argument, "invalid_argument", &msg, None))
-    }
+/// The error for a header over a limit (`values`: too many values, else too many bytes), thrown
+/// by the façade before it copies the header in.
+#[wasm_bindgen(js_name = headerTooLarge)]
+pub fn header_too_large(header: &str, size: f64, limit: f64, values: bool) -> JsValue {
+    let header = match header {
+        "webhook-id" => "webhook-id",
+        "webhook-timestamp" => "webhook-timestamp",
+        "svix-id" => "svix-id",
+        "svix-timestamp" => "svix-timestamp",
+        "svix-signature" => "svix-signature",
+        _ => "webhook-signature",
+    };
+    from_core(
+        Family::Webhook,
+        &WebhookError::HeaderTooLarge {
+            header,
+            size: size as usize,
+            limit: limit as usize,
+            values,
+        },
+    )
 }
 
 /// The error for a body over the limit, thrown by the façade before it copies a large body in.

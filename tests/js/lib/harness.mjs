@@ -33,9 +33,9 @@ function npm(args, cwd) {
  * and copy the harness (suite/, drivers, vectors.json, fixtures.json) to <project>/harness/.
  * fixtures.json: every normalization fixture with its references resolved (lib/fixtures.mjs),
  * so the drivers, the Worker bundle and the browser page all get them without reading tests/fixtures.
+ * `pkgDir`: another built package to pack instead (the trap-test build).
  */
-export function prepareProject(label) {
-  const pkgDir = join(repoRoot, "pkg");
+export function prepareProject(label, { pkgDir = join(repoRoot, "pkg") } = {}) {
   if (!existsSync(join(pkgDir, "package.json"))) throw new Error(`${pkgDir} missing: build it first (node scripts/build.mjs)`);
   const tmp = mkdtempSync(join(tmpdir(), `scimkit-${label}-`));
   const packDir = join(tmp, "pack");

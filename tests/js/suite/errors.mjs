@@ -127,4 +127,26 @@ export default [
       }
     },
   },
+  {
+    name: "NormalizationError carries the RFC 7644 §3.12 scimType of its code, from the core and from the façade",
+    run: async (scimkit, { assert }) => {
+      const user = { userName: "u", name: { givenName: "A" } };
+      const cases = [
+        ["invalid_json", "invalidSyntax", () => scimkit.applyScimPatch("{", { Operations: [] })],
+        ["invalid_json", "invalidSyntax", () => scimkit.applyScimPatch(user, undefined)],
+        ["invalid_json", "invalidSyntax", () => scimkit.normalizeUser({ big: 1n })],
+        ["invalid_patch", "invalidSyntax", () => scimkit.applyScimPatch(user, { Operations: [{ op: "move", path: "x" }] })],
+        ["invalid_path", "invalidPath", () => scimkit.applyScimPatch(user, { Operations: [{ op: "add", path: "a b", value: 1 }] })],
+        ["invalid_filter", "invalidFilter", () => scimkit.applyScimPatch(user, { Operations: [{ op: "add", path: 'emails[type zz "w"]', value: 1 }] })],
+        ["invalid_value", "invalidValue", () => scimkit.applyScimPatch(user, { Operations: [{ op: "add", path: "name", value: "x" }] })],
+        ["no_target", "noTarget", () => scimkit.applyScimPatch(user, { Operations: [{ op: "remove" }] })],
+        ["too_complex", "tooMany", () => scimkit.applyScimPatch(user, { Operations: Array.from({ length: 1001 }, () => ({ op: "remove", path: "x" })) })],
+        ["unsupported_resource", "invalidSyntax", () => scimkit.normalizeScimRequest({ method: "POST", path: "/Things", body: {} }, { now: null })],
+      ];
+      for (const [code, scimType, fn] of cases) {
+        const e = assert.throws(fn, { class: scimkit.NormalizationError, code }, code);
+        assert.equal(e.scimType, scimType, `${code} → ${scimType}`);
+      }
+    },
+  },
 ];

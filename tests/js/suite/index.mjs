@@ -1,7 +1,9 @@
 // Every suite file, in run order. To add cases: create a file exporting
 // `export default [{ name, run: async (scimkit, ctx) => {...}, nodeOnly? }]` and list it here.
+import bounds from "./bounds.mjs";
 import directoryApi from "./directory-api.mjs";
 import errors from "./errors.mjs";
+import hostileArguments from "./hostile-arguments.mjs";
 import nodeCrossimpl from "./node-crossimpl.mjs";
 import normalizeFixtures from "./normalize-fixtures.mjs";
 import patchObjectRoute from "./patch-object-route.mjs";
@@ -14,6 +16,7 @@ import webhookVectors from "./webhook-vectors.mjs";
 
 export const files = [
   { file: "errors.mjs", cases: errors },
+  { file: "hostile-arguments.mjs", cases: hostileArguments },
   { file: "webhook-vectors.mjs", cases: webhookVectors },
   { file: "webhook-inputs.mjs", cases: webhookInputs },
   { file: "webhook-v1a.mjs", cases: webhookV1a },
@@ -23,6 +26,7 @@ export const files = [
   { file: "patch-object-route.mjs", cases: patchObjectRoute },
   { file: "node-crossimpl.mjs", cases: nodeCrossimpl },
   { file: "directory-api.mjs", cases: directoryApi },
+  { file: "bounds.mjs", cases: bounds },
   { file: "sync.mjs", cases: sync },
 ];
 export default files;

@@ -64,7 +64,7 @@ const REFERENCE_EVENT = { user_from_reference: "organization.directory.user_crea
  * Runs one fixture in one input form: { value } or { thrown } (the raw thrown value), and the
  * expected output adjusted to what the JS route returns.
  */
-function runFixture(scimkit, fx, form) {
+export function runFixture(scimkit, fx, form) {
   const a = copy(fx.args) ?? {};
   let expected = fx.expected;
   let call;
@@ -113,7 +113,7 @@ function show(v) {
 }
 
 /** Why `got` does not match the fixture's expectation, or undefined when it does. */
-function mismatch(scimkit, assert, got) {
+export function mismatch(scimkit, assert, got) {
   const { expected } = got;
   const wantsError = expected !== null && typeof expected === "object" && !Array.isArray(expected) && expected.error && Object.keys(expected).length === 1;
   if (wantsError) {
@@ -122,8 +122,8 @@ function mismatch(scimkit, assert, got) {
     if (!(e instanceof scimkit.NormalizationError) || !(e instanceof scimkit.ScimkitError) || !(e instanceof Error)) {
       return `expected a NormalizationError, got ${e?.constructor?.name ?? typeof e}: ${String(e?.message ?? e)}`;
     }
-    if (e.code !== expected.error.code || e.pointer !== expected.error.pointer) {
-      return `expected error ${show(expected.error)}, got ${show({ code: e.code, pointer: e.pointer })} (${e.message})`;
+    if (e.code !== expected.error.code || e.pointer !== expected.error.pointer || e.scimType !== expected.error.scim_type) {
+      return `expected error ${show(expected.error)}, got ${show({ code: e.code, pointer: e.pointer, scim_type: e.scimType })} (${e.message})`;
     }
     if (typeof e.message !== "string" || e.message.length === 0) return "error message is empty";
     return undefined;
@@ -231,14 +231,15 @@ function stillWorks(scimkit, assert, label) {
   assert.equal(p.active, false, `${label}: PATCH works afterwards`);
 }
 
-/** fn must throw a NormalizationError with one of `codes`, within `ms`; then the instance must still work. */
-function hostile(scimkit, assert, label, fn, codes, ms) {
-  const t0 = Date.now();
+/**
+ * fn must throw a NormalizationError with one of `codes`; then the instance must still work. How
+ * long the refusals take is measured by bench/hostile.mjs, not asserted here (a wall-clock limit in
+ * a test fails on a loaded machine and proves nothing on a fast one).
+ */
+function hostile(scimkit, assert, label, fn, codes) {
   const err = assert.throws(fn, { class: scimkit.NormalizationError, code: codes }, label);
-  const took = Date.now() - t0;
   assert.ok(err instanceof scimkit.ScimkitError, `${label}: instanceof ScimkitError`);
   assert.equal(typeof err.pointer, "string", `${label}: pointer is a string`);
-  assert.ok(took < ms, `${label}: took ${took} ms (limit ${ms} ms)`);
   stillWorks(scimkit, assert, label);
   return err;
 }
@@ -397,26 +398,29 @@ export default [
       const codes = ["too_complex", "invalid_json"];
       for (const text of [deep, deepObj]) {
         const kind = text === deep ? "arrays" : "objects";
-        hostile(scimkit, assert, `normalizeEvent ${kind}`, () => scimkit.normalizeEvent(text), codes, 1000);
-        hostile(scimkit, assert, `normalizeEvent bytes ${kind}`, () => scimkit.normalizeEvent(utf8(text)), codes, 1000);
-        hostile(scimkit, assert, `normalizeUser ${kind}`, () => scimkit.normalizeUser(text), codes, 1000);
-        hostile(scimkit, assert, `normalizeGroup ${kind}`, () => scimkit.normalizeGroup(text), codes, 1000);
-        hostile(scimkit, assert, `applyScimPatch resource ${kind}`, () => scimkit.applyScimPatch(text, { Operations: [] }), codes, 1000);
-        hostile(scimkit, assert, `applyScimPatch patch ${kind}`, () => scimkit.applyScimPatch(SMALL_USER, text), codes, 1000);
-        hostile(scimkit, assert, `normalizeScimRequest body ${kind}`, () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", body: text }, { now: null }), codes, 1000);
-        hostile(scimkit, assert, `normalizeScimRequest current ${kind}`, () => scimkit.normalizeScimRequest({ method: "DELETE", path: "/Users/1" }, { now: null, current: text }), codes, 1000);
+        hostile(scimkit, assert, `normalizeEvent ${kind}`, () => scimkit.normalizeEvent(text), codes);
+        hostile(scimkit, assert, `normalizeEvent bytes ${kind}`, () => scimkit.normalizeEvent(utf8(text)), codes);
+        hostile(scimkit, assert, `normalizeUser ${kind}`, () => scimkit.normalizeUser(text), codes);
+        hostile(scimkit, assert, `normalizeGroup ${kind}`, () => scimkit.normalizeGroup(text), codes);
+        hostile(scimkit, assert, `applyScimPatch resource ${kind}`, () => scimkit.applyScimPatch(text, { Operations: [] }), codes);
+        hostile(scimkit, assert, `applyScimPatch patch ${kind}`, () => scimkit.applyScimPatch(SMALL_USER, text), codes);
+        hostile(scimkit, assert, `normalizeScimRequest body ${kind}`, () => scimkit.normalizeScimRequest({ method: "POST", path: "/Users", body: text }, { now: null }), codes);
+        hostile(scimkit, assert, `normalizeScimRequest current ${kind}`, () => scimkit.normalizeScimRequest({ method: "DELETE", path: "/Users/1" }, { now: null, current: text }), codes);
       }
       // Deep but valid JSON inside a value: depth checks apply to nested values too.
       const nested = JSON.parse(`${'{"a":'.repeat(100)}1${"}".repeat(100)}`);
-      hostile(scimkit, assert, "normalizeUser value 100 deep", () => scimkit.normalizeUser({ userName: "d", deep: nested }), ["too_complex"], 1000);
-      const err = hostile(scimkit, assert, "exact code for arrays", () => scimkit.normalizeUser(deep), ["too_complex"], 1000);
+      hostile(scimkit, assert, "normalizeUser value 100 deep", () => scimkit.normalizeUser({ userName: "d", deep: nested }), ["too_complex"]);
+      const err = hostile(scimkit, assert, "exact code for arrays", () => scimkit.normalizeUser(deep), ["too_complex"]);
       assert.equal(err.pointer, "", "deep input: pointer is the whole input");
     },
   },
   {
-    name: "hostile: 1 MB filter and 100k operations → too_complex quickly; the instance still works",
+    name: "hostile: 1 MB filter and 100k operations → too_complex; the instance still works",
     run: async (scimkit, { assert }) => {
       const resource = { ...SMALL_USER, emails: [{ value: "a@b.c", type: "work" }] };
+      // Over the default maxInputBytes (1 MiB) these are refused by size (payload_too_large,
+      // before parsing); given room, the inner bounds refuse them (too_complex).
+      const room = { maxInputBytes: 16 << 20 };
       let terms = [];
       while (terms.length * 22 < 1 << 20) terms.push('value eq "x@example.com"');
       const manyTerms = `emails[${terms.join(" or ")}]`;
@@ -424,16 +428,17 @@ export default [
       const parens = `emails[${"(".repeat(1 << 19)}value eq "a"${")".repeat(1 << 19)}]`;
       for (const [label, path] of [["many terms", manyTerms], ["long literal", longString], ["nested parens", parens]]) {
         assert.ok(path.length >= 1 << 20, `${label}: filter is ≥ 1 MiB (${path.length})`);
-        hostile(scimkit, assert, `1 MB filter (${label})`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }), ["too_complex"], 2000);
-        hostile(scimkit, assert, `1 MB filter (${label}) in a request`, () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: { Operations: [{ op: "remove", path }] } }, { now: null }), ["too_complex"], 2000);
+        hostile(scimkit, assert, `1 MB filter (${label})`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }, room), ["too_complex"]);
+        hostile(scimkit, assert, `1 MB filter (${label}), default limit`, () => scimkit.applyScimPatch(resource, { Operations: [{ op: "remove", path }] }), ["payload_too_large"]);
+        hostile(scimkit, assert, `1 MB filter (${label}) in a request`, () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: { Operations: [{ op: "remove", path }] } }, { now: null, ...room }), ["too_complex"]);
       }
       const ops = Array.from({ length: 100_000 }, (_, i) => ({ op: "add", path: "title", value: `t${i}` }));
-      const err = hostile(scimkit, assert, "100k operations", () => scimkit.applyScimPatch(resource, { Operations: ops }), ["too_complex"], 3000);
+      const err = hostile(scimkit, assert, "100k operations", () => scimkit.applyScimPatch(resource, { Operations: ops }, room), ["too_complex"]);
       assert.equal(err.pointer, "/Operations", "100k operations: pointer");
       const text = JSON.stringify({ Operations: ops });
-      hostile(scimkit, assert, "100k operations as bytes", () => scimkit.applyScimPatch(resource, utf8(text)), ["too_complex"], 3000);
-      hostile(scimkit, assert, "100k operations in a request", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null }), ["too_complex"], 3000);
-      hostile(scimkit, assert, "100k operations in a request with current", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, current: resource }), ["too_complex"], 3000);
+      hostile(scimkit, assert, "100k operations as bytes", () => scimkit.applyScimPatch(resource, utf8(text), room), ["too_complex"]);
+      hostile(scimkit, assert, "100k operations in a request", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, ...room }), ["too_complex"]);
+      hostile(scimkit, assert, "100k operations in a request with current", () => scimkit.normalizeScimRequest({ method: "PATCH", path: "/Users/1", body: text }, { now: null, current: resource, ...room }), ["too_complex"]);
     },
   },
   {

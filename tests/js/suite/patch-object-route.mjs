@@ -70,4 +70,40 @@ export default [
       }
     },
   },
+  {
+    name: "applyScimPatch(object) on a group's members: values left alone are the caller's, the result equals the text route, passwords never come back",
+    run: async (scimkit, { assert }) => {
+      const group = {
+        displayName: "g",
+        members: [
+          { value: "a" },
+          { value: "b", display: "B" },
+          { value: "c", password: "pw-canary-member" },
+          { value: "d" },
+          { value: "e", primary: true },
+        ],
+      };
+      const before = JSON.stringify(group);
+      const patch = {
+        Operations: [
+          { op: "remove", path: 'members[value eq "b"]' },
+          { op: "add", path: "members", value: [{ value: "d", display: "D" }, { value: "f", primary: true }] },
+          { op: "remove", path: "members", value: [{ value: "zz" }] },
+        ],
+      };
+      const out = scimkit.applyScimPatch(group, patch);
+      assert.equal(JSON.stringify(group), before, "the caller's group is untouched");
+      assert.deepEqual(out, scimkit.applyScimPatch(JSON.stringify(group), JSON.stringify(patch)), "object and text routes agree");
+      assert.deepEqual(
+        out.members.map((m) => m.value),
+        ["a", "c", "d", "e", "f"],
+      );
+      assert.ok(out.members !== group.members, "a new list");
+      assert.ok(out.members[0] === group.members[0], "a member left alone is the caller's own value");
+      assert.ok(out.members[2] !== group.members[3] && out.members[2].display === "D", "a member written to is a new value");
+      assert.equal(out.members[3].primary, false, "one primary: the one written last");
+      assert.ok(!JSON.stringify(out).includes("pw-canary-member"), "a member's password never comes back");
+      assert.deepEqual(out.members[1], { value: "c" });
+    },
+  },
 ];

@@ -394,6 +394,52 @@ describe('faults', () => {
     tok = t2;
   });
 
+  test('repeatTokenEvery: a page asked for with a token names that token as its next one, then fine', async () => {
+    svc.setFaults({ repeatTokenEvery: 2 });
+    const users = path;
+    const p1 = await get(svc, tok, users, { page_size: 5 });
+    const t1 = p1.body.next_page_token;
+    const p2 = await get(svc, tok, users, { page_size: 5, page_token: t1 }); // eligible #1
+    assert.notEqual(p2.body.next_page_token, t1);
+    const p3 = await get(svc, tok, users, { page_size: 5, page_token: p2.body.next_page_token }); // #2: repeats
+    assert.equal(p3.body.next_page_token, p2.body.next_page_token, 'the page names its own token');
+    assert.deepEqual(p3.body.users.map((u) => u.id), (await get(svc, tok, users, { page_size: 5, page_token: p2.body.next_page_token })).body.users.map((u) => u.id));
+    const again = await get(svc, tok, users, { page_size: 5, page_token: p2.body.next_page_token }); // #4: repeats again
+    assert.equal(again.body.next_page_token, p2.body.next_page_token);
+    assert.equal(svc.stats().faultsInjected.repeatToken, 2);
+    assert.throws(() => svc.setFaults({ repeatTokenEvery: 1 }), RangeError);
+  });
+
+  test('oversizeEvery: a valid page padded with whitespace, streamed; a reader that stops ends it', async () => {
+    for (const declared of [false, true]) {
+      svc.setFaults({ oversizeEvery: 2, oversizeBytes: 8 * 1024 * 1024, oversizeDeclared: declared });
+      svc.resetStats();
+      const users = path;
+      assert.equal((await get(svc, tok, users, { page_size: 2 })).status, 200);
+      // Read whole: still JSON, 8 MiB longer.
+      const big = await get(svc, tok, users, { page_size: 2 });
+      assert.equal(big.status, 200);
+      assert.equal(big.body.users.length, 2);
+      assert.ok(big.text.length > 8 * 1024 * 1024);
+      assert.equal(big.headers.get('content-length') !== null, declared);
+      // A reader that stops after the first chunk: the service stops streaming.
+      svc.setFaults({ oversizeEvery: 2, oversizeBytes: 512 * 1024 * 1024, oversizeDeclared: declared });
+      svc.resetStats();
+      await get(svc, tok, users, { page_size: 2 });
+      const ctrl = new AbortController();
+      const res = await fetch(`${svc.url}${users}?page_size=2`, { headers: { authorization: `Bearer ${tok}` }, signal: ctrl.signal });
+      const reader = res.body.getReader();
+      await reader.read();
+      ctrl.abort();
+      await reader.cancel().catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+      const sent = svc.stats().oversizeBytesSent;
+      assert.ok(sent < 64 * 1024 * 1024, `sent ${sent} bytes of 512 MiB`);
+      assert.equal(svc.stats().faultsInjected.oversize, 1);
+    }
+    svc.setFaults({});
+  });
+
   test('dropConnectionEvery: socket destroyed -> network error, retry works', async () => {
     svc.setFaults({ dropConnectionEvery: 2 });
     assert.equal((await get(svc, tok, path)).status, 200);

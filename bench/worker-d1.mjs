@@ -10,7 +10,8 @@
 // include_detail, page size 30 — what the full sync reads) and of the Worker's full sync (the job
 // enqueued until its checkpoint says done), their ratio, the queue invocations used, the time per
 // invocation, and the peak RSS of the workerd process that ran every invocation (sampled every
-// 50 ms: flat means memory does not grow with the directory).
+// 50 ms). That process also holds Miniflare's D1 (its SQLite database, in memory), so its RSS grows
+// with the copy; it bounds the Worker's memory from above, it does not isolate it.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
@@ -145,7 +146,7 @@ svc.stop();
 
 const created = run.counts.user_created;
 console.log(`\n### Full sync through the Worker (Miniflare + D1 + Queue) — ${fmt(USERS)} users, 50 groups, ${PAGES_PER_STEP} pages per step\n`);
-console.log("| run | wall time | vs bare walk | invocations | per invocation | workerd peak RSS |");
+console.log("| run | wall time | vs bare walk | invocations | per invocation | workerd peak RSS (Worker + D1) |");
 console.log("|---|---|---|---|---|---|");
 console.log(`| bare walk (DirectoryClient, Node) | ${fmt(bareMs)} ms | 1.00× | | | |`);
 console.log(

@@ -773,7 +773,8 @@ export interface FullSyncStepOptions {
   /**
    * Continue this generation only: when it is over (or another one began), the step does
    * nothing (`status: "skipped"`). Without it: continue the run in progress, or start the next
-   * generation when the last one is done.
+   * generation when the last one is done — unless `leaseOwner` is the owner that started that
+   * one (the same start delivered again: `skipped`).
    */
   generation?: number;
   /**

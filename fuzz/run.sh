@@ -6,6 +6,7 @@
 #
 #   fuzz/run.sh [--seconds N] [--corpus DIR] [--no-build] [TARGET…]     (default: every target, 300 s)
 #
+# FUZZ_LOG_DIR=DIR keeps each target's libFuzzer log as DIR/<target>.log (the campaign's record).
 # --corpus DIR puts new inputs in DIR/<target> instead of fuzz/corpus (the smoke run uses a temp
 # directory, so a test run leaves the repository as it was). Needs cargo-fuzz and a nightly
 # toolchain (scripts/fuzz-smoke.sh installs what is missing).
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --corpus) corpus_root=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -59,8 +60,15 @@ for t in "${targets[@]}"; do
     $(options "$t") -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$log" 2>&1 || rc=$?
   # The coverage when the run started and when it ended, the executions and the memory used.
   grep -E "INITED|DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
-  # The last input that added coverage: when it came tells whether the target has plateaued.
-  grep -E "^#[0-9]+[[:space:]]+(NEW|REDUCE)[[:space:]]" "$log" | tail -n 1 | sed 's/^/last new: /' || true
+  # When coverage (edges) last grew, against the executions of the run: whether it plateaued.
+  awk '/^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|DONE)[[:space:]].*cov: / {
+         n = substr($1, 2) + 0
+         for (i = 1; i <= NF; i++) if ($i == "cov:") c = $(i + 1) + 0
+         if (c > best) { best = c; at = n }
+         last = n
+       }
+       END { if (last) printf "coverage %d edges, last grown at execution %d of %d (%.0f%% into the run)\n", best, at, last, 100 * at / last }' "$log"
+  if [ -n "${FUZZ_LOG_DIR:-}" ]; then mkdir -p "$FUZZ_LOG_DIR" && cp "$log" "$FUZZ_LOG_DIR/$t.log"; fi
   if [ "$rc" -ne 0 ]; then
     echo "!! $t failed (exit $rc):" >&2
     grep -v -E "^#[0-9]+ " "$log" | tail -n 40 >&2

@@ -61,13 +61,20 @@ for t in "${targets[@]}"; do
   # The coverage when the run started and when it ended, the executions and the memory used.
   grep -E "INITED|DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
   # When coverage (edges) last grew, against the executions of the run: whether it plateaued.
-  awk '/^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|DONE)[[:space:]].*cov: / {
+  # Edges gained in the second half of the run (by executions) tell a plateau from a slow climb.
+  awk '/^#[0-9]+[[:space:]]+(INITED|NEW|REDUCE|pulse|DONE)[[:space:]].*cov: / {
          n = substr($1, 2) + 0
          for (i = 1; i <= NF; i++) if ($i == "cov:") c = $(i + 1) + 0
          if (c > best) { best = c; at = n }
+         ns[k] = n; cs[k] = c; k++
          last = n
        }
-       END { if (last) printf "coverage %d edges, last grown at execution %d of %d (%.0f%% into the run)\n", best, at, last, 100 * at / last }' "$log"
+       END {
+         if (!last) exit
+         half = 0
+         for (j = 0; j < k; j++) if (ns[j] <= last / 2) half = cs[j]
+         printf "coverage %d edges, last grown at execution %d of %d (%.0f%% into the run); %d edges gained in its second half\n", best, at, last, 100 * at / last, best - half
+       }' "$log"
   if [ -n "${FUZZ_LOG_DIR:-}" ]; then mkdir -p "$FUZZ_LOG_DIR" && cp "$log" "$FUZZ_LOG_DIR/$t.log"; fi
   if [ "$rc" -ne 0 ]; then
     echo "!! $t failed (exit $rc):" >&2

@@ -75,7 +75,7 @@ export function parseDeclarations(source) {
         index = parse(idx[1]);
         continue;
       }
-      const method = /^(\w+)\s*\(/.exec(m);
+      const method = /^(\w+)\??\s*\(/.exec(m); // `name(…)` or an optional `name?(…)`
       if (method) {
         const close = closing(m, m.indexOf("("));
         const ret = m.slice(close + 1).replace(/^\s*:\s*/, "");

@@ -9,6 +9,8 @@
 // run. The server is a throwaway cluster (tests/js/lib/postgres-server.mjs) with PostgreSQL's
 // default durability (fsync on, synchronous_commit on); --fast turns both off, as the tests do.
 // `--users 1000000` for a million (the walk alone is 33,334 pages).
+// --page-ms N: every API response delayed N ms (the service's slow fault), for the reference API's pace
+// (100–300 ms a page); default 0, the local service's own pace (a few ms a page).
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -23,6 +25,8 @@ const opt = (name, fallback) => {
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
 const USERS = opt("--users", 100_000);
+const PAGE_MS = opt("--page-ms", 0);
+const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
 const FAST = argv.includes("--fast");
 const mib = (b) => (b / 1024 / 1024).toFixed(1);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -136,7 +140,7 @@ const retainedRow = (r) => {
 
 const { startPostgres } = await import(pathToFileURL(join(root, "tests/js/lib/postgres-server.mjs")).href);
 const server = await startPostgres({ settings: FAST ? { fsync: "off", synchronous_commit: "off", full_page_writes: "off" } : {} });
-const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2"]);
+const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
 try {
   const pg = createRequire(join(root, "package.json"))("pg");
   const admin = new pg.Pool({ connectionString: server.url, max: 1 });

@@ -16,6 +16,8 @@
 //    page), into an empty database; then again (every event a duplicate).
 // --quick: 20,000 users, 5,000 events. --pkg DIR: the built package to measure (default pkg/; for
 // an A/B of two builds on one loaded machine, run each in turn). --parts 1,2,3: which parts.
+// --page-ms N: every API response delayed N ms (the service's slow fault), for the reference API's pace
+// (100–300 ms a page); default 0, the local service's own pace (a few ms a page).
 // Prints one markdown table per part.
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -34,6 +36,8 @@ const opt = (name, fallback) => {
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
 const USERS = opt("--users", quick ? 20_000 : 100_000);
+const PAGE_MS = opt("--page-ms", 0);
+const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
 const EVENTS = opt("--events", quick ? 5_000 : 10_000);
 const WEBHOOKS = quick ? 10_000 : 20_000;
 const PKG = argv.includes("--pkg") ? argv[argv.indexOf("--pkg") + 1] : join(root, "pkg");
@@ -253,7 +257,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
 
 // Part 1.
 if (PARTS.includes(1)) {
-  const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2"]);
+  const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
   const db = tempDb();
   try {
     const s = share(svc, USERS);

@@ -6,6 +6,8 @@
 // --users: users in one directory (default 100,000; 50 groups, 2 memberships each; the issue's
 // 1,000,000 works the same, given the time). --pages-per-step: FULL_SYNC_PAGES_PER_STEP (default
 // 150, the paid plan's budget; 8 for the free plan's).
+// --page-ms N: every API response delayed N ms (the service's slow fault), for the reference API's pace
+// (100–300 ms a page); default 0, the local service's own pace (a few ms a page).
 // Reports: wall time of the bare walk (scimkit's DirectoryClient in Node: groups then users,
 // include_detail, page size 30 — what the full sync reads) and of the Worker's full sync (the job
 // enqueued until its checkpoint says done), their ratio, the queue invocations used, the time per
@@ -29,6 +31,8 @@ const opt = (name, fallback) => {
 };
 const USERS = opt("--users", 100_000);
 const PAGES_PER_STEP = opt("--pages-per-step", 150);
+const PAGE_MS = opt("--page-ms", 0);
+const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const mib = (kb) => (kb / 1024).toFixed(1);
 
@@ -59,7 +63,7 @@ function workerdRss() {
 }
 
 const main = await import(pathToFileURL(join(root, "pkg", "node.mjs")).href);
-const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2"]);
+const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
 const org = svc.orgs[0].id;
 const dir = svc.orgs[0].directories[0].id;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -145,7 +149,7 @@ await mf.dispose();
 svc.stop();
 
 const created = run.counts.user_created;
-console.log(`\n### Full sync through the Worker (Miniflare + D1 + Queue) — ${fmt(USERS)} users, 50 groups, ${PAGES_PER_STEP} pages per step\n`);
+console.log(`\n### Full sync through the Worker (Miniflare + D1 + Queue) — ${fmt(USERS)} users, 50 groups, ${PAGES_PER_STEP} pages per step${PAGE_MS ? `, every response delayed ${PAGE_MS} ms` : ""}\n`);
 console.log("| run | wall time | vs bare walk | invocations | per invocation | workerd peak RSS (Worker + D1) |");
 console.log("|---|---|---|---|---|---|");
 console.log(`| bare walk (DirectoryClient, Node) | ${fmt(bareMs)} ms | 1.00× | | | |`);

@@ -160,3 +160,49 @@ fn endless_conflicts_give_up_with_store_conflict() {
     );
     assert_eq!(engine.store().1.get(), MAX_CONFLICT_RETRIES + 1);
 }
+
+#[test]
+fn a_full_sync_page_that_keeps_losing_pauses_longer_before_each_attempt() {
+    let m = {
+        let mut m = Model::new();
+        m.create_group("g1", "Eng");
+        for i in 0..4 {
+            m.create_user(&format!("u{i}"), "A", &format!("F{i}"));
+        }
+        m
+    };
+    // A burst of webhooks for u1: one lands before each of the users page's first 3 commits.
+    let mut newer = m.clone();
+    let burst: Vec<Value> = ["T1", "T2", "T3"]
+        .iter()
+        .map(|t| newer.update_user("u1", |u| u.title = Some((*t).into()), false))
+        .collect();
+    let inner = Rc::new(MemoryStore::new());
+    let faulty = Rc::new(Faulty::new(inner.clone()));
+    for (i, webhook) in burst.into_iter().enumerate() {
+        faulty
+            .before
+            .borrow_mut()
+            .insert(1 + i, Box::new(move |s: &MemoryStore| apply_on(s, &webhook)));
+    }
+    let engine = SyncEngine::new(faulty.clone());
+    let server = FakeDirectory::new(m.clone());
+    let rt = FakeRuntime::new();
+    rt.set_randoms(vec![0.5]);
+    let client = client_of(&server, &rt);
+    block(
+        &rt,
+        engine.full_sync(&client, ORG, DIR, m.later(), &FullSyncOptions::default()),
+    )
+    .unwrap();
+    assert_eq!(faulty.conflicts.get(), 3);
+    // Full jitter (random 0.5) of 5, 10, 20 ms: the pauses double, so a burst can pass.
+    let fired = rt.fired();
+    let pauses: Vec<u64> = fired.iter().copied().filter(|&ms| ms < 100).collect();
+    assert_eq!(pauses, [2, 5, 10], "every sleep: {fired:?}");
+    assert_eq!(
+        inner.user("u1").unwrap().data.title.as_deref(),
+        Some("T3"),
+        "the newest webhook's state stays"
+    );
+}

@@ -63,6 +63,8 @@ pub use pages::{
     UserListOptions, UsersPage, MAX_MEMBER_PAGE_SIZE, MAX_ORGANIZATION_PAGE_SIZE,
 };
 pub use queries::{GroupsQuery, OrganizationsQuery, Page, PageQuery, UsersQuery};
+/// Full-jitter backoff, for the sync engine's retries after a lost race too.
+pub(crate) use retry::backoff_ms;
 pub use transport::{
     HttpRequest, HttpResponse, LocalBoxFuture, Runtime, Transport, TransportError,
 };

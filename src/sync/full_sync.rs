@@ -33,12 +33,18 @@ use super::listing::{
     groups_named, Scope, UsersPageRead,
 };
 use super::store::{Store, StoreError, UnseenQuery, MAX_CONFLICT_RETRIES};
+
+/// The pause before the second attempt at a page after a lost race is up to this long; it
+/// doubles with each attempt up to [`CONFLICT_BACKOFF_CAP_MS`] (at most ~1.1 s in all).
+const CONFLICT_BACKOFF_BASE_MS: u64 = 5;
+/// The longest pause between two attempts at a page.
+const CONFLICT_BACKOFF_CAP_MS: u64 = 500;
 use super::summary::SyncSummary;
 use super::transition::Plan;
 use super::version::Version;
 use crate::directory::{
-    DirectoryClient, DirectoryError, DirectoryErrorKind, GroupListOptions, GroupsQuery, PageQuery,
-    PageWalker, UserListOptions, UsersQuery, MAX_MEMBER_PAGE_SIZE,
+    backoff_ms, DirectoryClient, DirectoryError, DirectoryErrorKind, GroupListOptions, GroupsQuery,
+    PageQuery, PageWalker, UserListOptions, UsersQuery, MAX_MEMBER_PAGE_SIZE,
 };
 
 /// What a full sync does with a user the listing does not show any more.
@@ -416,6 +422,7 @@ impl<S: Store + ?Sized> Run<'_, S> {
             Ok(Some(changes)) => changes,
             Ok(None) => {
                 self.check_lease().await?;
+                self.back_off(attempt).await;
                 return Ok(false);
             }
             Err(SyncError::Store(StoreError::Conflict(m))) => {
@@ -434,6 +441,23 @@ impl<S: Store + ?Sized> Run<'_, S> {
         self.pages = self.pages.saturating_add(1);
         self.progress = next;
         Ok(true)
+    }
+
+    /// After a conflict, before reading again: a full-jitter pause that grows with the attempts
+    /// (up to [`CONFLICT_BACKOFF_CAP_MS`]). Retrying at once keeps a page in step with a burst of
+    /// webhooks for its users (several processes applying them), so every attempt loses the race
+    /// again; a random pause lets the burst pass.
+    async fn back_off(&self, attempt: u32) {
+        let runtime = self.client.runtime();
+        let ms = backoff_ms(
+            attempt,
+            CONFLICT_BACKOFF_BASE_MS,
+            CONFLICT_BACKOFF_CAP_MS,
+            runtime.random(),
+        );
+        if ms > 0 {
+            runtime.sleep(ms).await;
+        }
     }
 
     /// After a conflict: an error when the lease held was taken over.

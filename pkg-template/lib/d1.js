@@ -9,7 +9,8 @@
 //   (or checkpoint value) stored is not the one read; that table's CHECK refuses any row.
 // Rows travel as one JSON parameter per statement (`json_each`), so a page of any size stays
 // within D1's 100 bound parameters per statement and a commit is at most 8 statements.
-import { ScimkitError, SyncError } from "scimkit";
+import { SyncError } from "scimkit";
+import { idListJson, invalid, requireString, scopeOf } from "./store-args.js";
 import { GROUP_COLUMNS, groupText, IN_IDS, listOf, MIGRATIONS, unseenParams, unseenSql, USER_COLUMNS, userText } from "./store-sql.js";
 
 /** The schema version this scimkit writes (the SQLite store's). */
@@ -85,36 +86,6 @@ const READS = {
   listUsers: SCOPED("scimkit_users", "data"),
   listGroups: SCOPED("scimkit_groups", "data"),
 };
-
-function invalid(message) {
-  return new ScimkitError("invalid_argument", message);
-}
-
-function requireString(value, name) {
-  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
-  return value;
-}
-
-function idList(ids, name) {
-  if (!Array.isArray(ids)) throw invalid(`${name} must be an array of strings, got ${ids === null ? "null" : typeof ids}`);
-  ids.forEach((id, i) => requireString(id, `${name}[${i}]`));
-  return JSON.stringify(ids);
-}
-
-function scopeOf(options) {
-  if (options === undefined || options === null) return [null, null];
-  if (typeof options !== "object") throw invalid(`options must be an object, got ${typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (key !== "organizationId" && key !== "directoryId") {
-      throw invalid(`unknown option "${key}" in options (expected one of: organizationId, directoryId)`);
-    }
-  }
-  const org = options.organizationId ?? null;
-  const dir = options.directoryId ?? null;
-  if (org !== null) requireString(org, "options.organizationId");
-  if (dir !== null) requireString(dir, "options.directoryId");
-  return [org, dir];
-}
 
 /** The text of a D1 error and of its causes (D1 wraps SQLite's message). */
 function errorText(err) {
@@ -260,15 +231,15 @@ class D1Store {
   }
 
   async users(ids) {
-    return listOf(await this.#all("users", READS.users, idList(ids, "ids")), userText);
+    return listOf(await this.#all("users", READS.users, idListJson(ids, "ids")), userText);
   }
 
   async groups(ids) {
-    return listOf(await this.#all("groups", READS.groups, idList(ids, "ids")), groupText);
+    return listOf(await this.#all("groups", READS.groups, idListJson(ids, "ids")), groupText);
   }
 
   async userGroups(userIds) {
-    return (await this.#all("userGroups", READS.userGroups, idList(userIds, "userIds"))).map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
+    return (await this.#all("userGroups", READS.userGroups, idListJson(userIds, "userIds"))).map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
   }
 
   async groupMembers(groupId) {

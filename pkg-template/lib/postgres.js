@@ -8,6 +8,7 @@
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/). It does
 // not import `pg`: the app hands it a Pool (an optional peer dependency of the package).
 import { ScimkitError, SyncError } from "scimkit";
+import { conflict, idList, invalid, requireString, scopeOf } from "./store-args.js";
 
 /**
  * The first key of scimkit's advisory locks (the second is a hash of what is locked): the
@@ -172,41 +173,6 @@ const groupText = (r) =>
   `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
   `"deleted":${r.deleted === true},"generation":${r.generation},"revision":${r.revision},"data":${r.data}}`;
 const listOf = (rows, text) => `[${rows.map(text).join(",")}]`;
-
-function invalid(message) {
-  return new ScimkitError("invalid_argument", message);
-}
-
-function requireString(value, name) {
-  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
-  return value;
-}
-
-function idList(ids, name) {
-  if (!Array.isArray(ids)) throw invalid(`${name} must be an array of strings, got ${ids === null ? "null" : typeof ids}`);
-  ids.forEach((id, i) => requireString(id, `${name}[${i}]`));
-  return ids;
-}
-
-/** `{ organizationId?, directoryId? }`, checked. */
-function scopeOf(options) {
-  if (options === undefined || options === null) return [null, null];
-  if (typeof options !== "object") throw invalid(`options must be an object, got ${typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (key !== "organizationId" && key !== "directoryId") {
-      throw invalid(`unknown option "${key}" in options (expected one of: organizationId, directoryId)`);
-    }
-  }
-  const org = options.organizationId ?? null;
-  const dir = options.directoryId ?? null;
-  if (org !== null) requireString(org, "options.organizationId");
-  if (dir !== null) requireString(dir, "options.directoryId");
-  return [org, dir];
-}
-
-function conflict(message) {
-  return new SyncError("store_conflict", message);
-}
 
 /**
  * A driver or server error as the port's: a lost race (see RACE_STATES) is `store_conflict`

@@ -5,46 +5,12 @@
 //
 // The package imports itself ("scimkit") rather than ./errors.js so that, in Node, the error
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/).
-import { ScimkitError, SyncError } from "scimkit";
+import { SyncError } from "scimkit";
+import { conflict, idListJson, invalid, requireString, scopeOf } from "./store-args.js";
 import { GROUP_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, unseenParams, unseenSql, USER_COLUMNS, userText } from "./store-sql.js";
 
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
-
-function invalid(message) {
-  return new ScimkitError("invalid_argument", message);
-}
-
-function requireString(value, name) {
-  if (typeof value !== "string") throw invalid(`${name} must be a string, got ${value === null ? "null" : typeof value}`);
-  return value;
-}
-
-function idList(ids, name) {
-  if (!Array.isArray(ids)) throw invalid(`${name} must be an array of strings, got ${ids === null ? "null" : typeof ids}`);
-  ids.forEach((id, i) => requireString(id, `${name}[${i}]`));
-  return JSON.stringify(ids);
-}
-
-/** `{ organizationId?, directoryId? }`, checked. */
-function scopeOf(options) {
-  if (options === undefined || options === null) return [null, null];
-  if (typeof options !== "object") throw invalid(`options must be an object, got ${typeof options}`);
-  for (const key of Object.keys(options)) {
-    if (key !== "organizationId" && key !== "directoryId") {
-      throw invalid(`unknown option "${key}" in options (expected one of: organizationId, directoryId)`);
-    }
-  }
-  const org = options.organizationId ?? null;
-  const dir = options.directoryId ?? null;
-  if (org !== null) requireString(org, "options.organizationId");
-  if (dir !== null) requireString(dir, "options.directoryId");
-  return [org, dir];
-}
-
-function conflict(message) {
-  return new SyncError("store_conflict", message);
-}
 
 function rollback(db) {
   try {
@@ -191,15 +157,15 @@ class SqliteStore {
   }
 
   async users(ids) {
-    return listOf(this.#s.users.all(idList(ids, "ids")), userText);
+    return listOf(this.#s.users.all(idListJson(ids, "ids")), userText);
   }
 
   async groups(ids) {
-    return listOf(this.#s.groups.all(idList(ids, "ids")), groupText);
+    return listOf(this.#s.groups.all(idListJson(ids, "ids")), groupText);
   }
 
   async userGroups(userIds) {
-    return this.#s.userGroups.all(idList(userIds, "userIds")).map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
+    return this.#s.userGroups.all(idListJson(userIds, "userIds")).map((r) => ({ group_id: r.group_id, user_id: r.user_id }));
   }
 
   async groupMembers(groupId) {
@@ -230,8 +196,8 @@ class SqliteStore {
     if (eventId !== null && s.hasEvent.get(requireString(eventId, "query.event_id")) !== undefined) {
       return '{"applied":true,"users":[],"groups":[],"user_groups":[],"group_members":[]}';
     }
-    const users = query.users?.length ? listOf(s.users.all(idList(query.users, "query.users")), userText) : "[]";
-    const groups = query.groups?.length ? listOf(s.groups.all(idList(query.groups, "query.groups")), groupText) : "[]";
+    const users = query.users?.length ? listOf(s.users.all(idListJson(query.users, "query.users")), userText) : "[]";
+    const groups = query.groups?.length ? listOf(s.groups.all(idListJson(query.groups, "query.groups")), groupText) : "[]";
     const of = query.user_groups_of ?? null;
     const userGroups = of === null ? [] : s.userGroups.all(JSON.stringify([requireString(of, "query.user_groups_of")]));
     const members = query.group_members_of ?? null;

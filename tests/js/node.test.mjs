@@ -21,7 +21,7 @@ after(async () => {
 
 test("npm pack: the tarball has every entry the exports map points at", () => {
   const files = proj.packedFiles;
-  for (const f of ["package.json", "node.cjs", "node.mjs", "lib/web.js", "lib/workerd.js", "lib/glue.js", "lib/api.js", "lib/sync.js", "scimkit_bg.wasm", "lib/sqlite.js", "sqlite.cjs", "sqlite.d.ts", "lib/postgres.js", "postgres.cjs", "postgres.d.ts", "lib/store-sql.js", "lib/d1.js", "d1.d.ts"]) {
+  for (const f of ["package.json", "node.cjs", "node.mjs", "lib/web.js", "lib/workerd.js", "lib/glue.js", "lib/api.js", "lib/sync.js", "scimkit_bg.wasm", "lib/sqlite.js", "sqlite.cjs", "sqlite.d.ts", "lib/postgres.js", "postgres.cjs", "postgres.d.ts", "lib/store-sql.js", "lib/store-args.js", "lib/d1.js", "d1.d.ts"]) {
     assert.ok(files.includes(f), `${f} in tarball (files: ${files.join(", ")})`);
   }
 });

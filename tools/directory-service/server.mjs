@@ -47,7 +47,8 @@ export function normalizeFaults(f = {}) {
     retryAfterSeconds: f.retryAfterSeconds ?? 1,
     retryAfterHttpDate: Boolean(f.retryAfterHttpDate),
     serverErrorBurst: null,
-    slowEvery: every('slowEvery', f.slowEvery),
+    // 1 (every response slow) is a pace, not a failure: the reference API's 100–300 ms a page.
+    slowEvery: f.slowEvery === 1 ? 1 : every('slowEvery', f.slowEvery),
     slowMs: f.slowMs ?? 2000,
     malformedEvery: every('malformedEvery', f.malformedEvery),
     expireTokensEvery: every('expireTokensEvery', f.expireTokensEvery),

@@ -371,6 +371,17 @@ describe('faults', () => {
     assert.equal(svc.stats().faultsInjected.slow, 1);
   });
 
+  test('slowEvery: 1 delays every response (a pace, not a failure)', async () => {
+    svc.setFaults({ slowEvery: 1, slowMs: 60 });
+    const before = svc.stats().faultsInjected.slow;
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      assert.equal((await get(svc, tok, path)).status, 200);
+      assert.ok(Date.now() - t0 >= 55, `response ${i} was delayed`);
+    }
+    assert.equal(svc.stats().faultsInjected.slow - before, 3);
+  });
+
   test('malformedEvery: 200 with invalid JSON', async () => {
     svc.setFaults({ malformedEvery: 2 });
     const ok = await get(svc, tok, path);

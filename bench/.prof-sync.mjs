@@ -1,0 +1,26 @@
+// scratch: profile a second full sync (nothing to change) of N users into SQLite
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
+const root = new URL("..", import.meta.url).pathname;
+const N = Number(process.argv[2] ?? 20000);
+const child = spawn(process.execPath, [root + "tools/directory-service/cli.mjs", "--json", "--orgs", "1", "--users", String(N), "--groups", "50", "--memberships", "2"], { stdio: ["ignore", "pipe", "inherit"] });
+const info = JSON.parse(await new Promise((r) => createInterface({ input: child.stdout }).once("line", r)));
+const main = await import(root + "pkg/node.mjs");
+const { sqliteStore } = await import(root + "pkg/lib/sqlite.js");
+const Database = createRequire(root + "package.json")("better-sqlite3");
+const db = new Database("/tmp/prof/d.db"); db.pragma("journal_mode = WAL"); db.pragma("synchronous = NORMAL");
+const client = new main.DirectoryClient({ environmentUrl: info.url, clientId: info.client_id, clientSecret: info.client_secret });
+const sync = new main.DirectorySync({ client, store: sqliteStore(db) });
+const org = info.organizations[0].id, dir = info.organizations[0].directories[0].id;
+let t = performance.now();
+await sync.fullSync({ organizationId: org, directoryId: dir });
+console.log("first", performance.now() - t);
+const { Session } = await import("node:inspector/promises");
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.start");
+t = performance.now();
+const r = await sync.fullSync({ organizationId: org, directoryId: dir });
+console.log("second", performance.now() - t, JSON.stringify(r).slice(0, 200));
+const { profile } = await s.post("Profiler.stop");
+(await import("node:fs")).writeFileSync("/tmp/prof/second.cpuprofile", JSON.stringify(profile));
+child.kill(); process.exit(0);

@@ -180,10 +180,10 @@ fn a_full_sync_page_that_keeps_losing_pauses_longer_before_each_attempt() {
     let inner = Rc::new(MemoryStore::new());
     let faulty = Rc::new(Faulty::new(inner.clone()));
     for (i, webhook) in burst.into_iter().enumerate() {
-        faulty
-            .before
-            .borrow_mut()
-            .insert(1 + i, Box::new(move |s: &MemoryStore| apply_on(s, &webhook)));
+        faulty.before.borrow_mut().insert(
+            1 + i,
+            Box::new(move |s: &MemoryStore| apply_on(s, &webhook)),
+        );
     }
     let engine = SyncEngine::new(faulty.clone());
     let server = FakeDirectory::new(m.clone());

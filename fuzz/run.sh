@@ -7,6 +7,7 @@
 #   fuzz/run.sh [--seconds N] [--corpus DIR] [--no-build] [TARGET…]     (default: every target, 300 s)
 #
 # FUZZ_LOG_DIR=DIR keeps each target's libFuzzer log as DIR/<target>.log (the campaign's record).
+# FUZZ_ARGS: more libFuzzer flags (e.g. FUZZ_ARGS=-len_control=0: long inputs from the start).
 # --corpus DIR puts new inputs in DIR/<target> instead of fuzz/corpus (the smoke run uses a temp
 # directory, so a test run leaves the repository as it was). Needs cargo-fuzz and a nightly
 # toolchain (scripts/fuzz-smoke.sh installs what is missing).
@@ -57,7 +58,7 @@ for t in "${targets[@]}"; do
   # Given another place for new inputs, the kept corpus is read as more seeds.
   [ "$corpus_root" != corpus ] && [ -d "corpus/$t" ] && dirs+=("corpus/$t")
   cargo +nightly fuzz run "$t" "${dirs[@]}" -- \
-    $(options "$t") -max_total_time="$seconds" -timeout=10 -print_final_stats=1 >"$log" 2>&1 || rc=$?
+    $(options "$t") -max_total_time="$seconds" -timeout=10 -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1 || rc=$?
   # The coverage when the run started and when it ended, the executions and the memory used.
   grep -E "INITED|DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
   # When coverage (edges) last grew, against the executions of the run: whether it plateaued.

@@ -58,9 +58,9 @@ run sync-e2e-crash 480 sync-e2e/crash.test.mjs
 run postgres 240 postgres.test.mjs
 run sync-e2e-postgres 360 sync-e2e/postgres.test.mjs
 # scimkit/d1: the store contract over Miniflare's D1; then the Worker example (examples/worker-d1) under
-# Miniflare with D1 and Queues, faults at random points, 12,000 users (WORKER_D1_USERS per directory).
+# Miniflare with D1 and Queues, faults at random points, 40,000 users (WORKER_D1_USERS per directory).
 run d1 120 d1.test.mjs
-run worker-d1 360 worker-d1.test.mjs
+run worker-d1 480 worker-d1.test.mjs
 
 echo "=== total $(( $(date +%s) - start ))s"
 if [ ${#failed[@]} -gt 0 ]; then

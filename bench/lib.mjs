@@ -1,4 +1,25 @@
-// Shared helpers for the benchmarks: realistic bodies and a fair ops/s measurement.
+// Shared helpers for the benchmarks: realistic bodies, a fair ops/s measurement, the local
+// directory service in a child process.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/**
+ * The local directory service (`tools/directory-service/cli.mjs --json …args`) in a child process,
+ * so the measured process holds only what it measures. Room for a million users' data.
+ */
+export async function startDirectoryService(args) {
+  const cli = new URL("../tools/directory-service/cli.mjs", import.meta.url).pathname;
+  const child = spawn(process.execPath, ["--max-old-space-size=8192", cli, "--json", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
+  });
+  const info = JSON.parse(line);
+  return { url: info.url, clientId: info.client_id, clientSecret: info.client_secret, webhookSecret: info.webhook_secret, orgs: info.organizations, stop: () => child.kill() };
+}
+
+/** The service's arguments for `--page-ms N`: every response delayed N ms (none for 0). */
+export const paceArgs = (pageMs) => (pageMs > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: pageMs })] : []);
 
 /** A realistic `user_created` event padded (inside raw_attributes) to exactly `size` bytes of JSON. */
 export function eventBody(size) {

@@ -11,12 +11,12 @@
 // `--users 1000000` for a million (the walk alone is 33,334 pages).
 // --page-ms N: every API response delayed N ms (the service's slow fault), for the reference API's pace
 // (100–300 ms a page); default 0, the local service's own pace (a few ms a page).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { paceArgs, startDirectoryService } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -26,7 +26,7 @@ const opt = (name, fallback) => {
 };
 const USERS = opt("--users", 100_000);
 const PAGE_MS = opt("--page-ms", 0);
-const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
+const pace = paceArgs(PAGE_MS);
 const FAST = argv.includes("--fast");
 const mib = (b) => (b / 1024 / 1024).toFixed(1);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -44,17 +44,6 @@ async function loadScimkit() {
   const { postgresStore } = await import(entry("./postgres"));
   const pg = createRequire(join(root, "package.json"))("pg");
   return { ...main, postgresStore, pg };
-}
-
-/** The directory service in a child process. */
-async function startService(args) {
-  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
-  });
-  const info = JSON.parse(line);
-  return { url: info.url, clientId: info.client_id, clientSecret: info.client_secret, orgs: info.organizations, stop: () => child.kill() };
 }
 
 /** Samples RSS every 5 ms; `gc()` records retained memory after a full GC. */
@@ -140,7 +129,7 @@ const retainedRow = (r) => {
 
 const { startPostgres } = await import(pathToFileURL(join(root, "tests/js/lib/postgres-server.mjs")).href);
 const server = await startPostgres({ settings: FAST ? { fsync: "off", synchronous_commit: "off", full_page_writes: "off" } : {} });
-const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
+const svc = await startDirectoryService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
 try {
   const pg = createRequire(join(root, "package.json"))("pg");
   const admin = new pg.Pool({ connectionString: server.url, max: 1 });

@@ -19,14 +19,14 @@
 // --page-ms N: every API response delayed N ms (the service's slow fault), for the reference API's pace
 // (100–300 ms a page); default 0, the local service's own pace (a few ms a page).
 // Prints one markdown table per part.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { paceArgs, startDirectoryService } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -37,7 +37,7 @@ const opt = (name, fallback) => {
 };
 const USERS = opt("--users", quick ? 20_000 : 100_000);
 const PAGE_MS = opt("--page-ms", 0);
-const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
+const pace = paceArgs(PAGE_MS);
 const EVENTS = opt("--events", quick ? 5_000 : 10_000);
 const WEBHOOKS = quick ? 10_000 : 20_000;
 const PKG = argv.includes("--pkg") ? argv[argv.indexOf("--pkg") + 1] : join(root, "pkg");
@@ -58,17 +58,6 @@ async function loadScimkit() {
   const { sqliteStore } = await import(entry("./sqlite"));
   const Database = createRequire(join(root, "package.json"))("better-sqlite3");
   return { ...main, sqliteStore, Database };
-}
-
-/** The directory service in a child process. */
-async function startService(args) {
-  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
-  });
-  const info = JSON.parse(line);
-  return { url: info.url, clientId: info.client_id, clientSecret: info.client_secret, webhookSecret: info.webhook_secret, orgs: info.organizations, stop: () => child.kill() };
 }
 
 function tempDb() {
@@ -257,7 +246,7 @@ console.log(`# DirectorySync into SQLite — Node ${process.version}, ${new Date
 
 // Part 1.
 if (PARTS.includes(1)) {
-  const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
+  const svc = await startDirectoryService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
   const db = tempDb();
   try {
     const s = share(svc, USERS);
@@ -303,7 +292,7 @@ if (PARTS.includes(2)) {
 
 // Part 3.
 if (PARTS.includes(3)) {
-  const svc = await startService(["--orgs", "1", "--users", "0", "--groups", "0", "--event-retention", String(Math.max(100_000, EVENTS))]);
+  const svc = await startDirectoryService(["--orgs", "1", "--users", "0", "--groups", "0", "--event-retention", String(Math.max(100_000, EVENTS))]);
   const db = tempDb();
   try {
     const dirId = svc.orgs[0].directories[0].id;

@@ -14,12 +14,11 @@
 // invocation, and the peak RSS of the workerd process that ran every invocation (sampled every
 // 50 ms). That process also holds Miniflare's D1 (its SQLite database, in memory), so its RSS grows
 // with the copy; it bounds the Worker's memory from above, it does not isolate it.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { paceArgs, startDirectoryService } from "./lib.mjs";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 
@@ -32,19 +31,9 @@ const opt = (name, fallback) => {
 const USERS = opt("--users", 100_000);
 const PAGES_PER_STEP = opt("--pages-per-step", 150);
 const PAGE_MS = opt("--page-ms", 0);
-const pace = PAGE_MS > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: PAGE_MS })] : [];
+const pace = paceArgs(PAGE_MS);
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const mib = (kb) => (kb / 1024).toFixed(1);
-
-async function startService(args) {
-  const child = spawn(process.execPath, ["--max-old-space-size=8192", join(root, "tools/directory-service/cli.mjs"), "--json", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
-  });
-  const info = JSON.parse(line);
-  return { url: info.url, clientId: info.client_id, clientSecret: info.client_secret, orgs: info.organizations, stop: () => child.kill() };
-}
 
 /** The RSS (kB) of this process's descendants whose command line names workerd. */
 function workerdRss() {
@@ -63,7 +52,7 @@ function workerdRss() {
 }
 
 const main = await import(pathToFileURL(join(root, "pkg", "node.mjs")).href);
-const svc = await startService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
+const svc = await startDirectoryService(["--orgs", "1", "--users", String(USERS), "--groups", "50", "--memberships", "2", ...pace]);
 const org = svc.orgs[0].id;
 const dir = svc.orgs[0].directories[0].id;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

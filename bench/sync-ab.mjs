@@ -5,7 +5,8 @@
 //   node bench/sync-ab.mjs webhooks N ROUNDS PKG_DIR...   applyEvent of N signed events into SQLite
 //   node bench/sync-ab.mjs full USERS ROUNDS PKG_DIR...   bare walk, then fullSync() into SQLite
 // PKG_DIR: a built package (pkg/, or a copy of another build's pkg/). SQLite as the example app
-// opens it: WAL, synchronous = NORMAL, a fresh file per run.
+// opens it: WAL, synchronous = NORMAL, a fresh file per run. An onChange that counts the changes,
+// as bench/sync.mjs has (an app has one: each change crosses to it).
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -24,6 +25,10 @@ if (!["webhooks", "full"].includes(mode) || !(count > 0) || !(rounds > 0) || pkg
   process.exit(2);
 }
 const Database = createRequire(join(root, "package.json"))("better-sqlite3");
+let changes = 0;
+const onChange = () => {
+  changes++;
+};
 
 async function load(pkg) {
   const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
@@ -99,7 +104,7 @@ try {
       const { db, close } = openDb();
       try {
         if (mode === "webhooks") {
-          const sync = new b.main.DirectorySync({ store: b.sqlite.sqliteStore(db) });
+          const sync = new b.main.DirectorySync({ store: b.sqlite.sqliteStore(db), onChange });
           const run = await measure(async () => {
             for (const body of bodies) if ((await sync.applyEvent(body)).status !== "applied") throw new Error("not applied");
           });
@@ -112,7 +117,7 @@ try {
             for await (const p of client.directoryGroupPages(org, dir, { pageSize: 30, includeDetail: true })) void p;
             for await (const p of client.directoryUserPages(org, dir, { pageSize: 30, includeDetail: true })) void p;
           });
-          const sync = new b.main.DirectorySync({ client, store: b.sqlite.sqliteStore(db) });
+          const sync = new b.main.DirectorySync({ client, store: b.sqlite.sqliteStore(db), onChange });
           const run = await measure(() => sync.fullSync());
           if (run.out.user_created !== count) throw new Error(`created ${run.out.user_created}, expected ${count}`);
           b.runs.push({ ...run, walk });

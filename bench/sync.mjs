@@ -7,7 +7,8 @@
 //    include_detail, page size 30 — what the full sync reads); then the same full sync again (nothing
 //    to change). Each in a fresh process: wall time, peak RSS, and memory retained after a GC at
 //    every tenth of the run (flat = nothing grows with the directory). Also the first full sync
-//    into memoryStore(): the engine and the binding without SQL, to tell the two costs apart.
+//    into memoryStore() (the core's own store, no SQL), and into a store that keeps nothing (the
+//    engine, the binding and the HTTP without any storage), to tell the engine's cost from the store's.
 // 2. Webhook apply throughput: `handleWebhook` (verify + apply) and `applyEvent` (apply only) of
 //    20,000 signed events (10,000 user_created, then 10,000 user_updated stating 2 groups), one
 //    after the other, into SQLite; and applyEvent into memoryStore().
@@ -116,18 +117,45 @@ async function childWalk(svc) {
   return { ms, users, groups, ...probe.done() };
 }
 
-/** A full sync into SQLite (`dbPath`), or into memoryStore() (`dbPath` "memory": the engine without SQL). */
+/**
+ * A store port that keeps nothing but checkpoints: every read answers "no rows", every commit is
+ * dropped. A full sync into it is the engine (listing, deciding, serializing the changesets, the
+ * JS↔wasm crossings) and the HTTP, without any storage: with the SQLite run, it tells the engine's
+ * share of the time from the store's. It is a measuring device, not a store (nothing converges).
+ */
+function nullStore() {
+  const checkpoints = new Map();
+  const none = async () => "[]";
+  return {
+    hasEvent: async () => false,
+    users: none,
+    groups: none,
+    userGroups: none,
+    groupMembers: none,
+    unseenUsers: none,
+    unseenGroups: none,
+    checkpoint: async (key) => checkpoints.get(key) ?? null,
+    commit: async (changeset) => {
+      for (const c of changeset.checkpoints) checkpoints.set(c.key, c.value);
+    },
+  };
+}
+
+/**
+ * A full sync into SQLite (`dbPath`), into memoryStore() (`dbPath` "memory": the engine without
+ * SQL), or into nullStore() (`dbPath` "null": the engine without any storage).
+ */
 async function childFullSync(svc, dbPath) {
   const { DirectoryClient, DirectorySync, sqliteStore, memoryStore, Database } = await loadScimkit();
   const client = new DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
-  const db = dbPath === "memory" ? null : openDb(Database, dbPath);
+  const db = dbPath === "memory" || dbPath === "null" ? null : openDb(Database, dbPath);
   const probe = memoryProbe();
   let changes = 0;
   const tenth = Math.max(1, Math.round(svc.users / 10));
   let usersSeen = 0;
   const sync = new DirectorySync({
     client,
-    store: db ? sqliteStore(db) : memoryStore(),
+    store: db ? sqliteStore(db) : dbPath === "null" ? nullStore() : memoryStore(),
     onChange: (c) => {
       changes++;
       if (c.kind === "user_created" && ++usersSeen % tenth === 0) probe.gc();
@@ -257,6 +285,7 @@ if (PARTS.includes(1)) {
     const walk2 = child("walk", s);
     const again = child("fullSync", s, db.path);
     const memory = child("fullSync", s, "memory");
+    const nothing = child("fullSync", s, "null");
     const walkMs = Math.min(walk.ms, walk2.ms);
     console.log(`\n## 1. Full sync of ${fmt(USERS)} users (50 groups, 2 memberships each) into SQLite vs the bare walk of the same listings\n`);
     const walkCpu = Math.min(walk.cpuMs, walk2.cpuMs);
@@ -271,6 +300,7 @@ if (PARTS.includes(1)) {
     row("fullSync(), empty database", first, fmt(first.changes));
     row("fullSync() again, nothing to change", again, fmt(again.changes));
     row("fullSync() into memoryStore() (no SQL), empty", memory, fmt(memory.changes));
+    row("fullSync() into a store that keeps nothing (the engine and HTTP, no storage)", nothing, fmt(nothing.changes));
     console.log(`\ntargets: full sync ≤ 1.5× the bare walk; peak RSS ≤ 150 MiB and flat. Second run summary: ${JSON.stringify(Object.fromEntries(Object.entries(again.summary).filter(([, v]) => typeof v === "number" && v)))}`);
   } finally {
     db.remove();

@@ -477,3 +477,34 @@ fn a_listed_state_is_dated_just_before_its_updated_at() {
         Version::parse("2024-05-01T09:59:59.999999999Z").unwrap()
     );
 }
+
+#[test]
+fn an_on_commit_hook_gets_each_commits_changes_in_one_call_and_nothing_for_a_duplicate() {
+    let store = Rc::new(MemoryStore::new());
+    let calls = Rc::new(std::cell::RefCell::new(Vec::<Vec<ChangeKind>>::new()));
+    let log = calls.clone();
+    let engine = SyncEngine::new(store.clone()).with_on_commit(move |changes| {
+        log.borrow_mut()
+            .push(changes.iter().map(|c| c.kind).collect());
+        Box::pin(async {})
+    });
+    let mut m = Model::new();
+    let mut created = m.create_user("u1", "Ada", "Lovelace");
+    created["data"]["groups"] =
+        json!([{ "id": "g1", "name": "Eng" }, { "id": "g2", "name": "Ops" }]);
+    let outcome = apply(&engine, &created);
+    assert_eq!(
+        kinds(&outcome),
+        [
+            ChangeKind::UserCreated,
+            ChangeKind::MemberAdded,
+            ChangeKind::MemberAdded
+        ]
+    );
+    assert_eq!(apply(&engine, &created).status, ApplyStatus::Duplicate);
+    assert_eq!(
+        *calls.borrow(),
+        [kinds(&outcome)],
+        "one call with the commit's changes in order; none for the duplicate"
+    );
+}

@@ -313,9 +313,10 @@ export class DirectorySync {
   }
 
   /**
-   * Runs one core call with a change hook of its own, which calls onChange with each change
-   * (awaited, in commit order) and keeps what it throws: the change is stored either way, so
-   * the call still completes, then reports the failures.
+   * Runs one core call with a change hook of its own, which the core calls once per commit with
+   * the JSON array of its changes; it calls onChange with each change (awaited, in commit order)
+   * and keeps what it throws: the change is stored either way, so the call still completes, then
+   * reports the failures.
    */
   async #run(call) {
     const onChange = this.#onChange;
@@ -323,11 +324,12 @@ export class DirectorySync {
     const hook =
       onChange &&
       (async (text) => {
-        const change = JSON.parse(text);
-        try {
-          await onChange(change);
-        } catch (error) {
-          failures.push({ change, error });
+        for (const change of JSON.parse(text)) {
+          try {
+            await onChange(change);
+          } catch (error) {
+            failures.push({ change, error });
+          }
         }
       });
     let text;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::apply::parse_event;
-use super::change::ChangeHook;
+use super::change::CommitHook;
 use super::changeset::{Changeset, Checkpoint};
 use super::error::SyncError;
 use super::event_path::apply_parsed;
@@ -77,7 +77,7 @@ pub(crate) async fn catch_up<S: Store + ?Sized>(
     client: &DirectoryClient,
     now: Version,
     options: &CatchUpOptions,
-    hook: Option<&ChangeHook>,
+    hook: Option<&CommitHook>,
 ) -> Result<SyncSummary, SyncError> {
     let start = match store.checkpoint(EVENTS_CHECKPOINT.to_owned()).await? {
         Some(text) => Some(

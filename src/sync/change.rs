@@ -125,3 +125,8 @@ impl ChangeState {
 /// Called with each change after the commit that made it (so at most once per change: a
 /// process that dies between the commit and the call does not report it again).
 pub type ChangeHook = dyn Fn(Change) -> LocalBoxFuture<'static, ()>;
+
+/// Called once after each commit that made changes, with all of them in order (so at most once
+/// per change, as [`ChangeHook`]). One call per commit rather than per change: where each call
+/// crosses a boundary (wasm to JS), a full sync page's changes cross once.
+pub type CommitHook = dyn Fn(Vec<Change>) -> LocalBoxFuture<'static, ()>;

@@ -1,11 +1,13 @@
 //! [`SyncEngine`]: the sync's entry points over one store.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use super::apply::parse_event;
 use super::catch_up::{catch_up, CatchUpOptions};
-use super::change::{Change, ChangeHook};
+use super::change::{Change, ChangeHook, CommitHook};
 use super::error::SyncError;
 use super::event_path::apply_parsed;
 use super::full_sync::{full_sync, full_sync_step, FullSyncOptions, FullSyncStep, StepOutcome};
@@ -36,7 +38,7 @@ pub struct EventOutcome {
 /// an event gets here (`crate::webhook`): nothing is read or written for a payload that fails.
 pub struct SyncEngine<S> {
     store: S,
-    on_change: Option<Box<ChangeHook>>,
+    on_change: Option<Box<CommitHook>>,
 }
 
 impl<S> std::fmt::Debug for SyncEngine<S> {
@@ -57,10 +59,27 @@ impl<S: Store> SyncEngine<S> {
     }
 
     /// Calls `hook` with every change, after the commit that made it (in commit order; at most
-    /// once per change).
+    /// once per change), each call awaited before the next.
     pub fn with_on_change(
-        mut self,
+        self,
         hook: impl Fn(Change) -> LocalBoxFuture<'static, ()> + 'static,
+    ) -> Self {
+        let hook: Rc<ChangeHook> = Rc::new(hook);
+        self.with_on_commit(move |changes: Vec<Change>| -> LocalBoxFuture<'static, ()> {
+            let hook = Rc::clone(&hook);
+            Box::pin(async move {
+                for change in changes {
+                    hook(change).await;
+                }
+            })
+        })
+    }
+
+    /// Calls `hook` once after each commit that made changes, with all of them in commit order
+    /// (at most once per change). Replaces a hook set by [`Self::with_on_change`].
+    pub fn with_on_commit(
+        mut self,
+        hook: impl Fn(Vec<Change>) -> LocalBoxFuture<'static, ()> + 'static,
     ) -> Self {
         self.on_change = Some(Box::new(hook));
         self

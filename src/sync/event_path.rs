@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::apply::{decide_event, reads_for, Decision, EventRead, Parsed, Reads};
-use super::change::{Change, ChangeHook};
+use super::change::{Change, CommitHook};
 use super::commit::{commit_plan, gave_up};
 use super::error::SyncError;
 use super::store::{EventReadQuery, Store, StoreError, MAX_CONFLICT_RETRIES};
@@ -14,7 +14,7 @@ use super::summary::ApplyStatus;
 pub(crate) async fn apply_parsed<S: Store + ?Sized>(
     store: &S,
     parsed: &Parsed<'_>,
-    hook: Option<&ChangeHook>,
+    hook: Option<&CommitHook>,
 ) -> Result<(ApplyStatus, Vec<Change>), SyncError> {
     let reads = reads_for(parsed);
     for attempt in 0..=MAX_CONFLICT_RETRIES {

@@ -23,7 +23,7 @@ use std::task::Poll;
 
 use serde::{Deserialize, Serialize};
 
-use super::change::ChangeHook;
+use super::change::CommitHook;
 use super::changeset::Checkpoint;
 use super::commit::{commit_plan, gave_up};
 use super::error::SyncError;
@@ -212,7 +212,7 @@ impl Progress {
 struct Run<'a, S: ?Sized> {
     store: &'a S,
     client: &'a DirectoryClient,
-    hook: Option<&'a ChangeHook>,
+    hook: Option<&'a CommitHook>,
     options: &'a FullSyncOptions,
     organization_id: &'a str,
     directory_id: &'a str,
@@ -233,7 +233,7 @@ pub(crate) async fn full_sync<S: Store + ?Sized>(
     scope: (&str, &str),
     now: Version,
     options: &FullSyncOptions,
-    hook: Option<&ChangeHook>,
+    hook: Option<&CommitHook>,
 ) -> Result<SyncSummary, SyncError> {
     let clock = move || now;
     let step = FullSyncStep::default();
@@ -252,7 +252,7 @@ pub(crate) async fn full_sync_step<S: Store + ?Sized>(
     (now, clock): (Version, &dyn Fn() -> Version),
     options: &FullSyncOptions,
     step: &FullSyncStep,
-    hook: Option<&ChangeHook>,
+    hook: Option<&CommitHook>,
 ) -> Result<StepOutcome, SyncError> {
     let key = checkpoint_key(organization_id, directory_id);
     let mut outcome = StepOutcome {

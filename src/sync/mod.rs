@@ -47,7 +47,7 @@ mod transition;
 mod version;
 
 pub use catch_up::{CatchUpOptions, DIRECTORY_EVENT_TYPES, EVENTS_CHECKPOINT};
-pub use change::{Change, ChangeHook, ChangeKind, ChangeState};
+pub use change::{Change, ChangeHook, ChangeKind, ChangeState, CommitHook};
 pub use changeset::{AppliedEvent, Changeset, Checkpoint, Guard, Membership, MembershipKey};
 pub use engine::{EventOutcome, SyncEngine};
 pub use error::SyncError;

@@ -1,8 +1,8 @@
 //! JS exports for the sync engine. Every rule is the core's (`scimkit::sync`); this layer
 //! implements the core's `Store` port over a JS object whose methods return promises
 //! ([`JsStore`]: ids cross as arrays, records, queries and changesets as JSON text), wraps the
-//! core's `MemoryStore` for `memoryStore()`, calls the app's change hook with each change as
-//! JSON text, reads the clock (`Date.now()`) and translates options and errors.
+//! core's `MemoryStore` for `memoryStore()`, calls the app's change hook once per commit with
+//! its changes as JSON text, reads the clock (`Date.now()`) and translates options and errors.
 
 use std::future::Future;
 use std::rc::Rc;
@@ -369,15 +369,17 @@ impl MemoryStoreCore {
 // ---------------------------------------------------------------------------------------------
 // DirectorySync's engine
 
-/// The change hook for one call: `hook(changeText)` may return a promise, which is awaited
-/// before the next change (the façade's hook never rejects: it keeps the app's errors).
+/// The change hook for one call: `hook(changesText)`, once per commit with the JSON array of
+/// its changes, may return a promise, which is awaited before the next commit goes on (the
+/// façade's hook calls onChange for each change in order and never rejects: it keeps the
+/// app's errors). One crossing per commit, not per change.
 fn with_hook(
     engine: SyncEngine<Rc<dyn Store>>,
     hook: Option<Function>,
 ) -> SyncEngine<Rc<dyn Store>> {
     let Some(hook) = hook else { return engine };
-    engine.with_on_change(move |change: Change| -> LocalBoxFuture<'static, ()> {
-        let called = hook.call1(&JsValue::NULL, &JsValue::from(to_json(&change)));
+    engine.with_on_commit(move |changes: Vec<Change>| -> LocalBoxFuture<'static, ()> {
+        let called = hook.call1(&JsValue::NULL, &JsValue::from(to_json(&changes)));
         Box::pin(async move {
             if let Ok(value) = called {
                 // A rejection is the hook's to report; the change is committed either way.

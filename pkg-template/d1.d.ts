@@ -1,5 +1,5 @@
 // Type declarations for scimkit/d1 (Cloudflare Workers): the sync store in D1.
-import type { SyncStore } from "./index.js";
+import type { SyncStore, UsersPageQuery } from "./index.js";
 
 /** What `d1Store` needs of a database: a D1 binding (`env.DB`), `D1Database` in workers-types. */
 export interface D1DatabaseLike {
@@ -14,6 +14,8 @@ export const SCHEMA_VERSION: number;
 export interface D1Store extends SyncStore {
   /** Resolves once the `scimkit_*` tables are at {@link SCHEMA_VERSION} (every method waits for it). */
   ready(): Promise<void>;
+  /** All of a full sync page's reads in one `db.batch()` (JSON text of a `UsersPageAnswer`). */
+  readUsersPage(query: UsersPageQuery): Promise<string>;
 }
 
 /**

@@ -970,6 +970,31 @@ export interface EventReadAnswer {
 }
 
 /**
+ * Everything a full sync's page of users reads, asked at once (the optional
+ * {@link SyncStorePort.readUsersPage}): the user rows with the ids in `users` (tombstones included)
+ * and every membership of them, and the heads of the group rows with the ids in `groups`.
+ */
+export interface UsersPageQuery {
+  users: string[];
+  groups: string[];
+}
+
+/** What a page of users needs of each group it names: no `data`. */
+export interface GroupHead {
+  id: string;
+  version: string;
+  deleted: boolean;
+  revision: number;
+}
+
+/** The answer to a {@link UsersPageQuery}: what `users`, `userGroups` and `groups` (without `data`) would answer. */
+export interface UsersPageAnswer {
+  users: UserRecord[];
+  memberships: MembershipKey[];
+  groups: GroupHead[];
+}
+
+/**
  * The storage port DirectorySync calls: reads, and one atomic commit with guards. Reads answer
  * rows as stored, in any order, leaving out ids without a row; record reads may answer the JSON
  * text of the array instead (skips a parse). A rejection with `code: "store_conflict"` from
@@ -991,6 +1016,12 @@ export interface SyncStorePort {
    * one by one; with it, each event crosses into the store once before its commit.
    */
   readEvent?(query: EventReadQuery): Promise<EventReadAnswer | string>;
+  /**
+   * Optional: all of a full sync page's reads in one call (JSON text of the answer, or the
+   * object). Without it, DirectorySync asks `users`, `userGroups` and `groups` one by one each
+   * page, reading every named group's `data` it does not need.
+   */
+  readUsersPage?(query: UsersPageQuery): Promise<UsersPageAnswer | string>;
 }
 
 /** A store: the app's reads and the port. */

@@ -1,5 +1,5 @@
 // Type declarations for scimkit/sqlite (Node): the sync store in SQLite.
-import type { EventReadQuery, SyncStore } from "./index.js";
+import type { EventReadQuery, SyncStore, UsersPageQuery } from "./index.js";
 
 /**
  * What `sqliteStore` needs of a database: a better-sqlite3 (v12) `Database` or a node:sqlite
@@ -19,6 +19,8 @@ export interface SqliteStore extends SyncStore {
   readonly schemaVersion: number;
   /** All of one event's reads in one call (JSON text of an `EventReadAnswer`). */
   readEvent(query: EventReadQuery): Promise<string>;
+  /** All of a full sync page's reads in one call (JSON text of a `UsersPageAnswer`). */
+  readUsersPage(query: UsersPageQuery): Promise<string>;
 }
 
 /**

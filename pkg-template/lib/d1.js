@@ -11,7 +11,7 @@
 // within D1's 100 bound parameters per statement and a commit is at most 8 statements.
 import { SyncError } from "scimkit";
 import { idListJson, invalid, requireString, scopeOf } from "./store-args.js";
-import { GROUP_COLUMNS, groupText, IN_IDS, listOf, MIGRATIONS, unseenParams, unseenSql, USER_COLUMNS, userText } from "./store-sql.js";
+import { GROUP_COLUMNS, GROUP_HEAD_COLUMNS, groupText, IN_IDS, listOf, MIGRATIONS, unseenParams, unseenSql, USER_COLUMNS, userText, usersPageText } from "./store-sql.js";
 
 /** The schema version this scimkit writes (the SQLite store's). */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -75,6 +75,7 @@ const READS = {
   hasEvent: "SELECT 1 AS found FROM scimkit_events WHERE id = ?",
   users: `SELECT ${USER_COLUMNS} FROM scimkit_users WHERE id ${IN_IDS}`,
   groups: `SELECT ${GROUP_COLUMNS} FROM scimkit_groups WHERE id ${IN_IDS}`,
+  groupHeads: `SELECT ${GROUP_HEAD_COLUMNS} FROM scimkit_groups WHERE id ${IN_IDS}`,
   userGroups: `SELECT group_id, user_id FROM scimkit_memberships WHERE user_id ${IN_IDS}`,
   groupMembers: "SELECT user_id FROM scimkit_memberships WHERE group_id = ? ORDER BY user_id",
   userGroupIds: "SELECT group_id FROM scimkit_memberships WHERE user_id = ? ORDER BY group_id",
@@ -262,6 +263,27 @@ class D1Store {
 
   async checkpoint(key) {
     return (await this.#first("checkpoint", READS.checkpoint, requireString(key, "key")))?.value ?? null;
+  }
+
+  /**
+   * Everything a full sync's page of users reads, in one D1 batch (one round trip, one snapshot):
+   * the users' rows, their memberships, and the heads (no `data`) of the groups they name.
+   */
+  async readUsersPage(query) {
+    if (query === null || typeof query !== "object") throw invalid(`query must be a UsersPageQuery object, got ${query === null ? "null" : typeof query}`);
+    const ids = idListJson(query.users ?? [], "query.users");
+    const named = query.groups?.length ? idListJson(query.groups, "query.groups") : null;
+    await this.ready();
+    const db = this.#db;
+    const reads = [bind(db, READS.users, ids), bind(db, READS.userGroups, ids)];
+    if (named !== null) reads.push(bind(db, READS.groupHeads, named));
+    let results;
+    try {
+      results = await db.batch(reads);
+    } catch (err) {
+      throw failed("readUsersPage", err);
+    }
+    return usersPageText(results[0].results, results[1].results, results[2]?.results ?? []);
   }
 
   /**

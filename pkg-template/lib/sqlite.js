@@ -7,7 +7,7 @@
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/).
 import { SyncError } from "scimkit";
 import { conflict, idListJson, invalid, requireString, scopeOf } from "./store-args.js";
-import { GROUP_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, unseenParams, unseenSql, USER_COLUMNS, userText } from "./store-sql.js";
+import { GROUP_COLUMNS, GROUP_HEAD_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, unseenParams, unseenSql, USER_COLUMNS, userText, usersPageText } from "./store-sql.js";
 
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -84,6 +84,7 @@ class SqliteStore {
       hasEvent: p("SELECT 1 AS found FROM scimkit_events WHERE id = ?"),
       users: p(`SELECT ${USER_COLUMNS} FROM scimkit_users WHERE id ${IN_IDS}`),
       groups: p(`SELECT ${GROUP_COLUMNS} FROM scimkit_groups WHERE id ${IN_IDS}`),
+      groupHeads: p(`SELECT ${GROUP_HEAD_COLUMNS} FROM scimkit_groups WHERE id ${IN_IDS}`),
       userGroups: p(`SELECT group_id, user_id FROM scimkit_memberships WHERE user_id ${IN_IDS}`),
       groupMembers: p("SELECT user_id FROM scimkit_memberships WHERE group_id = ? ORDER BY user_id"),
       userGroupIds: p("SELECT group_id FROM scimkit_memberships WHERE user_id = ? ORDER BY group_id"),
@@ -203,6 +204,19 @@ class SqliteStore {
     const members = query.group_members_of ?? null;
     const groupMembers = members === null ? [] : s.groupMembers.all(requireString(members, "query.group_members_of")).map((r) => r.user_id);
     return `{"applied":false,"users":${users},"groups":${groups},"user_groups":${q(userGroups.map((r) => ({ group_id: r.group_id, user_id: r.user_id })))},"group_members":${q(groupMembers)}}`;
+  }
+
+  /**
+   * Everything a full sync's page of users reads, in one call (the port's optional
+   * `readUsersPage`): the users' rows, their memberships, and the heads (no `data`) of the groups
+   * they name, as JSON text.
+   */
+  async readUsersPage(query) {
+    if (query === null || typeof query !== "object") throw invalid(`query must be a UsersPageQuery object, got ${query === null ? "null" : typeof query}`);
+    const s = this.#s;
+    const ids = idListJson(query.users ?? [], "query.users");
+    const heads = query.groups?.length ? s.groupHeads.all(idListJson(query.groups, "query.groups")) : [];
+    return usersPageText(s.users.all(ids), s.userGroups.all(ids), heads);
   }
 
   /**

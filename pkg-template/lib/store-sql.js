@@ -73,6 +73,17 @@ export const groupText = (r) =>
   `"deleted":${r.deleted === 1},"generation":${r.generation},"revision":${r.revision},"data":${r.data}}`;
 export const listOf = (rows, text) => `[${rows.map(text).join(",")}]`;
 
+/** The columns of a group's head: what a page of users needs of each group it names (no `data`). */
+export const GROUP_HEAD_COLUMNS = "id, version, deleted, revision";
+
+/**
+ * The port's `readUsersPage` answer as JSON text, from the rows of `users` (USER_COLUMNS), their
+ * memberships (`group_id`, `user_id`) and the named groups' heads (GROUP_HEAD_COLUMNS).
+ */
+export const usersPageText = (users, memberships, heads) =>
+  `{"users":${listOf(users, userText)},"memberships":${q(memberships.map((r) => ({ group_id: r.group_id, user_id: r.user_id })))},` +
+  `"groups":${q(heads.map((r) => ({ id: r.id, version: r.version, deleted: r.deleted === 1, revision: r.revision })))}}`;
+
 /**
  * Rows a full sync has not listed (the port's `unseenUsers` / `unseenGroups`), in id order from a
  * cursor: `placed` for one directory, `withUnplaced` also the organization's rows of unknown

@@ -163,6 +163,8 @@ function portOf(store) {
     // Optional (SyncStorePort.readEvent): one crossing for all of an event's reads. A store
     // without it is read method by method.
     ...(typeof store.readEvent === "function" ? { readEvent: async (query) => listText(await store.readEvent(JSON.parse(query))) } : {}),
+    // Optional (SyncStorePort.readUsersPage): one crossing for a full sync page's reads.
+    ...(typeof store.readUsersPage === "function" ? { readUsersPage: async (query) => listText(await store.readUsersPage(JSON.parse(query))) } : {}),
   };
 }
 

@@ -30,9 +30,9 @@ use super::error::SyncError;
 use super::lease::{acquire, lease_key, Acquired, Held, LeaseOptions};
 use super::listing::{
     decide_groups_page, decide_missing_group, decide_missing_users, decide_users_page,
-    groups_named, Scope, UsersPageRead,
+    groups_named, Scope,
 };
-use super::store::{Store, StoreError, UnseenQuery, MAX_CONFLICT_RETRIES};
+use super::store::{Store, StoreError, UnseenQuery, UsersPageQuery, MAX_CONFLICT_RETRIES};
 
 /// The pause before the second attempt at a page after a lost race is up to this long; it
 /// doubles with each attempt up to [`CONFLICT_BACKOFF_CAP_MS`] (at most ~1.1 s in all).
@@ -586,15 +586,11 @@ impl<S: Store + ?Sized> Run<'_, S> {
                 let ids: Vec<String> = page.users.iter().filter_map(|u| u.id.clone()).collect();
                 let named = groups_named(&page.users);
                 for attempt in 0..=MAX_CONFLICT_RETRIES {
-                    let read = UsersPageRead {
-                        users: run.store.users(ids.clone()).await?,
-                        memberships: run.store.user_groups(ids.clone()).await?,
-                        groups: if named.is_empty() {
-                            Vec::new()
-                        } else {
-                            run.store.groups(named.clone()).await?
-                        },
+                    let query = UsersPageQuery {
+                        users: ids.clone(),
+                        groups: named.clone(),
                     };
+                    let read = run.store.read_users_page(query).await?;
                     let plan = decide_users_page(run.scope(), &page.users, read)?;
                     let next = next.clone();
                     let step = |p: &mut Progress| match next {

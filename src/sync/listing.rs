@@ -22,6 +22,7 @@ use super::changeset::{Guard, MembershipKey};
 use super::error::SyncError;
 use super::merge::{listed_group_over, listed_user_over};
 use super::record::{stored_group, stored_user, GroupRecord, UserRecord};
+use super::store::UsersPageAnswer;
 use super::transition::Plan;
 use super::version::Version;
 use crate::directory::{DirectoryError, DirectoryErrorKind};
@@ -136,20 +137,11 @@ pub(crate) fn decide_groups_page(
     Ok(plan)
 }
 
-/// What a page of users needs read: their rows, their memberships, and the rows of the groups
-/// they name.
-#[derive(Debug, Default)]
-pub(crate) struct UsersPageRead {
-    pub(crate) users: Vec<UserRecord>,
-    pub(crate) memberships: Vec<MembershipKey>,
-    pub(crate) groups: Vec<GroupRecord>,
-}
-
 /// A page of listed users, given what was read.
 pub(crate) fn decide_users_page(
     scope: Scope<'_>,
     listed: &[DirectoryUser],
-    read: UsersPageRead,
+    read: UsersPageAnswer,
 ) -> Result<Plan, SyncError> {
     let mut plan = Plan::default();
     let mut rows: BTreeMap<String, UserRecord> =
@@ -165,7 +157,10 @@ pub(crate) fn decide_users_page(
         .map(|g| (g.id.as_str(), g.version))
         .collect();
     for g in &read.groups {
-        plan.changeset.guards.push(Guard::group(&g.id, Some(g)));
+        plan.changeset.guards.push(Guard::Group {
+            id: g.id.clone(),
+            revision: Some(g.revision),
+        });
     }
     let deleted = |g: &str| tombstones.get(g).copied();
     let mut guarded = BTreeSet::new();

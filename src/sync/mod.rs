@@ -54,10 +54,10 @@ pub use error::SyncError;
 pub use full_sync::{FullSyncOptions, FullSyncStep, OnMissing, StepOutcome, StepStatus};
 pub use lease::{LeaseOptions, DEFAULT_LEASE_TTL_SECONDS};
 pub use memory::MemoryStore;
-pub use record::{GroupRecord, UserRecord};
+pub use record::{GroupHead, GroupRecord, UserRecord};
 pub use store::{
-    read_event_by_parts, EventReadAnswer, EventReadQuery, Store, StoreError, StoreResult,
-    UnseenQuery, MAX_CONFLICT_RETRIES,
+    read_event_by_parts, read_users_page_by_parts, EventReadAnswer, EventReadQuery, Store,
+    StoreError, StoreResult, UnseenQuery, UsersPageAnswer, UsersPageQuery, MAX_CONFLICT_RETRIES,
 };
 pub use summary::{ApplyStatus, RejectedEvent, SyncSummary, MAX_REJECTED_LISTED};
 pub use version::Version;

@@ -59,6 +59,31 @@ pub struct GroupRecord {
     pub data: DirectoryGroup,
 }
 
+/// What a users page needs of a group its users name: whether it is a tombstone and since
+/// when, and the revision to guard (no `data`: a group may be named on every page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupHead {
+    /// The group id.
+    pub id: String,
+    /// As [`GroupRecord::version`].
+    pub version: Version,
+    /// As [`GroupRecord::deleted`].
+    pub deleted: bool,
+    /// As [`GroupRecord::revision`].
+    pub revision: u64,
+}
+
+impl From<GroupRecord> for GroupHead {
+    fn from(g: GroupRecord) -> Self {
+        Self {
+            id: g.id,
+            version: g.version,
+            deleted: g.deleted,
+            revision: g.revision,
+        }
+    }
+}
+
 /// `user` as stored: no groups (memberships are rows of their own).
 pub(crate) fn stored_user(mut user: DirectoryUser) -> DirectoryUser {
     user.groups = Vec::new();

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::changeset::{Changeset, MembershipKey};
-use super::record::{GroupRecord, UserRecord};
+use super::record::{GroupHead, GroupRecord, UserRecord};
 use crate::directory::LocalBoxFuture;
 use crate::error::ErrorCode;
 
@@ -128,6 +128,46 @@ pub async fn read_event_by_parts<S: Store + ?Sized>(
     Ok(answer)
 }
 
+/// Everything a full sync's page of users reads, asked in one call ([`Store::read_users_page`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UsersPageQuery {
+    /// The user rows (tombstones included) with these ids, and every membership of them.
+    pub users: Vec<String>,
+    /// The heads of the group rows (tombstones included) with these ids: the groups the
+    /// page's users name.
+    pub groups: Vec<String>,
+}
+
+/// The answer to a [`UsersPageQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UsersPageAnswer {
+    /// As [`Store::users`].
+    pub users: Vec<UserRecord>,
+    /// As [`Store::user_groups`] of the same ids.
+    pub memberships: Vec<MembershipKey>,
+    /// As [`Store::groups`], without `data`.
+    pub groups: Vec<GroupHead>,
+}
+
+/// [`Store::read_users_page`] as the single reads, one after the other.
+pub async fn read_users_page_by_parts<S: Store + ?Sized>(
+    store: &S,
+    query: UsersPageQuery,
+) -> Result<UsersPageAnswer, StoreError> {
+    let mut answer = UsersPageAnswer::default();
+    if !query.users.is_empty() {
+        answer.users = store.users(query.users.clone()).await?;
+        answer.memberships = store.user_groups(query.users).await?;
+    }
+    if !query.groups.is_empty() {
+        let groups = store.groups(query.groups).await?;
+        answer.groups = groups.into_iter().map(GroupHead::from).collect();
+    }
+    Ok(answer)
+}
+
 /// A result of the store.
 pub type StoreResult<'a, T> = LocalBoxFuture<'a, Result<T, StoreError>>;
 
@@ -162,6 +202,14 @@ pub trait Store {
     /// once, which saves up to four crossings per event.
     fn read_event(&self, query: EventReadQuery) -> StoreResult<'_, EventReadAnswer> {
         Box::pin(read_event_by_parts(self, query))
+    }
+    /// Everything a full sync's page of users reads, in one call. Optional, as
+    /// [`Store::read_event`]: the default asks `users`, `user_groups` and `groups` one after the
+    /// other ([`read_users_page_by_parts`]). A store that answers it at once saves two
+    /// crossings (or round trips) a page, and reads no group's `data`: a page's users may name
+    /// hundreds of groups, on every page.
+    fn read_users_page(&self, query: UsersPageQuery) -> StoreResult<'_, UsersPageAnswer> {
+        Box::pin(read_users_page_by_parts(self, query))
     }
 }
 
@@ -198,6 +246,9 @@ macro_rules! delegate {
             }
             fn read_event(&self, query: EventReadQuery) -> StoreResult<'_, EventReadAnswer> {
                 (**self).read_event(query)
+            }
+            fn read_users_page(&self, query: UsersPageQuery) -> StoreResult<'_, UsersPageAnswer> {
+                (**self).read_users_page(query)
             }
         }
     )*};

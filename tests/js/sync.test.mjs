@@ -498,6 +498,68 @@ for (const [label, make] of STORES.filter(([l]) => l !== "sqliteStore(node:sqlit
   });
 }
 
+describe("the port's optional readUsersPage", () => {
+  /** A sqliteStore behind a port that logs each call, with or without readUsersPage. */
+  const counted = (inner, withPage) => {
+    const calls = [];
+    const port = {};
+    const methods = ["hasEvent", "users", "groups", "userGroups", "groupMembers", "unseenUsers", "unseenGroups", "checkpoint", "commit", "readEvent"];
+    for (const m of withPage ? [...methods, "readUsersPage"] : methods) {
+      port[m] = (...a) => {
+        calls.push(m);
+        return inner[m](...a);
+      };
+    }
+    return { port, calls };
+  };
+
+  test("a full sync reads each page of users in one call, no group's data, with the same result as the single reads", async () => {
+    // 70 users in 3 pages of 30, each in some of 4 groups.
+    const svc = await startDirectoryService({ seed: "users-page", orgs: 1, usersPerDirectory: [70], groupsPerDirectory: 4 });
+    const dbs = [new BetterSqlite(":memory:"), new BetterSqlite(":memory:")];
+    try {
+      const org = svc.seed.organizations[0];
+      const dir = org.directories[0].id;
+      const results = [];
+      for (const [i, withPage] of [
+        [0, true],
+        [1, false],
+      ]) {
+        const inner = sqliteStore(dbs[i]);
+        const { port, calls } = counted(inner, withPage);
+        const summary = await new pkg.DirectorySync({ store: port, client: clientFor(svc) }).fullSync({ organizationId: org.id, directoryId: dir });
+        assert.equal(summary.user_created, 70, JSON.stringify(summary));
+        const groups = await inner.listGroups();
+        const members = await Promise.all(groups.map(async (g) => [g.id, await inner.listMembers(g.id)]));
+        assert.ok(members.some(([, m]) => m.length > 0), "the users are in groups");
+        results.push({ calls, users: await inner.listUsers(), groups, members });
+      }
+      const [paged, single] = results;
+      assert.deepEqual(paged.users, single.users);
+      assert.deepEqual(paged.groups, single.groups);
+      assert.deepEqual(paged.members, single.members);
+      assert.equal(paged.calls.filter((c) => c === "readUsersPage").length, 3, "one read per page of users");
+      // `groups` is read only for the page of groups; the users pages ask readUsersPage alone.
+      assert.deepEqual(paged.calls.filter((c) => ["users", "userGroups", "groups"].includes(c)), ["groups"], paged.calls.join(" "));
+      assert.equal(single.calls.filter((c) => c === "userGroups").length, 3, "without it: the single reads, each page");
+      // What the answer holds: user rows and memberships as `users`/`userGroups` say, group heads without data.
+      const inner = sqliteStore(dbs[0]);
+      const ids = paged.users.slice(0, 2).map((u) => u.id);
+      const answer = JSON.parse(await inner.readUsersPage({ users: ids, groups: paged.groups.map((g) => g.id).concat("no_such_group") }));
+      assert.deepEqual(answer.users, JSON.parse(await inner.users(ids)));
+      assert.deepEqual(answer.memberships, await inner.userGroups(ids));
+      assert.deepEqual(Object.keys(answer.groups[0]).sort(), ["deleted", "id", "revision", "version"]);
+      assert.equal(answer.groups.length, 4, "ids without a row are left out");
+      await assert.rejects(inner.readUsersPage(null), (e) => e instanceof pkg.ScimkitError && e.code === "invalid_argument");
+      await assert.rejects(inner.readUsersPage({ users: [1] }), (e) => e.code === "invalid_argument" && /query\.users\[0\]/.test(e.message));
+    } finally {
+      for (const db of dbs) db.close();
+      await svc.close();
+    }
+  });
+});
+
+
 // ---------------------------------------------------------------------------------------------
 // DirectorySync: verification first, onChange, errors
 

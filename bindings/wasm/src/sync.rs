@@ -18,10 +18,10 @@ use crate::errors::{js_error, Family};
 use scimkit::directory::{DirectoryClient, LocalBoxFuture};
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
-    read_event_by_parts, CatchUpOptions, Change, Changeset, EventReadAnswer, EventReadQuery,
-    FullSyncOptions, FullSyncStep, GroupRecord, LeaseOptions, MembershipKey, MemoryStore,
-    OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError, UnseenQuery, UserRecord,
-    Version, DEFAULT_LEASE_TTL_SECONDS,
+    read_event_by_parts, read_users_page_by_parts, CatchUpOptions, Change, Changeset,
+    EventReadAnswer, EventReadQuery, FullSyncOptions, FullSyncStep, GroupRecord, LeaseOptions,
+    MembershipKey, MemoryStore, OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError,
+    UnseenQuery, UserRecord, UsersPageAnswer, UsersPageQuery, Version, DEFAULT_LEASE_TTL_SECONDS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +91,8 @@ struct JsStore {
     commit: Function,
     /// The optional one-call read (`readEvent`); without it, the single reads.
     read_event: Option<Function>,
+    /// The optional one-call read of a users page (`readUsersPage`); without it, the single reads.
+    read_users_page: Option<Function>,
 }
 
 impl JsStore {
@@ -100,6 +102,11 @@ impl JsStore {
                 .ok()
                 .and_then(|f| f.dyn_into::<Function>().ok())
                 .ok_or_else(|| argument_error(&format!("the store port has no {name}() method")))
+        };
+        let optional = |name: &str| -> Option<Function> {
+            Reflect::get(&port, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
         };
         Ok(Self {
             has_event: method("hasEvent")?,
@@ -111,9 +118,8 @@ impl JsStore {
             unseen_groups: method("unseenGroups")?,
             checkpoint: method("checkpoint")?,
             commit: method("commit")?,
-            read_event: Reflect::get(&port, &JsValue::from_str("readEvent"))
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok()),
+            read_event: optional("readEvent"),
+            read_users_page: optional("readUsersPage"),
             port,
         })
     }
@@ -217,6 +223,13 @@ impl Store for JsStore {
         match &self.read_event {
             Some(f) => self.read(f, "readEvent", JsValue::from(to_json(&query))),
             None => Box::pin(read_event_by_parts(self, query)),
+        }
+    }
+
+    fn read_users_page(&self, query: UsersPageQuery) -> StoreResult<'_, UsersPageAnswer> {
+        match &self.read_users_page {
+            Some(f) => self.read(f, "readUsersPage", JsValue::from(to_json(&query))),
+            None => Box::pin(read_users_page_by_parts(self, query)),
         }
     }
 }

@@ -138,6 +138,34 @@ export function contractCases() {
       },
     ],
     [
+      "readUsersPage (optional) answers the users, their memberships and the named groups' heads, in one call",
+      async (store, { pkg }) => {
+        if (typeof store.readUsersPage !== "function") return; // optional: the engine then reads one by one
+        const { user, group, member, changeset } = makeRecords(pkg);
+        const u1 = user("u1");
+        const u2 = user("u2", { deleted: true, active: false });
+        const g1 = group("g1");
+        const g2 = group("g2", { deleted: true, revision: 3 });
+        await store.commit(
+          changeset({
+            put_users: [u1, u2],
+            put_groups: [g1, g2],
+            add_members: [member("g1", "u1"), member("g2", "u1"), member("g1", "u3")],
+          }),
+        );
+        const answer = (query) => store.readUsersPage(query).then((a) => (typeof a === "string" ? JSON.parse(a) : a));
+        const a = await answer({ users: ["u1", "u2", "nobody"], groups: ["g1", "g2", "g9"] });
+        assert.deepEqual(byId(a.users), [u1, u2], "tombstones included, unknown ids left out");
+        assert.deepEqual(byKey(a.memberships), [
+          { group_id: "g1", user_id: "u1" },
+          { group_id: "g2", user_id: "u1" },
+        ]);
+        const head = (g) => ({ id: g.id, version: g.version, deleted: g.deleted, revision: g.revision });
+        assert.deepEqual(byId(a.groups), [head(g1), head(g2)], "heads only: no data");
+        assert.deepEqual(await answer({ users: [], groups: [] }), { users: [], memberships: [], groups: [] });
+      },
+    ],
+    [
       "an event id commits once: the second commit writes nothing and rejects with store_conflict",
       async (store, { pkg }) => {
         const { user, changeset } = makeRecords(pkg);

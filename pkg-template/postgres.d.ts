@@ -1,5 +1,5 @@
 // Type declarations for scimkit/postgres (Node): the sync store in PostgreSQL.
-import type { SyncStore } from "./index.js";
+import type { SyncStore, UsersPageQuery } from "./index.js";
 
 /**
  * What `postgresStore` needs of a pool: a `pg` (node-postgres 8) `Pool`. Declared structurally so
@@ -27,6 +27,8 @@ export interface PostgresStore extends SyncStore {
   migrate(): Promise<number>;
   /** The database's scimkit schema version: {@link SCHEMA_VERSION} once migrated. */
   schemaVersion(): Promise<number>;
+  /** All of a full sync page's reads in one statement (JSON text of a `UsersPageAnswer`). */
+  readUsersPage(query: UsersPageQuery): Promise<string>;
 }
 
 /**

@@ -173,6 +173,18 @@ const groupText = (r) =>
   `{"id":${q(r.id)},"organization_id":${q(r.organization_id)},"directory_id":${q(r.directory_id)},"version":${q(r.version)},` +
   `"deleted":${r.deleted === true},"generation":${r.generation},"revision":${r.revision},"data":${r.data}}`;
 const listOf = (rows, text) => `[${rows.map(text).join(",")}]`;
+const headText = (r) => `{"id":${q(r.id)},"version":${q(r.version)},"deleted":${r.deleted === true},"revision":${r.revision}}`;
+
+/**
+ * `readUsersPage` in one statement (one round trip): the users' rows (kind `u`), their
+ * memberships (`m`: `id` is the user, `group_id` the group; looked up per user as `userGroups`
+ * does) and the named groups' heads (`g`), as rows of one shape. The first branch types the columns.
+ */
+const USERS_PAGE_SQL =
+  `SELECT 'u' AS kind, ${USER_COLUMNS}, NULL AS group_id FROM scimkit_users WHERE id = ANY($1::text[]) ` +
+  "UNION ALL SELECT 'm', m.user_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, m.group_id FROM unnest($1::text[]) AS u(id), " +
+  "LATERAL (SELECT group_id, user_id FROM scimkit_memberships WHERE user_id = u.id OFFSET 0) AS m " +
+  "UNION ALL SELECT 'g', id, NULL, NULL, version, deleted, NULL, NULL, revision, NULL, NULL, NULL FROM scimkit_groups WHERE id = ANY($2::text[])";
 
 /**
  * A driver or server error as the port's: a lost race (see RACE_STATES) is `store_conflict`
@@ -317,6 +329,26 @@ class PostgresStore {
   async unseenGroups(query) {
     const { rows } = await this.#query("unseenGroups", ...unseenSql("scimkit_groups", GROUP_COLUMNS, query));
     return listOf(rows, groupText);
+  }
+
+  /**
+   * Everything a full sync's page of users reads, in one statement (one round trip instead of
+   * three): the users' rows, their memberships, and the heads (no `data`) of the groups they name.
+   */
+  async readUsersPage(query) {
+    if (query === null || typeof query !== "object") throw invalid(`query must be a UsersPageQuery object, got ${query === null ? "null" : typeof query}`);
+    const ids = idList(query.users ?? [], "query.users");
+    const named = idList(query.groups ?? [], "query.groups");
+    const { rows } = await this.#query("readUsersPage", USERS_PAGE_SQL, [ids, named]);
+    const users = [];
+    const memberships = [];
+    const heads = [];
+    for (const r of rows) {
+      if (r.kind === "u") users.push(r);
+      else if (r.kind === "m") memberships.push({ group_id: r.group_id, user_id: r.id });
+      else heads.push(r);
+    }
+    return `{"users":${listOf(users, userText)},"memberships":${q(memberships)},"groups":${listOf(heads, headText)}}`;
   }
 
   async checkpoint(key) {

@@ -76,8 +76,9 @@ async function openStorage(env) {
     try {
       await pool.query(PG_AUDIT_SCHEMA);
     } catch (err) {
-      // Processes starting together race to create it; the one that loses finds it made.
-      if (err.code !== "23505" && err.code !== "42P07") throw err;
+      // Processes starting together race to create it; the one that loses finds it made: a unique
+      // violation in the catalog (23505), or the relation (42P07) or its row type (42710) already there.
+      if (err.code !== "23505" && err.code !== "42P07" && err.code !== "42710") throw err;
     }
     const insert = "INSERT INTO app_change_log (at, pid, kind, organization_id, directory_id, id, group_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     return { store, logChange: (row) => pool.query(insert, row), close: () => pool.end() };

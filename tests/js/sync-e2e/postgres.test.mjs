@@ -102,7 +102,11 @@ test("4 processes on one PostgreSQL database get one stream of deliveries (some 
   try {
     // Five processes of the example app on the same database; they migrate it together.
     const env = appEnv(svc, "", { DATABASE_URL: databaseUrl, DB_POOL_SIZE: "4" });
-    apps.push(...(await Promise.all(Array.from({ length: WEBHOOK_PROCESSES + 1 }, () => startApp(example.appPath, env)))));
+    // Every process that started is stopped in `finally`, even when another failed to start.
+    const started = await Promise.allSettled(Array.from({ length: WEBHOOK_PROCESSES + 1 }, () => startApp(example.appPath, env)));
+    for (const s of started) if (s.status === "fulfilled") apps.push(s.value);
+    const failedStart = started.find((s) => s.status === "rejected");
+    if (failedStart) throw failedStart.reason;
     const syncer = apps[WEBHOOK_PROCESSES];
     balancer = await startBalancer(apps.slice(0, WEBHOOK_PROCESSES), rand);
     await svc.setWebhookEndpoint({ url: balancer.url, retrySchedule: [0, 10] });

@@ -4,6 +4,7 @@
 // and this process's CPU time (user + system), medians over the rounds.
 //   node bench/sync-ab.mjs webhooks N ROUNDS PKG_DIR...   applyEvent of N signed events into SQLite
 //   node bench/sync-ab.mjs full USERS ROUNDS PKG_DIR...   bare walk, then fullSync() into SQLite
+//     [--groups N] [--memberships N]: the directory's groups and each user's memberships (50, 2)
 // PKG_DIR: a built package (pkg/, or a copy of another build's pkg/). SQLite as the example app
 // opens it: WAL, synchronous = NORMAL, a fresh file per run. An onChange that counts the changes,
 // as bench/sync.mjs has (an app has one: each change crosses to it).
@@ -17,7 +18,17 @@ import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const [mode, countArg, roundsArg, ...pkgs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+/** `--groups N` / `--memberships N` (full mode): the directory's groups and each user's memberships (default 50 and 2). */
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const [, value] = args.splice(i, 2);
+  return value;
+};
+const GROUPS = flag("--groups", "50");
+const MEMBERSHIPS = flag("--memberships", "2");
+const [mode, countArg, roundsArg, ...pkgs] = args;
 const count = Number(countArg);
 const rounds = Number(roundsArg);
 if (!["webhooks", "full"].includes(mode) || !(count > 0) || !(rounds > 0) || pkgs.length === 0) {
@@ -90,7 +101,7 @@ const builds = [];
 for (const pkg of pkgs) builds.push(await load(pkg));
 let service = null;
 if (mode === "full") {
-  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", "--orgs", "1", "--users", String(count), "--groups", "50", "--memberships", "2"], {
+  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", "--orgs", "1", "--users", String(count), "--groups", GROUPS, "--memberships", MEMBERSHIPS], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const info = JSON.parse(await new Promise((resolve) => createInterface({ input: child.stdout }).once("line", resolve)));

@@ -109,8 +109,8 @@ pub(crate) fn decide_groups_page(
                     generation: scope.generation,
                     ..s.clone()
                 };
-                plan.put_group(stored, next.clone());
-                rows.insert(id, next);
+                plan.put_group(stored, next);
+                written_group(&mut rows, &plan, id);
             }
             continue;
         }
@@ -129,12 +129,20 @@ pub(crate) fn decide_groups_page(
             revision: 0,
             data,
         };
-        if !plan.put_group(stored, next.clone()) {
+        if !plan.put_group(stored, next) {
             plan.unchanged += 1;
         }
-        rows.insert(id, next);
+        written_group(&mut rows, &plan, id);
     }
     Ok(plan)
+}
+
+/// Keeps the row `id` as `plan` last wrote it (its revision moved on), if it wrote it: what a
+/// later item with the same id is decided from.
+fn written_group(rows: &mut BTreeMap<String, GroupRecord>, plan: &Plan, id: String) {
+    if let Some(w) = plan.changeset.put_groups.last().filter(|w| w.id == id) {
+        rows.insert(id, w.clone());
+    }
 }
 
 /// A page of listed users, given what was read.
@@ -234,7 +242,11 @@ pub(crate) fn decide_users_page(
             plan.unchanged += 1;
         }
         groups_of.insert(id.clone(), now_in);
-        rows.insert(id, next);
+        // The row as written (its revision moved on), for the same id later in the pages: a
+        // listing that shifted while it was read names a user twice.
+        if let Some(w) = plan.changeset.put_users.last().filter(|w| w.id == id) {
+            rows.insert(id, w.clone());
+        }
     }
     Ok(plan)
 }

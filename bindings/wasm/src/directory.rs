@@ -4,6 +4,7 @@
 //! jitter with `Math.random()`, and translates arguments: JS option objects (camelCase JSON,
 //! unknown names refused) into the core's option types. Pages cross the boundary as JSON text.
 
+use scimkit::json::to_ascii_json;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -533,7 +534,7 @@ fn json_promise<T: Serialize + 'static>(
 ) -> Promise {
     future_to_promise(async move {
         let value = fut.await.map_err(|e| to_js(&e))?;
-        serde_json::to_string(&value)
+        to_ascii_json(&value)
             .map(JsValue::from)
             .map_err(|e| argument_error("serializing the page", e))
     })
@@ -725,7 +726,7 @@ where
         future_to_promise(async move {
             match fut.await.map_err(|e| to_js(&e))? {
                 None => Ok(JsValue::NULL),
-                Some(page) => serde_json::to_string(&page)
+                Some(page) => to_ascii_json(&page)
                     .map(JsValue::from)
                     .map_err(|e| argument_error("serializing the page", e)),
             }

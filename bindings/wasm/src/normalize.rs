@@ -2,6 +2,7 @@
 //! [`crate::input`]); results leave as JSON text, which the façade parses — measured cheaper than
 //! building JS objects across the boundary (bench/normalize.mjs).
 
+use scimkit::json::to_ascii_json;
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -27,8 +28,9 @@ pub(crate) fn event_json(body: &[u8]) -> Result<String, NormalizationError> {
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    // The model serializes infallibly (string keys, finite numbers).
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+    // The model serializes infallibly (string keys, finite numbers). ASCII: the fast path of
+    // JS's UTF-8 decoding (see `to_ascii_json`).
+    to_ascii_json(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 pub(crate) fn to_js(err: &NormalizationError) -> JsValue {

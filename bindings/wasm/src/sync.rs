@@ -4,6 +4,7 @@
 //! core's `MemoryStore` for `memoryStore()`, calls the app's change hook once per commit with
 //! its changes as JSON text, reads the clock (`Date.now()`) and translates options and errors.
 
+use scimkit::json::to_ascii_json;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -31,10 +32,11 @@ fn argument_error(message: &str) -> JsValue {
     js_error(Family::Argument, "invalid_argument", message, None)
 }
 
-/// JSON text of a core value. The sync types serialize infallibly (string keys, finite
-/// numbers, JSON values read from JSON).
+/// JSON text of a core value, in ASCII (the fast path of JS's UTF-8 decoding; see
+/// `to_ascii_json`). The sync types serialize infallibly (string keys, finite numbers, JSON
+/// values read from JSON).
 fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+    to_ascii_json(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 /// A core error as its JS class: Directory API failures are `DirectoryApiError`s, events that

@@ -660,6 +660,29 @@ describe("DirectorySync: webhooks, onChange and errors", () => {
     assert.equal((await sync.applyEvent(e)).status, "duplicate", "and not applied (nor reported) again");
   });
 
+  test("onChange's changes are the result's, whichever way the app reads them: fields, JSON.stringify, spread, assignment", async () => {
+    const store = pkg.memoryStore();
+    const seen = [];
+    const sync = new pkg.DirectorySync({ store, onChange: (c) => void seen.push(c) });
+    await sync.applyEvent(envelope("evt_1", "user_created", { id: "u1", given_name: "Zoë", groups: [{ id: "g1", name: "Eng" }] }, 1));
+    const r = await sync.applyEvent(envelope("evt_2", "user_updated", { id: "u1", given_name: "Zoë", title: "山田", groups: [] }, 2));
+    assert.deepEqual(seen.slice(2), r.changes, "the same changes, deeply equal");
+    const [created, added, updated, removed] = seen;
+    assert.deepEqual(Object.keys(created), ["kind", "organization_id", "directory_id", "id", "group_id", "before", "after"]);
+    assert.equal(created.before, null);
+    assert.equal(created.after.given_name, "Zoë", "non-ASCII text reads back");
+    assert.equal(added.after, null);
+    assert.equal(updated.before.title, null);
+    assert.equal(updated.after.title, "山田");
+    assert.equal(removed.group_id, "g1");
+    const text = JSON.stringify(updated);
+    assert.deepEqual(JSON.parse(text), r.changes[0], "JSON.stringify sees before and after");
+    assert.deepEqual({ ...created }, JSON.parse(JSON.stringify(created)), "so does spread");
+    created.after = { replaced: true };
+    assert.deepEqual(created.after, { replaced: true }, "assignment replaces");
+    assert.equal(created.after, created.after, "one object, read twice");
+  });
+
   test("errors: each a ScimkitError subclass with a stable code and a message that says what", async () => {
     const store = pkg.memoryStore();
     const expect = async (what, fn, cls, code, pattern) => {

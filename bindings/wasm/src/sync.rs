@@ -19,10 +19,11 @@ use crate::errors::{js_error, Family};
 use scimkit::directory::{DirectoryClient, LocalBoxFuture};
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
-    read_event_by_parts, read_users_page_by_parts, CatchUpOptions, Change, Changeset,
-    EventReadAnswer, EventReadQuery, FullSyncOptions, FullSyncStep, GroupRecord, LeaseOptions,
-    MembershipKey, MemoryStore, OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError,
-    UnseenQuery, UserRecord, UsersPageAnswer, UsersPageQuery, Version, DEFAULT_LEASE_TTL_SECONDS,
+    read_event_by_parts, read_users_page_by_parts, CatchUpOptions, Change, ChangeKind, ChangeState,
+    Changeset, EventReadAnswer, EventReadQuery, FullSyncOptions, FullSyncStep, GroupRecord,
+    LeaseOptions, MembershipKey, MemoryStore, OnMissing, Store, StoreError, StoreResult,
+    SyncEngine, SyncError, UnseenQuery, UserRecord, UsersPageAnswer, UsersPageQuery, Version,
+    DEFAULT_LEASE_TTL_SECONDS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -384,17 +385,51 @@ impl MemoryStoreCore {
 // ---------------------------------------------------------------------------------------------
 // DirectorySync's engine
 
-/// The change hook for one call: `hook(changesText)`, once per commit with the JSON array of
-/// its changes, may return a promise, which is awaited before the next commit goes on (the
+/// What a change says besides its states, in the order `Change` serializes it.
+#[derive(Serialize)]
+struct ChangeHead<'a> {
+    kind: ChangeKind,
+    organization_id: &'a str,
+    directory_id: &'a Option<String>,
+    id: &'a str,
+    group_id: &'a Option<String>,
+}
+
+/// A change's state as JSON text, or `null`.
+fn state_text(state: &Option<ChangeState>) -> JsValue {
+    state
+        .as_ref()
+        .map_or(JsValue::NULL, |s| JsValue::from(to_json(s)))
+}
+
+/// The change hook for one call: `hook(headsText, states)`, once per commit — the JSON array of
+/// its changes without `before` and `after`, and those as JSON texts (or `null`), two a change
+/// in order — may return a promise, which is awaited before the next commit goes on (the
 /// façade's hook calls onChange for each change in order and never rejects: it keeps the
-/// app's errors). One crossing per commit, not per change.
+/// app's errors). One crossing per commit, not per change; the states stay text until the app
+/// reads them (a full sync page's users are most of what crosses).
 fn with_hook(
     engine: SyncEngine<Rc<dyn Store>>,
     hook: Option<Function>,
 ) -> SyncEngine<Rc<dyn Store>> {
     let Some(hook) = hook else { return engine };
     engine.with_on_commit(move |changes: Vec<Change>| -> LocalBoxFuture<'static, ()> {
-        let called = hook.call1(&JsValue::NULL, &JsValue::from(to_json(&changes)));
+        let heads: Vec<ChangeHead<'_>> = changes
+            .iter()
+            .map(|c| ChangeHead {
+                kind: c.kind,
+                organization_id: &c.organization_id,
+                directory_id: &c.directory_id,
+                id: &c.id,
+                group_id: &c.group_id,
+            })
+            .collect();
+        let states = Array::new();
+        for c in &changes {
+            states.push(&state_text(&c.before));
+            states.push(&state_text(&c.after));
+        }
+        let called = hook.call2(&JsValue::NULL, &JsValue::from(to_json(&heads)), &states);
         Box::pin(async move {
             if let Ok(value) = called {
                 // A rejection is the hook's to report; the change is committed either way.

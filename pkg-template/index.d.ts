@@ -1022,6 +1022,13 @@ export interface SyncStorePort {
    * page, reading every named group's `data` it does not need.
    */
   readUsersPage?(query: UsersPageQuery): Promise<UsersPageAnswer | string>;
+  /**
+   * Optional: `true` when `commit` takes each written row's `data` as its JSON text (a string)
+   * rather than the object — what a store that keeps `data` as JSON text writes as it is, with
+   * no parse on the way in and no `JSON.stringify` on the way out. The built-in SQLite and D1
+   * stores say `true`. Leave it out if your `commit` reads `data`'s fields.
+   */
+  readonly dataAsJson?: boolean;
 }
 
 /** A store: the app's reads and the port. */

@@ -161,6 +161,14 @@ class D1Store {
     this.#db = db;
   }
 
+  /**
+   * The port's `dataAsJson`: `commit` may take each row's `data` as its JSON text (the SQL reads
+   * `data` with `json(json_extract(…))`, which takes the text or the object alike).
+   */
+  get dataAsJson() {
+    return true;
+  }
+
   /** Resolves once the schema is current (run by every method; checked once per binding). */
   ready() {
     let p = migrated.get(this.#db);

@@ -59,6 +59,8 @@ function migrate(db) {
 }
 
 const bit = (b) => (b ? 1 : 0);
+/** A row's `data` as the JSON text the column keeps: as DirectorySync hands it (dataAsJson), or serialized. */
+const dataText = (data) => (typeof data === "string" ? data : JSON.stringify(data));
 const orNull = (v) => v ?? null;
 
 /** The sync store in SQLite: the port DirectorySync calls, and the app's reads. */
@@ -115,6 +117,14 @@ class SqliteStore {
       listUsers: scoped("scimkit_users", "data"),
       listGroups: scoped("scimkit_groups", "data"),
     };
+  }
+
+  /**
+   * The port's `dataAsJson`: `commit` may take each row's `data` as its JSON text, which is what
+   * the `data` column keeps (DirectorySync then never parses it on the way in).
+   */
+  get dataAsJson() {
+    return true;
   }
 
   /** The schema version of the database (SCHEMA_VERSION once opened). */
@@ -256,11 +266,11 @@ class SqliteStore {
           u.generation,
           u.revision,
           bit(u.active),
-          JSON.stringify(u.data),
+          dataText(u.data),
         );
       }
       for (const g of changeset.put_groups ?? []) {
-        s.putGroup.run(g.id, g.organization_id, orNull(g.directory_id), g.version, bit(g.deleted), g.generation, g.revision, JSON.stringify(g.data));
+        s.putGroup.run(g.id, g.organization_id, orNull(g.directory_id), g.version, bit(g.deleted), g.generation, g.revision, dataText(g.data));
       }
       // Removed before added, as the contract says (a changeset never names one pair in both).
       for (const m of changeset.remove_members ?? []) s.removeMember.run(m.group_id, m.user_id);

@@ -157,9 +157,15 @@ function portOf(store) {
     unseenUsers: async (query) => listText(await store.unseenUsers(JSON.parse(query))),
     unseenGroups: async (query) => listText(await store.unseenGroups(JSON.parse(query))),
     checkpoint: async (key) => JSON.stringify((await store.checkpoint(key)) ?? null),
-    commit: async (changeset) => {
-      await store.commit(JSON.parse(changeset));
+    commit: async (changeset, users, groups) => {
+      const cs = JSON.parse(changeset);
+      // dataAsJson (below): each row's `data` as its JSON text, crossed apart, never parsed here.
+      if (users !== undefined) cs.put_users.forEach((u, i) => (u.data = users[i]));
+      if (groups !== undefined) cs.put_groups.forEach((g, i) => (g.data = groups[i]));
+      await store.commit(cs);
     },
+    // Optional (SyncStorePort.dataAsJson): the store takes written rows' `data` as JSON text.
+    ...(store.dataAsJson === true ? { dataAsJson: true } : {}),
     // Optional (SyncStorePort.readEvent): one crossing for all of an event's reads. A store
     // without it is read method by method.
     ...(typeof store.readEvent === "function" ? { readEvent: async (query) => listText(await store.readEvent(JSON.parse(query))) } : {}),

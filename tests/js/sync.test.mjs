@@ -683,6 +683,36 @@ describe("DirectorySync: webhooks, onChange and errors", () => {
     assert.equal(created.after, created.after, "one object, read twice");
   });
 
+  test("a store with dataAsJson gets each written row's data as its JSON text, one without it the object; both keep the same", async () => {
+    const seen = {};
+    for (const dataAsJson of [true, false]) {
+      const db = new BetterSqlite(":memory:");
+      const inner = sqliteStore(db);
+      const kinds = [];
+      const port = new Proxy(inner, {
+        get(target, key) {
+          if (key === "dataAsJson") return dataAsJson;
+          if (key === "commit") {
+            return (cs) => {
+              kinds.push(...cs.put_users.map((u) => typeof u.data), ...cs.put_groups.map((g) => typeof g.data));
+              return target.commit(cs);
+            };
+          }
+          const v = target[key];
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const sync = new pkg.DirectorySync({ store: port });
+      await sync.applyEvent(envelope("evt_1", "group_created", { id: "g1", display_name: "Ingeniería" }, 1));
+      await sync.applyEvent(envelope("evt_2", "user_created", { id: "u1", given_name: "Zoë", groups: [{ id: "g1", name: "Ingeniería" }] }, 2));
+      assert.deepEqual([...new Set(kinds)], [dataAsJson ? "string" : "object"], `dataAsJson ${dataAsJson}`);
+      seen[dataAsJson] = [await inner.getUser("u1"), await inner.getGroup("g1"), await inner.listUserGroups("u1")];
+      db.close();
+    }
+    assert.equal(seen[true][0].given_name, "Zoë");
+    assert.deepEqual(seen[true], seen[false]);
+  });
+
   test("errors: each a ScimkitError subclass with a stable code and a message that says what", async () => {
     const store = pkg.memoryStore();
     const expect = async (what, fn, cls, code, pattern) => {

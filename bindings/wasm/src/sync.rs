@@ -19,11 +19,11 @@ use crate::errors::{js_error, Family};
 use scimkit::directory::{DirectoryClient, LocalBoxFuture};
 use scimkit::error::ErrorCode;
 use scimkit::sync::{
-    read_event_by_parts, read_users_page_by_parts, CatchUpOptions, Change, ChangeKind, ChangeState,
-    Changeset, EventReadAnswer, EventReadQuery, FullSyncOptions, FullSyncStep, GroupRecord,
-    LeaseOptions, MembershipKey, MemoryStore, OnMissing, Store, StoreError, StoreResult,
-    SyncEngine, SyncError, UnseenQuery, UserRecord, UsersPageAnswer, UsersPageQuery, Version,
-    DEFAULT_LEASE_TTL_SECONDS,
+    read_event_by_parts, read_users_page_by_parts, AppliedEvent, CatchUpOptions, Change,
+    ChangeKind, ChangeState, Changeset, Checkpoint, EventReadAnswer, EventReadQuery,
+    FullSyncOptions, FullSyncStep, GroupRecord, Guard, LeaseOptions, Membership, MembershipKey,
+    MemoryStore, OnMissing, Store, StoreError, StoreResult, SyncEngine, SyncError, UnseenQuery,
+    UserRecord, UsersPageAnswer, UsersPageQuery, Version, DEFAULT_LEASE_TTL_SECONDS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +96,9 @@ struct JsStore {
     read_event: Option<Function>,
     /// The optional one-call read of a users page (`readUsersPage`); without it, the single reads.
     read_users_page: Option<Function>,
+    /// The store takes each written row's `data` as JSON text (`dataAsJson: true`): `commit` is
+    /// called with the changeset without them, then the users' and the groups' texts.
+    data_as_json: bool,
 }
 
 impl JsStore {
@@ -123,6 +126,8 @@ impl JsStore {
             commit: method("commit")?,
             read_event: optional("readEvent"),
             read_users_page: optional("readUsersPage"),
+            data_as_json: Reflect::get(&port, &JsValue::from_str("dataAsJson"))
+                .is_ok_and(|v| v.as_bool() == Some(true)),
             port,
         })
     }
@@ -134,13 +139,7 @@ impl JsStore {
         name: &'static str,
         arg: &JsValue,
     ) -> impl Future<Output = Result<JsValue, StoreError>> + 'static {
-        let called = f.call1(&self.port, arg);
-        async move {
-            let value = called.map_err(|e| store_error(name, &e))?;
-            JsFuture::from(Promise::resolve(&value))
-                .await
-                .map_err(|e| store_error(name, &e))
-        }
+        settled(f.call1(&self.port, arg), name)
     }
 
     /// A read: the answer is JSON text of `T`.
@@ -162,6 +161,102 @@ impl JsStore {
             })
         })
     }
+}
+
+/// What a store method's call answered, once its promise settles.
+async fn settled(
+    called: Result<JsValue, JsValue>,
+    name: &'static str,
+) -> Result<JsValue, StoreError> {
+    let value = called.map_err(|e| store_error(name, &e))?;
+    JsFuture::from(Promise::resolve(&value))
+        .await
+        .map_err(|e| store_error(name, &e))
+}
+
+/// A user row without its `data` (serialized as `UserRecord` is, less that field).
+#[derive(Serialize)]
+struct UserRow<'a> {
+    id: &'a str,
+    organization_id: &'a str,
+    directory_id: &'a Option<String>,
+    version: Version,
+    deleted: bool,
+    groups_version: Option<Version>,
+    generation: u64,
+    revision: u64,
+    active: bool,
+}
+
+/// A group row without its `data`.
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    id: &'a str,
+    organization_id: &'a str,
+    directory_id: &'a Option<String>,
+    version: Version,
+    deleted: bool,
+    generation: u64,
+    revision: u64,
+}
+
+/// The changeset as `Changeset` serializes, with its rows' `data` left out.
+#[derive(Serialize)]
+struct Skeleton<'a> {
+    event: &'a Option<AppliedEvent>,
+    guards: &'a [Guard],
+    put_users: Vec<UserRow<'a>>,
+    put_groups: Vec<GroupRow<'a>>,
+    add_members: &'a [Membership],
+    remove_members: &'a [MembershipKey],
+    checkpoints: &'a [Checkpoint],
+}
+
+/// `changeset` for a store that takes `data` as text: its JSON text without the rows' `data`,
+/// and those as two arrays of JSON texts (the users', the groups'), in row order. Each text
+/// becomes a JS string of its own, never parsed on the way: the store writes it as it is.
+fn split_data(changeset: &Changeset) -> (JsValue, JsValue, JsValue) {
+    let skeleton = Skeleton {
+        event: &changeset.event,
+        guards: &changeset.guards,
+        put_users: changeset
+            .put_users
+            .iter()
+            .map(|u| UserRow {
+                id: &u.id,
+                organization_id: &u.organization_id,
+                directory_id: &u.directory_id,
+                version: u.version,
+                deleted: u.deleted,
+                groups_version: u.groups_version,
+                generation: u.generation,
+                revision: u.revision,
+                active: u.active,
+            })
+            .collect(),
+        put_groups: changeset
+            .put_groups
+            .iter()
+            .map(|g| GroupRow {
+                id: &g.id,
+                organization_id: &g.organization_id,
+                directory_id: &g.directory_id,
+                version: g.version,
+                deleted: g.deleted,
+                generation: g.generation,
+                revision: g.revision,
+            })
+            .collect(),
+        add_members: &changeset.add_members,
+        remove_members: &changeset.remove_members,
+        checkpoints: &changeset.checkpoints,
+    };
+    let texts = |data: &mut dyn Iterator<Item = String>| -> JsValue {
+        data.map(JsValue::from).collect::<Array>().into()
+    };
+    let users = texts(&mut changeset.put_users.iter().map(|u| to_json(&u.data)));
+    let groups = texts(&mut changeset.put_groups.iter().map(|g| to_json(&g.data)));
+    (JsValue::from(to_json(&skeleton)), users, groups)
 }
 
 /// A store's rejection: `code: "store_conflict"` is a conflict (read and decide again), any
@@ -218,7 +313,16 @@ impl Store for JsStore {
     }
 
     fn commit(&self, changeset: Changeset) -> StoreResult<'_, ()> {
-        let answer = self.call(&self.commit, "commit", &JsValue::from(to_json(&changeset)));
+        let answer = if self.data_as_json {
+            let (skeleton, users, groups) = split_data(&changeset);
+            let called = self.commit.call3(&self.port, &skeleton, &users, &groups);
+            settled(called, "commit")
+        } else {
+            let called = self
+                .commit
+                .call1(&self.port, &JsValue::from(to_json(&changeset)));
+            settled(called, "commit")
+        };
         Box::pin(async move { answer.await.map(|_| ()) })
     }
 

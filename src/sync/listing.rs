@@ -109,8 +109,8 @@ pub(crate) fn decide_groups_page(
                     generation: scope.generation,
                     ..s.clone()
                 };
-                plan.put_group(stored, next);
-                written_group(&mut rows, &plan, id);
+                plan.put_group(stored, next.clone());
+                keep_written_group(&mut rows, &plan, next);
             }
             continue;
         }
@@ -129,19 +129,24 @@ pub(crate) fn decide_groups_page(
             revision: 0,
             data,
         };
-        if !plan.put_group(stored, next) {
+        if !plan.put_group(stored, next.clone()) {
             plan.unchanged += 1;
         }
-        written_group(&mut rows, &plan, id);
+        keep_written_group(&mut rows, &plan, next);
     }
     Ok(plan)
 }
 
-/// Keeps the row `id` as `plan` last wrote it (its revision moved on), if it wrote it: what a
-/// later item with the same id is decided from.
-fn written_group(rows: &mut BTreeMap<String, GroupRecord>, plan: &Plan, id: String) {
-    if let Some(w) = plan.changeset.put_groups.last().filter(|w| w.id == id) {
-        rows.insert(id, w.clone());
+/// Keeps `next` as the row a later item with its id is decided from, if `plan` wrote it, with
+/// the revision it was written at (a listing that shifted while it was read names a row twice).
+fn keep_written_group(
+    rows: &mut BTreeMap<String, GroupRecord>,
+    plan: &Plan,
+    mut next: GroupRecord,
+) {
+    if let Some(w) = plan.changeset.put_groups.last().filter(|w| w.id == next.id) {
+        next.revision = w.revision;
+        rows.insert(next.id.clone(), next);
     }
 }
 
@@ -186,7 +191,7 @@ pub(crate) fn decide_users_page(
         let groups_newer = stored.is_none_or(|s| {
             (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| version >= g)
         });
-        let next = match stored {
+        let mut next = match stored {
             Some(s) if !fields_newer => {
                 if s.deleted || (!groups_newer && s.generation == scope.generation) {
                     plan.unchanged += 1;
@@ -242,10 +247,11 @@ pub(crate) fn decide_users_page(
             plan.unchanged += 1;
         }
         groups_of.insert(id.clone(), now_in);
-        // The row as written (its revision moved on), for the same id later in the pages: a
+        // The row as written (its revision moved on), for the same id later in the page: a
         // listing that shifted while it was read names a user twice.
         if let Some(w) = plan.changeset.put_users.last().filter(|w| w.id == id) {
-            rows.insert(id, w.clone());
+            next.revision = w.revision;
+            rows.insert(id, next);
         }
     }
     Ok(plan)

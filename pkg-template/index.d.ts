@@ -1025,8 +1025,8 @@ export interface SyncStorePort {
   /**
    * Optional: `true` when `commit` takes each written row's `data` as its JSON text (a string)
    * rather than the object — what a store that keeps `data` as JSON text writes as it is, with
-   * no parse on the way in and no `JSON.stringify` on the way out. The built-in SQLite and D1
-   * stores say `true`. Leave it out if your `commit` reads `data`'s fields.
+   * no parse on the way in and no `JSON.stringify` on the way out. The built-in SQLite, D1 and
+   * Postgres stores say `true`. Leave it out if your `commit` reads `data`'s fields.
    */
   readonly dataAsJson?: boolean;
 }

@@ -217,6 +217,11 @@ class PostgresStore {
     this.#pool = pool;
   }
 
+  /** The port's `dataAsJson`: `commit` may take each row's `data` as its JSON text, which the plan carries as text. */
+  get dataAsJson() {
+    return true;
+  }
+
   /**
    * Creates or migrates the `scimkit_*` tables (once per store; every method awaits it). Resolves
    * to SCHEMA_VERSION. Many processes may start at once: an advisory lock makes them take turns.
@@ -395,8 +400,9 @@ function commitPlan(cs) {
       guards[g.kind].push({ id: requireString(g.id, `${g.kind} guard id`), revision: orNull(g.revision) });
     }
   }
-  // `data` as JSON text inside the plan: stored as the core wrote it, never re-serialized by jsonb.
-  const withText = (r) => ({ ...r, data: JSON.stringify(r.data) });
+  // `data` as JSON text inside the plan: stored as the core wrote it, never re-serialized by jsonb
+  // (DirectorySync hands it over as that text: dataAsJson).
+  const withText = (r) => ({ ...r, data: typeof r.data === "string" ? r.data : JSON.stringify(r.data) });
   const users = lastBy(list(cs.put_users, "put_users"), (u) => u.id).map(withText);
   const groups = lastBy(list(cs.put_groups, "put_groups"), (g) => g.id).map(withText);
   const checkpoints = lastBy(list(cs.checkpoints, "checkpoints"), (c) => c.key);

@@ -219,14 +219,16 @@ function lazyJson(object, key, text) {
     object[key] = null;
     return;
   }
-  const settle = (value) => Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  // Settles into a plain value (unless the app froze the object first: then it stays a getter).
+  const settle = (value) => Reflect.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  let parsed;
   Object.defineProperty(object, key, {
     enumerable: true,
     configurable: true,
     get() {
-      const value = JSON.parse(text);
-      settle(value);
-      return value;
+      parsed ??= { value: JSON.parse(text) };
+      settle(parsed.value);
+      return parsed.value;
     },
     set: settle,
   });

@@ -660,7 +660,7 @@ describe("DirectorySync: webhooks, onChange and errors", () => {
     assert.equal((await sync.applyEvent(e)).status, "duplicate", "and not applied (nor reported) again");
   });
 
-  test("onChange's changes are the result's, whichever way the app reads them: fields, JSON.stringify, spread, assignment", async () => {
+  test("onChange's changes are the result's, whichever way the app reads them: fields, JSON.stringify, spread, structuredClone, assignment, frozen", async () => {
     const store = pkg.memoryStore();
     const seen = [];
     const sync = new pkg.DirectorySync({ store, onChange: (c) => void seen.push(c) });
@@ -681,6 +681,13 @@ describe("DirectorySync: webhooks, onChange and errors", () => {
     created.after = { replaced: true };
     assert.deepEqual(created.after, { replaced: true }, "assignment replaces");
     assert.equal(created.after, created.after, "one object, read twice");
+    await sync.applyEvent(envelope("evt_3", "user_updated", { id: "u1", given_name: "Zoë", title: "CTO" }, 3));
+    const frozen = Object.freeze(seen.at(-1));
+    assert.equal(frozen.after.title, "CTO", "a change frozen before it is read still reads");
+    assert.equal(frozen.before.title, "山田");
+    assert.equal(frozen.after, frozen.after, "one object, read twice");
+    assert.equal(structuredClone(removed).group_id, "g1");
+    assert.deepEqual(structuredClone(added), JSON.parse(JSON.stringify(added)), "structuredClone sees them too");
   });
 
   test("a store with dataAsJson gets each written row's data as its JSON text, one without it the object; both keep the same", async () => {

@@ -2,7 +2,8 @@
 //! implements the core's `Store` port over a JS object whose methods return promises
 //! ([`JsStore`]: ids cross as arrays, records, queries and changesets as JSON text), wraps the
 //! core's `MemoryStore` for `memoryStore()`, calls the app's change hook once per commit with
-//! its changes as JSON text, reads the clock (`Date.now()`) and translates options and errors.
+//! its changes as JSON text (their states as texts apart), reads the clock (`Date.now()`) and
+//! translates options and errors.
 
 use scimkit::json::to_ascii_json;
 use std::future::Future;
@@ -216,46 +217,76 @@ struct Skeleton<'a> {
 /// and those as two arrays of JSON texts (the users', the groups'), in row order. Each text
 /// becomes a JS string of its own, never parsed on the way: the store writes it as it is.
 fn split_data(changeset: &Changeset) -> (JsValue, JsValue, JsValue) {
+    // Destructured without `..`: a field added to a record or a changeset must be placed here.
+    let Changeset {
+        event,
+        guards,
+        put_users,
+        put_groups,
+        add_members,
+        remove_members,
+        checkpoints,
+    } = changeset;
+    fn user_row(u: &UserRecord) -> UserRow<'_> {
+        let UserRecord {
+            id,
+            organization_id,
+            directory_id,
+            version,
+            deleted,
+            groups_version,
+            generation,
+            revision,
+            active,
+            data: _,
+        } = u;
+        UserRow {
+            id,
+            organization_id,
+            directory_id,
+            version: *version,
+            deleted: *deleted,
+            groups_version: *groups_version,
+            generation: *generation,
+            revision: *revision,
+            active: *active,
+        }
+    }
+    fn group_row(g: &GroupRecord) -> GroupRow<'_> {
+        let GroupRecord {
+            id,
+            organization_id,
+            directory_id,
+            version,
+            deleted,
+            generation,
+            revision,
+            data: _,
+        } = g;
+        GroupRow {
+            id,
+            organization_id,
+            directory_id,
+            version: *version,
+            deleted: *deleted,
+            generation: *generation,
+            revision: *revision,
+        }
+    }
     let skeleton = Skeleton {
-        event: &changeset.event,
-        guards: &changeset.guards,
-        put_users: changeset
-            .put_users
-            .iter()
-            .map(|u| UserRow {
-                id: &u.id,
-                organization_id: &u.organization_id,
-                directory_id: &u.directory_id,
-                version: u.version,
-                deleted: u.deleted,
-                groups_version: u.groups_version,
-                generation: u.generation,
-                revision: u.revision,
-                active: u.active,
-            })
-            .collect(),
-        put_groups: changeset
-            .put_groups
-            .iter()
-            .map(|g| GroupRow {
-                id: &g.id,
-                organization_id: &g.organization_id,
-                directory_id: &g.directory_id,
-                version: g.version,
-                deleted: g.deleted,
-                generation: g.generation,
-                revision: g.revision,
-            })
-            .collect(),
-        add_members: &changeset.add_members,
-        remove_members: &changeset.remove_members,
-        checkpoints: &changeset.checkpoints,
+        event,
+        guards,
+        put_users: put_users.iter().map(user_row).collect(),
+        put_groups: put_groups.iter().map(group_row).collect(),
+        add_members,
+        remove_members,
+        checkpoints,
     };
     let texts = |data: &mut dyn Iterator<Item = String>| -> JsValue {
         data.map(JsValue::from).collect::<Array>().into()
     };
-    let users = texts(&mut changeset.put_users.iter().map(|u| to_json(&u.data)));
-    let groups = texts(&mut changeset.put_groups.iter().map(|g| to_json(&g.data)));
+    let users = texts(&mut put_users.iter().map(|u| to_json(&u.data)));
+    let groups = texts(&mut put_groups.iter().map(|g| to_json(&g.data)));
     (JsValue::from(to_json(&skeleton)), users, groups)
 }
 

@@ -9,7 +9,9 @@
 //!   [`super::merge::listed_user_over`]). A listed user's memberships become exactly its
 //!   `groups` (a listing always states them) when it is the same or newer than the user's last
 //!   stated group list (`groups_version`), even if older than its fields.
-//! - Every row written is marked with the sync's generation: listed.
+//! - Every row written is marked with the sync's generation: listed. It is decided at the
+//!   revision it is written at, so an id a shifted listing names twice is decided the second
+//!   time from the row as written.
 //! - After the listings, a live row of the directory not marked, whose version is older than
 //!   the sync's start (else an event changed it during the sync), is missing: a user is
 //!   deactivated (or, with `delete`, tombstoned and its memberships removed), a group
@@ -23,7 +25,7 @@ use super::error::SyncError;
 use super::merge::{listed_group_over, listed_user_over};
 use super::record::{stored_group, stored_user, GroupRecord, UserRecord};
 use super::store::UsersPageAnswer;
-use super::transition::Plan;
+use super::transition::{revision_after, Plan};
 use super::version::Version;
 use crate::directory::{DirectoryError, DirectoryErrorKind};
 use crate::model::{DirectoryGroup, DirectoryUser};
@@ -107,10 +109,11 @@ pub(crate) fn decide_groups_page(
             if !s.deleted && s.generation != scope.generation {
                 let next = GroupRecord {
                     generation: scope.generation,
+                    revision: revision_after(Some(s.revision)),
                     ..s.clone()
                 };
                 plan.put_group(stored, next.clone());
-                keep_written_group(&mut rows, &plan, next);
+                rows.insert(id, next);
             }
             continue;
         }
@@ -126,28 +129,15 @@ pub(crate) fn decide_groups_page(
             version,
             deleted: false,
             generation: scope.generation,
-            revision: 0,
+            revision: revision_after(stored.map(|s| s.revision)),
             data,
         };
         if !plan.put_group(stored, next.clone()) {
             plan.unchanged += 1;
         }
-        keep_written_group(&mut rows, &plan, next);
+        rows.insert(id, next);
     }
     Ok(plan)
-}
-
-/// Keeps `next` as the row a later item with its id is decided from, if `plan` wrote it, with
-/// the revision it was written at (a listing that shifted while it was read names a row twice).
-fn keep_written_group(
-    rows: &mut BTreeMap<String, GroupRecord>,
-    plan: &Plan,
-    mut next: GroupRecord,
-) {
-    if let Some(w) = plan.changeset.put_groups.last().filter(|w| w.id == next.id) {
-        next.revision = w.revision;
-        rows.insert(next.id.clone(), next);
-    }
 }
 
 /// A page of listed users, given what was read.
@@ -191,7 +181,7 @@ pub(crate) fn decide_users_page(
         let groups_newer = stored.is_none_or(|s| {
             (fields_newer || !s.deleted) && s.groups_version.is_none_or(|g| version >= g)
         });
-        let mut next = match stored {
+        let next = match stored {
             Some(s) if !fields_newer => {
                 if s.deleted || (!groups_newer && s.generation == scope.generation) {
                     plan.unchanged += 1;
@@ -199,6 +189,7 @@ pub(crate) fn decide_users_page(
                 }
                 UserRecord {
                     generation: scope.generation,
+                    revision: revision_after(Some(s.revision)),
                     groups_version: if groups_newer {
                         Some(version)
                     } else {
@@ -221,7 +212,7 @@ pub(crate) fn decide_users_page(
                     deleted: false,
                     groups_version: Some(version),
                     generation: scope.generation,
-                    revision: 0,
+                    revision: revision_after(stored.map(|s| s.revision)),
                     active: data.active,
                     data,
                 }
@@ -247,12 +238,7 @@ pub(crate) fn decide_users_page(
             plan.unchanged += 1;
         }
         groups_of.insert(id.clone(), now_in);
-        // The row as written (its revision moved on), for the same id later in the page: a
-        // listing that shifted while it was read names a user twice.
-        if let Some(w) = plan.changeset.put_users.last().filter(|w| w.id == id) {
-            next.revision = w.revision;
-            rows.insert(id, next);
-        }
+        rows.insert(id, next);
     }
     Ok(plan)
 }

@@ -10,6 +10,12 @@ use super::record::{GroupRecord, UserRecord};
 use super::version::Version;
 use crate::model::{DirectoryGroup, DirectoryUser};
 
+/// The revision a row is written at, after the one read (`None`: there was no row): every write
+/// moves it on, so a guard never matches a read older than the last write.
+pub(crate) fn revision_after(read: Option<u64>) -> u64 {
+    read.map_or(1, |r| r.saturating_add(1))
+}
+
 /// A decision in the making: what to commit, and the changes that commit makes.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
@@ -150,7 +156,7 @@ impl Plan {
     /// updated (another reported field changed), or nothing. Writes nothing if the row is
     /// already exactly `next`. Returns whether a change was reported.
     pub(crate) fn put_user(&mut self, stored: Option<&UserRecord>, mut next: UserRecord) -> bool {
-        next.revision = stored.map_or(1, |s| s.revision.saturating_add(1));
+        next.revision = revision_after(stored.map(|s| s.revision));
         if stored.is_some_and(|s| *s == next) {
             return false;
         }
@@ -184,7 +190,7 @@ impl Plan {
         stored: Option<&GroupRecord>,
         mut next: GroupRecord,
     ) -> bool {
-        next.revision = stored.map_or(1, |s| s.revision.saturating_add(1));
+        next.revision = revision_after(stored.map(|s| s.revision));
         if stored.is_some_and(|s| *s == next) {
             return false;
         }

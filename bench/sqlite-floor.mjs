@@ -30,6 +30,7 @@ const PAGE_MS = opt("--page-ms", 0);
 
 const { DirectoryClient, DirectorySync } = await import(pathToFileURL(join(root, "pkg", "node.mjs")).href);
 const { sqliteStore } = await import(pathToFileURL(join(root, "pkg", "lib", "sqlite.js")).href);
+const { ROW_WRITES } = await import(pathToFileURL(join(root, "pkg", "lib", "store-sql.js")).href);
 const Database = createRequire(join(root, "package.json"))("better-sqlite3");
 
 const dir = mkdtempSync(join(tmpdir(), "scimkit-bench-floor-"));
@@ -43,31 +44,10 @@ function openDb(name) {
 const bit = (b) => (b ? 1 : 0);
 const text = (data) => (typeof data === "string" ? data : JSON.stringify(data));
 
-/** The statements of sqliteStore's commit (pkg/lib/sqlite.js), with the same SQL. */
+/** The statements of sqliteStore's commit, from the package (pkg/lib/store-sql.js). */
 function statements(db) {
   sqliteStore(db); // creates the schema
-  const p = (sql) => db.prepare(sql);
-  return {
-    userRevision: p("SELECT revision FROM scimkit_users WHERE id = ?"),
-    groupRevision: p("SELECT revision FROM scimkit_groups WHERE id = ?"),
-    checkpoint: p("SELECT value FROM scimkit_checkpoints WHERE key = ?"),
-    putUser: p(
-      "INSERT INTO scimkit_users (id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, " +
-        "directory_id = excluded.directory_id, version = excluded.version, deleted = excluded.deleted, groups_version = excluded.groups_version, " +
-        "generation = excluded.generation, revision = excluded.revision, active = excluded.active, data = excluded.data",
-    ),
-    putGroup: p(
-      "INSERT INTO scimkit_groups (id, organization_id, directory_id, version, deleted, generation, revision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
-        "deleted = excluded.deleted, generation = excluded.generation, revision = excluded.revision, data = excluded.data",
-    ),
-    removeMember: p("DELETE FROM scimkit_memberships WHERE group_id = ? AND user_id = ?"),
-    addMember: p(
-      "INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
-    ),
-    putCheckpoint: p("INSERT INTO scimkit_checkpoints (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-  };
+  return Object.fromEntries(Object.entries(ROW_WRITES).map(([name, sql]) => [name, db.prepare(sql)]));
 }
 
 /** A commit as the parameters of its statements. */

@@ -8,7 +8,7 @@
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/). It does
 // not import `pg`: the app hands it a Pool (an optional peer dependency of the package).
 import { ScimkitError, SyncError } from "scimkit";
-import { conflict, idList, invalid, requireString, scopeOf } from "./store-args.js";
+import { conflict, dataText, idList, invalid, requireString, scopeOf } from "./store-args.js";
 
 /**
  * The first key of scimkit's advisory locks (the second is a hash of what is locked): the
@@ -402,7 +402,7 @@ function commitPlan(cs) {
   }
   // `data` as JSON text inside the plan: stored as the core wrote it, never re-serialized by jsonb
   // (DirectorySync hands it over as that text: dataAsJson).
-  const withText = (r) => ({ ...r, data: typeof r.data === "string" ? r.data : JSON.stringify(r.data) });
+  const withText = (r) => ({ ...r, data: dataText(r.data) });
   const users = lastBy(list(cs.put_users, "put_users"), (u) => u.id).map(withText);
   const groups = lastBy(list(cs.put_groups, "put_groups"), (g) => g.id).map(withText);
   const checkpoints = lastBy(list(cs.checkpoints, "checkpoints"), (c) => c.key);

@@ -6,8 +6,8 @@
 // The package imports itself ("scimkit") rather than ./errors.js so that, in Node, the error
 // classes are the very ones the main entry exports (node.cjs bundles its own copy of lib/).
 import { SyncError } from "scimkit";
-import { conflict, idListJson, invalid, requireString, scopeOf } from "./store-args.js";
-import { GROUP_COLUMNS, GROUP_HEAD_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, unseenParams, unseenSql, USER_COLUMNS, userText, usersPageText } from "./store-sql.js";
+import { conflict, dataText, idListJson, invalid, requireString, scopeOf } from "./store-args.js";
+import { GROUP_COLUMNS, GROUP_HEAD_COLUMNS, IN_IDS, groupText, listOf, MIGRATIONS, q, ROW_WRITES, unseenParams, unseenSql, USER_COLUMNS, userText, usersPageText } from "./store-sql.js";
 
 /** The schema version this scimkit writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -59,8 +59,6 @@ function migrate(db) {
 }
 
 const bit = (b) => (b ? 1 : 0);
-/** A row's `data` as the JSON text the column keeps: as DirectorySync hands it (dataAsJson), or serialized. */
-const dataText = (data) => (typeof data === "string" ? data : JSON.stringify(data));
 const orNull = (v) => v ?? null;
 
 /** The sync store in SQLite: the port DirectorySync calls, and the app's reads. */
@@ -92,26 +90,8 @@ class SqliteStore {
       userGroupIds: p("SELECT group_id FROM scimkit_memberships WHERE user_id = ? ORDER BY group_id"),
       unseenUsers: unseen("scimkit_users", USER_COLUMNS),
       unseenGroups: unseen("scimkit_groups", GROUP_COLUMNS),
-      checkpoint: p("SELECT value FROM scimkit_checkpoints WHERE key = ?"),
-      userRevision: p("SELECT revision FROM scimkit_users WHERE id = ?"),
-      groupRevision: p("SELECT revision FROM scimkit_groups WHERE id = ?"),
-      addEvent: p("INSERT INTO scimkit_events (id, occurred_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING"),
-      putUser: p(
-        `INSERT INTO scimkit_users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
-          "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
-          "deleted = excluded.deleted, groups_version = excluded.groups_version, generation = excluded.generation, " +
-          "revision = excluded.revision, active = excluded.active, data = excluded.data",
-      ),
-      putGroup: p(
-        `INSERT INTO scimkit_groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
-          "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
-          "deleted = excluded.deleted, generation = excluded.generation, revision = excluded.revision, data = excluded.data",
-      ),
-      addMember: p(
-        "INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
-      ),
-      removeMember: p("DELETE FROM scimkit_memberships WHERE group_id = ? AND user_id = ?"),
-      putCheckpoint: p("INSERT INTO scimkit_checkpoints (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      // The commit's statements: checkpoint, userRevision, groupRevision, addEvent, putUser, …
+      ...Object.fromEntries(Object.entries(ROW_WRITES).map(([name, sql]) => [name, p(sql)])),
       getUser: p("SELECT data FROM scimkit_users WHERE id = ? AND deleted = 0"),
       getGroup: p("SELECT data FROM scimkit_groups WHERE id = ? AND deleted = 0"),
       listUsers: scoped("scimkit_users", "data"),

@@ -22,6 +22,9 @@ export function idList(ids, name) {
   return ids;
 }
 
+/** A row's `data` as the JSON text a store keeps: as DirectorySync hands it (dataAsJson), or serialized. */
+export const dataText = (data) => (typeof data === "string" ? data : JSON.stringify(data));
+
 /** `ids`, checked, as the JSON text the SQLite stores bind (read with `json_each`). */
 export const idListJson = (ids, name) => JSON.stringify(idList(ids, name));
 

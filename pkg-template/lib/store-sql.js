@@ -59,6 +59,30 @@ export const MIGRATIONS = [
 export const USER_COLUMNS = "id, organization_id, directory_id, version, deleted, groups_version, generation, revision, active, data";
 export const GROUP_COLUMNS = "id, organization_id, directory_id, version, deleted, generation, revision, data";
 
+/**
+ * The statements of `sqliteStore`'s commit, one row each (its guards' reads, then its writes).
+ * Shared with bench/sqlite-floor.mjs, which replays a full sync's commits through them.
+ */
+export const ROW_WRITES = {
+  checkpoint: "SELECT value FROM scimkit_checkpoints WHERE key = ?",
+  userRevision: "SELECT revision FROM scimkit_users WHERE id = ?",
+  groupRevision: "SELECT revision FROM scimkit_groups WHERE id = ?",
+  addEvent: "INSERT INTO scimkit_events (id, occurred_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+  putUser:
+    `INSERT INTO scimkit_users (${USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
+    "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
+    "deleted = excluded.deleted, groups_version = excluded.groups_version, generation = excluded.generation, " +
+    "revision = excluded.revision, active = excluded.active, data = excluded.data",
+  putGroup:
+    `INSERT INTO scimkit_groups (${GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET ` +
+    "organization_id = excluded.organization_id, directory_id = excluded.directory_id, version = excluded.version, " +
+    "deleted = excluded.deleted, generation = excluded.generation, revision = excluded.revision, data = excluded.data",
+  addMember:
+    "INSERT INTO scimkit_memberships (group_id, user_id, organization_id, directory_id) VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
+  removeMember: "DELETE FROM scimkit_memberships WHERE group_id = ? AND user_id = ?",
+  putCheckpoint: "INSERT INTO scimkit_checkpoints (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
 /** Ids as one JSON parameter: `IN (SELECT value FROM json_each(?))` is one statement for any count. */
 export const IN_IDS = "IN (SELECT value FROM json_each(?))";
 

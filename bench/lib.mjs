@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: realistic bodies, a fair ops/s measurement, the local
 // directory service in a child process.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 /**
@@ -15,8 +16,32 @@ export async function startDirectoryService(args) {
     child.once("exit", (code) => reject(new Error(`directory service exited (${code})`)));
   });
   const info = JSON.parse(line);
-  return { url: info.url, clientId: info.client_id, clientSecret: info.client_secret, webhookSecret: info.webhook_secret, orgs: info.organizations, stop: () => child.kill() };
+  return {
+    url: info.url,
+    clientId: info.client_id,
+    clientSecret: info.client_secret,
+    webhookSecret: info.webhook_secret,
+    orgs: info.organizations,
+    cpuMs: () => processCpuMs(child.pid),
+    stop: () => child.kill(),
+  };
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere):
+ * the local service's share of a run, next to the measured process's own.
+ */
+export function processCpuMs(pid) {
+  try {
+    // Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on x86-64 and arm64. */
+const CLOCK_TICKS = 100;
 
 /** The service's arguments for `--page-ms N`: every response delayed N ms (none for 0). */
 export const paceArgs = (pageMs) => (pageMs > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: pageMs })] : []);

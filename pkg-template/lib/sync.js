@@ -211,28 +211,37 @@ function sinceText(since) {
 }
 
 /**
- * A property whose value is `text` parsed when first read (or the value set first): an own,
- * enumerable property like any other, so JSON.stringify, spread and assignment see no difference.
+ * Where a change keeps its `before` and `after` texts until they are read: a non-enumerable
+ * symbol, which JSON.stringify, spread, structuredClone and Object.keys all pass over.
  */
-function lazyJson(object, key, text) {
-  if (text === null) {
-    object[key] = null;
-    return;
-  }
-  // Settles into a plain value (unless the app froze the object first: then it stays a getter).
-  const settle = (value) => Reflect.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  let parsed;
-  Object.defineProperty(object, key, {
+const STATE_TEXTS = Symbol("scimkit.stateTexts");
+
+/**
+ * `before` or `after` as an own, enumerable accessor that parses the change's text when first
+ * read and settles into a plain value (unless the app froze the change first: then it stays an
+ * accessor and answers the value it parsed). One descriptor, with the same two functions, for
+ * every change: accessors made per change (closures) gave each change a hidden class of its own,
+ * allocated in V8's old space — 300,000 of them in a 100,000-user full sync.
+ */
+function lazyState(key, slot) {
+  const settle = (change, value) => Reflect.defineProperty(change, key, { value, writable: true, enumerable: true, configurable: true });
+  return {
     enumerable: true,
     configurable: true,
     get() {
-      parsed ??= { value: JSON.parse(text) };
-      settle(parsed.value);
-      return parsed.value;
+      const texts = this[STATE_TEXTS];
+      if (typeof texts[slot] === "string") texts[slot] = { value: JSON.parse(texts[slot]) };
+      const { value } = texts[slot];
+      settle(this, value);
+      return value;
     },
-    set: settle,
-  });
+    set(value) {
+      settle(this, value);
+    },
+  };
 }
+const LAZY_BEFORE = lazyState("before", 0);
+const LAZY_AFTER = lazyState("after", 1);
 
 /**
  * One commit's changes from the core's hook: `heads` (JSON text: each change without `before`
@@ -243,8 +252,14 @@ function lazyJson(object, key, text) {
 function changesOf(heads, states) {
   const changes = JSON.parse(heads);
   for (let i = 0; i < changes.length; i++) {
-    lazyJson(changes[i], "before", states[2 * i]);
-    lazyJson(changes[i], "after", states[2 * i + 1]);
+    const change = changes[i];
+    const before = states[2 * i];
+    const after = states[2 * i + 1];
+    if (before !== null || after !== null) Object.defineProperty(change, STATE_TEXTS, { value: [before, after] });
+    if (before === null) change.before = null;
+    else Object.defineProperty(change, "before", LAZY_BEFORE);
+    if (after === null) change.after = null;
+    else Object.defineProperty(change, "after", LAZY_AFTER);
   }
   return changes;
 }

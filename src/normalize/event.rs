@@ -1,6 +1,6 @@
 //! Reference-service webhook events, in both envelope shapes, into [`DirectoryEvent`].
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::event_data::{user_data, EventObject};
 use super::reference::{group_from_value, user_from_value};
@@ -71,10 +71,10 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
     let event_type = take_field(event_type)?
         .ok_or_else(|| NormalizationError::unsupported("/type", "an event needs a `type`"))?;
     let object_kind = EventObject::of_type(&event_type);
-    let occurred_at = match occurred_at.or(timestamp) {
-        Some((k, v)) => timestamp_to_rfc3339(v, ROOT.key(k))?,
-        None => None,
-    };
+    let occurred_at = occurred_at_of(
+        occurred_at.map(|(k, v)| (k, &*v)),
+        timestamp.map(|(k, v)| (k, &*v)),
+    )?;
     let data = data.map(|(_, v)| std::mem::take(v)).unwrap_or(Value::Null);
     let data_ptr = ROOT.key("data");
     // What the envelope takes from `data` when it does not say it itself.
@@ -147,6 +147,27 @@ pub fn normalize_event_value(value: Value) -> Result<DirectoryEvent, Normalizati
         event_type,
         data,
     })
+}
+
+/// When an envelope says its event occurred: `occurred_at`, else the guide's `timestamp` (RFC
+/// 3339 text or Unix time), as RFC 3339 text.
+fn occurred_at_of(
+    occurred_at: Found<'_>,
+    timestamp: Found<'_>,
+) -> Result<Option<String>, NormalizationError> {
+    match occurred_at.or(timestamp) {
+        Some((k, v)) => timestamp_to_rfc3339(v, ROOT.key(k)),
+        None => Ok(None),
+    }
+}
+
+/// An envelope's place in time order without normalizing it: when it occurred, as
+/// [`normalize_event_value`] reads it (`None` when it does not say, or says it in a way the
+/// normalizer refuses), and its `id` when that is a string.
+pub(crate) fn event_order_key(envelope: &Map<String, Value>) -> (Option<String>, Option<String>) {
+    let [occurred_at, timestamp, id] = pick(envelope, &["occurred_at", "timestamp", "id"]);
+    let at = occurred_at_of(occurred_at, timestamp).ok().flatten();
+    (at, id.and_then(|(_, v)| v.as_str()).map(str::to_owned))
 }
 
 /// An envelope string field, moved out of the map (each envelope field is read exactly once, so

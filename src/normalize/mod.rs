@@ -42,6 +42,7 @@ mod user;
 
 pub use crate::json::{limits, parse_json, NormalizationError, NormalizationErrorKind};
 pub use declared::NormalizeOptions;
+pub(crate) use event::event_order_key;
 pub use event::{normalize_event, normalize_event_value};
 pub use group::normalize_group;
 pub use provider::{detect_provider, Provider, UnknownProvider};

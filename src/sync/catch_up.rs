@@ -6,16 +6,20 @@
 //! The API answers newest first, so the window is read whole (bounded by `max_events`), sorted
 //! oldest first by (`occurred_at`, id) and applied one event at a time through the webhook
 //! path; events already applied are duplicates. Then the checkpoint becomes `now`.
+//!
+//! The window holds each event as JSON text, with its place in the order, and normalizes it when
+//! its turn comes (as a webhook's body): normalized events held whole took about seven times
+//! their text, and a window may hold `max_events` of them. One that does not normalize is counted
+//! as rejected then.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::apply::parse_event;
 use super::change::CommitHook;
 use super::changeset::{Changeset, Checkpoint};
 use super::error::SyncError;
 use super::event_path::apply_parsed;
-use super::probe::groups_stated_in_value;
+use super::probe::groups_stated_in_bytes;
 use super::store::Store;
 use super::summary::{RejectedEvent, SyncSummary};
 use super::version::Version;
@@ -24,7 +28,7 @@ use crate::directory::{
 };
 use crate::error::ErrorCode;
 use crate::model::DirectoryEvent;
-use crate::normalize::normalize_event_value;
+use crate::normalize::{event_order_key, normalize_event, NormalizationError};
 
 /// The checkpoint key of catch-ups: the end of the last window read (RFC 3339).
 pub const EVENTS_CHECKPOINT: &str = "events";
@@ -64,11 +68,11 @@ impl Default for CatchUpOptions {
     }
 }
 
-/// An event of the window, read.
+/// An event of the window, read: its place in the order, and its text.
 struct Pulled {
     at: Option<Version>,
-    event: DirectoryEvent,
-    groups_stated: bool,
+    id: Option<String>,
+    text: Box<str>,
 }
 
 /// Runs one catch-up up to `now`.
@@ -94,13 +98,21 @@ pub(crate) async fn catch_up<S: Store + ?Sized>(
     // A start after `now` (the clock went back) would be an empty window, or a 400.
     .map(|start| start.min(now));
     let mut summary = SyncSummary::default();
-    let mut window = read_window(client, start, now, options.max_events, &mut summary).await?;
-    window.sort_by(|a, b| (a.at, &a.event.id).cmp(&(b.at, &b.event.id)));
+    let mut window = read_window(client, start, now, options.max_events).await?;
+    window.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     for pulled in window {
-        let parsed = match parse_event(&pulled.event, pulled.groups_stated) {
+        // Normalized only now, from its text, as a webhook's body is.
+        let (event, groups_stated) = match read_pulled(&pulled.text) {
+            Ok(read) => read,
+            Err(e) => {
+                summary.reject(rejected(pulled.id, &e));
+                continue;
+            }
+        };
+        let parsed = match parse_event(&event, groups_stated) {
             Ok(p) => p,
             Err(e) => {
-                summary.reject(rejected(pulled.event.id.clone(), &e));
+                summary.reject(rejected(pulled.id, &e));
                 continue;
             }
         };
@@ -129,13 +141,20 @@ fn rejected(id: Option<String>, e: &dyn ErrorCode) -> RejectedEvent {
     }
 }
 
-/// Every event of the window, read; those that do not normalize are counted as rejected.
+/// An event of the window from its text, read as a webhook's body is: normalized, and whether
+/// it states the user's groups.
+fn read_pulled(text: &str) -> Result<(DirectoryEvent, bool), NormalizationError> {
+    let bytes = text.as_bytes();
+    Ok((normalize_event(bytes)?, groups_stated_in_bytes(bytes)))
+}
+
+/// Every event of the window, read (each normalized when applied: one that does not is counted
+/// as rejected then).
 async fn read_window(
     client: &DirectoryClient,
     start: Option<Version>,
     end: Version,
     max_events: usize,
-    summary: &mut SyncSummary,
 ) -> Result<Vec<Pulled>, SyncError> {
     let query = EventsQuery {
         filter: EventFilter {
@@ -163,20 +182,15 @@ async fn read_window(
                     start.map_or_else(|| "the oldest event kept".to_owned(), |s| s.to_string()),
                 )));
             }
-            let value = Value::Object(raw);
-            let groups_stated = groups_stated_in_value(&value);
-            let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
-            match normalize_event_value(value) {
-                Ok(event) => {
-                    let at = event.occurred_at.as_deref().and_then(Version::parse);
-                    window.push(Pulled {
-                        at,
-                        event,
-                        groups_stated,
-                    });
-                }
-                Err(e) => summary.reject(rejected(id, &e)),
-            }
+            // Ordered now, normalized when applied (from the same text, as a webhook's body).
+            let (at, id) = event_order_key(&raw);
+            // Serializing a JSON value read from JSON cannot fail (string keys, finite numbers).
+            let text = serde_json::to_string(&raw).unwrap_or_default();
+            window.push(Pulled {
+                at: at.as_deref().and_then(Version::parse),
+                id,
+                text: text.into_boxed_str(),
+            });
         }
     }
     Ok(window)

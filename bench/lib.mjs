@@ -33,8 +33,10 @@ export async function startDirectoryService(args) {
  */
 export function processCpuMs(pid) {
   try {
-    // Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis
+    // (the last one: the name may hold one itself).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
   } catch {
     return null;
@@ -42,6 +44,19 @@ export function processCpuMs(pid) {
 }
 /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on x86-64 and arm64. */
 const CLOCK_TICKS = 100;
+
+/**
+ * A better-sqlite3 database at `path`, opened as the example app opens it: WAL, synchronous
+ * NORMAL (a commit survives the process dying); `cacheKib` > 0 sets SQLite's page cache
+ * (otherwise the driver's default).
+ */
+export function openSqlite(Database, path, cacheKib = 0) {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  if (cacheKib > 0) db.pragma(`cache_size = -${cacheKib}`);
+  return db;
+}
 
 /** The service's arguments for `--page-ms N`: every response delayed N ms (none for 0). */
 export const paceArgs = (pageMs) => (pageMs > 0 ? ["--faults", JSON.stringify({ slowEvery: 1, slowMs: pageMs })] : []);

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { paceArgs, startDirectoryService } from "./lib.mjs";
+import { openSqlite, paceArgs, startDirectoryService } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -31,18 +31,13 @@ const PAGE_MS = opt("--page-ms", 0);
 const { DirectoryClient, DirectorySync } = await import(pathToFileURL(join(root, "pkg", "node.mjs")).href);
 const { sqliteStore } = await import(pathToFileURL(join(root, "pkg", "lib", "sqlite.js")).href);
 const { ROW_WRITES } = await import(pathToFileURL(join(root, "pkg", "lib", "store-sql.js")).href);
+const { dataText } = await import(pathToFileURL(join(root, "pkg", "lib", "store-args.js")).href);
 const Database = createRequire(join(root, "package.json"))("better-sqlite3");
 
 const dir = mkdtempSync(join(tmpdir(), "scimkit-bench-floor-"));
 /** A fresh database file as the example app opens it. */
-function openDb(name) {
-  const db = new Database(join(dir, name));
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  return db;
-}
+const openDb = (name) => openSqlite(Database, join(dir, name));
 const bit = (b) => (b ? 1 : 0);
-const text = (data) => (typeof data === "string" ? data : JSON.stringify(data));
 
 /** The statements of sqliteStore's commit, from the package (pkg/lib/store-sql.js). */
 function statements(db) {
@@ -54,8 +49,8 @@ function statements(db) {
 function recorded(cs) {
   return {
     guards: cs.guards.map((g) => [g.kind, g.kind === "checkpoint" ? g.key : g.id]),
-    users: cs.put_users.map((u) => [u.id, u.organization_id, u.directory_id ?? null, u.version, bit(u.deleted), u.groups_version ?? null, u.generation, u.revision, bit(u.active), text(u.data)]),
-    groups: cs.put_groups.map((g) => [g.id, g.organization_id, g.directory_id ?? null, g.version, bit(g.deleted), g.generation, g.revision, text(g.data)]),
+    users: cs.put_users.map((u) => [u.id, u.organization_id, u.directory_id ?? null, u.version, bit(u.deleted), u.groups_version ?? null, u.generation, u.revision, bit(u.active), dataText(u.data)]),
+    groups: cs.put_groups.map((g) => [g.id, g.organization_id, g.directory_id ?? null, g.version, bit(g.deleted), g.generation, g.revision, dataText(g.data)]),
     remove: cs.remove_members.map((m) => [m.group_id, m.user_id]),
     add: cs.add_members.map((m) => [m.group_id, m.user_id, m.organization_id, m.directory_id ?? null]),
     checkpoints: cs.checkpoints.map((c) => [c.key, c.value]),

@@ -8,14 +8,13 @@
 // PKG_DIR: a built package (pkg/, or a copy of another build's pkg/). SQLite as the example app
 // opens it: WAL, synchronous = NORMAL, a fresh file per run. An onChange that counts the changes,
 // as bench/sync.mjs has (an app has one: each change crosses to it).
-import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { openSqlite, startDirectoryService } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -53,9 +52,7 @@ async function load(pkg) {
 
 function openDb() {
   const dir = mkdtempSync(join(tmpdir(), "scimkit-sync-ab-"));
-  const db = new Database(join(dir, "directory.db"));
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  const db = openSqlite(Database, join(dir, "directory.db"));
   return { db, close: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
@@ -101,11 +98,8 @@ const builds = [];
 for (const pkg of pkgs) builds.push(await load(pkg));
 let service = null;
 if (mode === "full") {
-  const child = spawn(process.execPath, [join(root, "tools/directory-service/cli.mjs"), "--json", "--orgs", "1", "--users", String(count), "--groups", GROUPS, "--memberships", MEMBERSHIPS], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const info = JSON.parse(await new Promise((resolve) => createInterface({ input: child.stdout }).once("line", resolve)));
-  service = { info, org: info.organizations[0].id, dir: info.organizations[0].directories[0].id, stop: () => child.kill() };
+  const svc = await startDirectoryService(["--orgs", "1", "--users", String(count), "--groups", GROUPS, "--memberships", MEMBERSHIPS]);
+  service = { svc, org: svc.orgs[0].id, dir: svc.orgs[0].directories[0].id, stop: svc.stop };
 }
 const bodies = mode === "webhooks" ? events(count) : [];
 
@@ -122,8 +116,8 @@ try {
           b.runs.push(run);
           console.log(`round ${r} ${b.pkg}: ${Math.round((count / run.wall) * 1000)} events/s wall, ${Math.round((count / run.cpu) * 1000)} per CPU-second`);
         } else {
-          const { info, org, dir } = service;
-          const client = new b.main.DirectoryClient({ environmentUrl: info.url, clientId: info.client_id, clientSecret: info.client_secret });
+          const { svc, org, dir } = service;
+          const client = new b.main.DirectoryClient({ environmentUrl: svc.url, clientId: svc.clientId, clientSecret: svc.clientSecret });
           const walk = await measure(async () => {
             for await (const p of client.directoryGroupPages(org, dir, { pageSize: 30, includeDetail: true })) void p;
             for await (const p of client.directoryUserPages(org, dir, { pageSize: 30, includeDetail: true })) void p;

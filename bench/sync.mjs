@@ -32,7 +32,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { paceArgs, startDirectoryService } from "./lib.mjs";
+import { openSqlite, paceArgs, startDirectoryService } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -73,14 +73,8 @@ function tempDb() {
   return { path: join(dir, "directory.db"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** As the example app opens it: WAL, synchronous NORMAL (a commit survives the process dying). */
-function openDb(Database, path) {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  if (CACHE_KIB > 0) db.pragma(`cache_size = -${CACHE_KIB}`);
-  return db;
-}
+/** As the example app opens it (and with --cache-kib's page cache). */
+const openDb = (Database, path) => openSqlite(Database, path, CACHE_KIB);
 
 /** Samples RSS every 5 ms; `gcAt(k)` records retained memory after a full GC. */
 function memoryProbe() {
